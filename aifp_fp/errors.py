@@ -1,0 +1,149 @@
+"""The closed set of failures the core reports, as values.
+
+The shell turns each into one message and one exit code, in one place
+(``aifp_shell.messages``); matching there is exhaustive, so adding a class
+here makes the type checker point at the place that must say something about it.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import attrs
+
+
+@attrs.frozen(slots=True)
+class MalformedFileName:
+    """A file in a migrations folder whose name does not follow the grammar."""
+
+    database: str
+    file: str
+    reason: str
+
+
+@attrs.frozen(slots=True)
+class DuplicateStep:
+    """Two or more files claim the same step (or the same initial schema)."""
+
+    database: str
+    files: tuple[str, ...]
+
+
+@attrs.frozen(slots=True)
+class UnreachableStep:
+    """A step that starts at a version no path from an initial schema reaches."""
+
+    database: str
+    file: str
+    version: str
+
+
+@attrs.frozen(slots=True)
+class OrphanRollback:
+    """A rollback file that inverts no forward step."""
+
+    database: str
+    file: str
+
+
+@attrs.frozen(slots=True)
+class NoMigrations:
+    """A database whose migrations folder holds no migration file."""
+
+    database: str
+    folder: str
+
+
+@attrs.frozen(slots=True)
+class UnknownDatabase:
+    """A database name that is not one of AIFP's four."""
+
+    name: str
+    known: tuple[str, ...]
+
+
+@attrs.frozen(slots=True)
+class BadVersion:
+    """A version given by the user that is not a version at all."""
+
+    text: str
+
+
+@attrs.frozen(slots=True)
+class UnknownVersion:
+    """A version that no migration file of the database names."""
+
+    database: str
+    version: str
+    known: tuple[str, ...]
+
+
+@attrs.frozen(slots=True)
+class DatabaseAhead:
+    """The database is at a version newer than every version the tool knows."""
+
+    database: str
+    version: str
+    latest: str
+
+
+@attrs.frozen(slots=True)
+class NoPath:
+    """No chain of steps leads from one version to the other in that direction."""
+
+    database: str
+    from_version: str
+    to_version: str
+    direction: str
+
+
+@attrs.frozen(slots=True)
+class NoRollback:
+    """A step to undo has no rollback file."""
+
+    database: str
+    file: str
+    from_version: str
+    to_version: str
+
+
+@attrs.frozen(slots=True)
+class ForbiddenStatement:
+    """A statement a migration file may not run (it would escape the transaction)."""
+
+    database: str
+    file: str
+    line: int
+    statement: str
+    reason: str
+
+
+@attrs.frozen(slots=True)
+class UnterminatedStatement:
+    """Text at the end of a migration file that is not a complete statement."""
+
+    database: str
+    file: str
+    line: int
+    statement: str
+
+
+SetError: TypeAlias = (
+    MalformedFileName | DuplicateStep | UnreachableStep | OrphanRollback | NoMigrations
+)
+"""What can be wrong with a database's migration files."""
+
+PlanError: TypeAlias = (
+    UnknownDatabase
+    | BadVersion
+    | UnknownVersion
+    | DatabaseAhead
+    | NoPath
+    | NoRollback
+    | ForbiddenStatement
+    | UnterminatedStatement
+)
+"""What can stop a plan from being made for a valid migration set."""
+
+CoreError: TypeAlias = SetError | PlanError
+"""Every failure the core reports."""

@@ -1,0 +1,233 @@
+"""Plans: the ordered steps that take a database from its version to a target."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Literal
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from aifp_fp.errors import (
+    BadVersion,
+    DatabaseAhead,
+    ForbiddenStatement,
+    NoPath,
+    NoRollback,
+    PlanError,
+    UnknownVersion,
+    UnterminatedStatement,
+)
+from aifp_fp.files import ForwardStep, MigrationSource, checksum
+from aifp_fp.graph import MigrationSet
+from aifp_fp.sqltext import Statement, split_statements
+from aifp_fp.statement import refusal
+from aifp_fp.version import Version, parse_version
+
+Direction = Literal["init", "up", "down"]
+_StepSpec = tuple[Direction, MigrationSource, Version | None, Version]
+
+
+@attrs.frozen(slots=True)
+class PlannedStep:
+    """One file to run: its direction, versions, statements and checksum.
+
+    ``from_version`` is ``None`` for an initial schema (the database is new).
+    """
+
+    direction: Direction
+    from_version: Version | None
+    to_version: Version
+    source: MigrationSource
+    statements: tuple[Statement, ...]
+    checksum: str
+
+
+@attrs.frozen(slots=True)
+class Plan:
+    """The steps that take one database from ``start`` to ``end``, in order."""
+
+    database: str
+    start: Version | None
+    end: Version
+    steps: tuple[PlannedStep, ...]
+
+    def is_empty(self) -> bool:
+        """Return whether there is nothing to do."""
+        return not self.steps
+
+
+def prepare_step(
+    source: MigrationSource, direction: Direction, from_version: Version | None, to: Version
+) -> Result[PlannedStep, ForbiddenStatement | UnterminatedStatement]:
+    """Return a file split into statements, or the first statement it may not run."""
+    script = split_statements(source.text)
+    for statement in script.statements:
+        reason = refusal(statement)
+        if reason is not None:
+            return Failure(
+                ForbiddenStatement(
+                    source.database, source.display, statement.line, statement.text, reason
+                )
+            )
+    if script.unterminated is not None:
+        tail = script.unterminated
+        return Failure(UnterminatedStatement(source.database, source.display, tail.line, tail.text))
+    return Success(
+        PlannedStep(direction, from_version, to, source, script.statements, checksum(source.text))
+    )
+
+
+def find_path(
+    migration_set: MigrationSet, start: Version, end: Version
+) -> tuple[ForwardStep, ...] | None:
+    """Return the shortest chain of forward steps from ``start`` up to ``end``, if any.
+
+    Among chains of equal length the one found first in ascending target order
+    wins, so the answer is the same on every run.
+    """
+    if start == end:
+        return ()
+    came_from: dict[Version, ForwardStep] = {}
+    queue = deque([start])
+    while queue:
+        version = queue.popleft()
+        for step in migration_set.steps_from(version):
+            if step.to_version in came_from or step.to_version == start:
+                continue
+            came_from[step.to_version] = step
+            if step.to_version == end:
+                path: list[ForwardStep] = []
+                at = end
+                while at != start:
+                    path.append(came_from[at])
+                    at = came_from[at].from_version
+                return tuple(reversed(path))
+            queue.append(step.to_version)
+    return None
+
+
+def known_version(migration_set: MigrationSet, text: str) -> Result[Version, PlanError]:
+    """Return the version a user named, if the migration set knows it."""
+    match parse_version(text):
+        case Success(version):
+            return _known(migration_set, version)
+        case _:
+            return Failure(BadVersion(text))
+
+
+def _known(migration_set: MigrationSet, version: Version) -> Result[Version, PlanError]:
+    versions = migration_set.versions()
+    if version in versions:
+        return Success(version)
+    if version > versions[-1]:
+        return Failure(DatabaseAhead(migration_set.database, str(version), str(versions[-1])))
+    return Failure(
+        UnknownVersion(migration_set.database, str(version), tuple(str(v) for v in versions))
+    )
+
+
+def _prepared(
+    database: str,
+    start: Version | None,
+    end: Version,
+    steps: list[_StepSpec],
+) -> Result[Plan, PlanError]:
+    prepared: list[PlannedStep] = []
+    for direction, source, a, b in steps:
+        match prepare_step(source, direction, a, b):
+            case Success(step):
+                prepared.append(step)
+            case Failure(error):
+                return Failure(error)
+            case _:  # pragma: no cover
+                raise AssertionError
+    return Success(Plan(database, start, end, tuple(prepared)))
+
+
+def plan_up(
+    migration_set: MigrationSet, current: Version, target: Version | None = None
+) -> Result[Plan, PlanError]:
+    """Return the plan from ``current`` up to ``target`` (default: the latest version)."""
+    database = migration_set.database
+
+    def with_target(start: Version) -> Result[Plan, PlanError]:
+        end = target if target is not None else migration_set.latest()
+        if end < start:
+            return Failure(NoPath(database, str(start), str(end), "up"))
+        path = find_path(migration_set, start, end)
+        if path is None:
+            return Failure(NoPath(database, str(start), str(end), "up"))
+        return _prepared(
+            database,
+            start,
+            end,
+            [("up", s.source, s.from_version, s.to_version) for s in path],
+        )
+
+    if target is not None:
+        checked = _known(migration_set, target)
+        if isinstance(checked, Failure):
+            return checked
+    return _known(migration_set, current).bind(with_target)
+
+
+def previous_version(migration_set: MigrationSet, current: Version) -> Version | None:
+    """Return the version one rollback below ``current``: the highest that steps up to it."""
+    below = migration_set.steps_to(current)
+    return below[-1].from_version if below else None
+
+
+def plan_down(
+    migration_set: MigrationSet, current: Version, target: Version | None = None
+) -> Result[Plan, PlanError]:
+    """Return the plan from ``current`` down to ``target`` (default: one step down).
+
+    Each step is undone by its rollback file; a step without one is ``NoRollback``.
+    """
+    database = migration_set.database
+
+    def with_target(start: Version) -> Result[Plan, PlanError]:
+        end = target if target is not None else previous_version(migration_set, start)
+        if end is None or end > start:
+            return Failure(NoPath(database, str(start), str(end or start), "down"))
+        path = find_path(migration_set, end, start)
+        if path is None:
+            return Failure(NoPath(database, str(start), str(end), "down"))
+        steps: list[_StepSpec] = []
+        for step in reversed(path):
+            rollback = migration_set.rollback_of(step)
+            if rollback is None:
+                return Failure(
+                    NoRollback(
+                        database,
+                        step.source.display,
+                        str(step.to_version),
+                        str(step.from_version),
+                    )
+                )
+            steps.append(("down", rollback.source, step.to_version, step.from_version))
+        return _prepared(database, start, end, steps)
+
+    if target is not None:
+        checked = _known(migration_set, target)
+        if isinstance(checked, Failure):
+            return checked
+    return _known(migration_set, current).bind(with_target)
+
+
+def plan_create(
+    migration_set: MigrationSet, target: Version | None = None
+) -> Result[Plan, PlanError]:
+    """Return the plan that builds a new database: an initial schema, then steps up to target."""
+    database = migration_set.database
+    end = target if target is not None else migration_set.latest()
+    initial = migration_set.initial_for(end)
+    if initial is None:
+        return Failure(NoPath(database, "nothing", str(end), "up"))
+    path = find_path(migration_set, initial.version, end)
+    if path is None:
+        return Failure(NoPath(database, str(initial.version), str(end), "up"))
+    steps: list[_StepSpec] = [("init", initial.source, None, initial.version)]
+    steps.extend(("up", s.source, s.from_version, s.to_version) for s in path)
+    return _prepared(database, None, end, steps)

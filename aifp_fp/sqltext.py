@@ -1,0 +1,211 @@
+"""SQL text: tokens, statement splitting and normalized comparison.
+
+The splitter is a port of SQLite's own ``sqlite3_complete()`` state machine
+(``complete.c``), so a statement ends where SQLite's shell would end it: at a
+``;`` outside strings, comments and quoted names, and for ``CREATE TRIGGER`` only
+at ``; END ;``. Several statements on one line are split as well, which
+``sqlite3.complete_statement`` alone does not do. The tests check it against
+``sqlite3.complete_statement`` on generated scripts.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+
+import attrs
+
+
+class TokenKind(enum.Enum):
+    """What a token is, as far as splitting and comparing need to know."""
+
+    SPACE = "space"
+    COMMENT = "comment"
+    STRING = "string"
+    QUOTED_NAME = "quoted_name"
+    WORD = "word"
+    NUMBER = "number"
+    PARAMETER = "parameter"
+    SEMICOLON = "semicolon"
+    PUNCTUATION = "punctuation"
+
+
+@attrs.frozen(slots=True)
+class Token:
+    """One token of SQL text with its kind and exact source text."""
+
+    kind: TokenKind
+    text: str
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>[ \t\n\f\r]+)
+  | (?P<comment>--[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?)
+  | (?P<string>'(?:[^']|'')*'?)
+  | (?P<quoted_name>"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?)
+  | (?P<number>0[xX][0-9a-fA-F]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_$\u0080-\U0010ffff]*)
+  | (?P<parameter>[?][0-9]*|[:@$][A-Za-z0-9_$]+)
+  | (?P<semicolon>;)
+  | (?P<punctuation>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokenize(text: str) -> tuple[Token, ...]:
+    """Return the tokens of ``text``; concatenated, their texts give ``text`` back."""
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        tokens.append(Token(TokenKind(kind), match.group()))
+    return tuple(tokens)
+
+
+def is_blank(token: Token) -> bool:
+    """Return whether a token is whitespace or a comment."""
+    return token.kind in (TokenKind.SPACE, TokenKind.COMMENT)
+
+
+# sqlite3_complete() token classes and transition table, from SQLite's complete.c.
+_SEMI, _WS, _OTHER, _EXPLAIN, _CREATE, _TEMP, _TRIGGER, _END = range(8)
+_TRANSITIONS = (
+    # SEMI WS OTHER EXPLAIN CREATE TEMP TRIGGER END
+    (1, 0, 2, 3, 4, 2, 2, 2),  # 0 INVALID
+    (1, 1, 2, 3, 4, 2, 2, 2),  # 1 START
+    (1, 2, 2, 2, 2, 2, 2, 2),  # 2 NORMAL
+    (1, 3, 3, 2, 4, 2, 2, 2),  # 3 EXPLAIN
+    (1, 4, 2, 2, 2, 4, 5, 2),  # 4 CREATE
+    (6, 5, 5, 5, 5, 5, 5, 5),  # 5 TRIGGER
+    (6, 6, 5, 5, 5, 5, 5, 7),  # 6 SEMI
+    (1, 7, 5, 5, 5, 5, 5, 5),  # 7 END
+)
+_KEYWORD_CLASS = {
+    "EXPLAIN": _EXPLAIN,
+    "CREATE": _CREATE,
+    "TEMP": _TEMP,
+    "TEMPORARY": _TEMP,
+    "TRIGGER": _TRIGGER,
+    "END": _END,
+}
+
+
+def _token_class(token: Token) -> int:
+    if token.kind is TokenKind.SEMICOLON:
+        return _SEMI
+    if is_blank(token):
+        return _WS
+    if token.kind is TokenKind.WORD:
+        return _KEYWORD_CLASS.get(token.text.upper(), _OTHER)
+    return _OTHER
+
+
+@attrs.frozen(slots=True)
+class Statement:
+    """One SQL statement: its text (ending in ``;``) and its tokens."""
+
+    text: str
+    tokens: tuple[Token, ...]
+    line: int
+    """1-based line of the file on which the statement starts."""
+
+    def words(self) -> tuple[str, ...]:
+        """Return the statement's meaningful tokens, keywords and names upper-cased."""
+        return normalized(self.tokens)
+
+
+@attrs.frozen(slots=True)
+class SplitScript:
+    """A script cut into statements, and any unterminated text left at its end."""
+
+    statements: tuple[Statement, ...]
+    unterminated: Statement | None
+
+
+def _statement(tokens: list[Token], line: int) -> Statement:
+    start = 0
+    while start < len(tokens) and is_blank(tokens[start]):
+        line += tokens[start].text.count("\n")
+        start += 1
+    body = tuple(tokens[start:])
+    return Statement("".join(token.text for token in body), body, line)
+
+
+def split_statements(text: str) -> SplitScript:
+    """Return the complete statements of a script, in order.
+
+    Text after the last complete statement that holds more than blanks and
+    comments is returned as ``unterminated``: if appending ``;`` completes it,
+    it is accepted as the last statement (as SQLite's shell does), otherwise it
+    is an unterminated statement the caller must refuse.
+    """
+    statements: list[Statement] = []
+    current: list[Token] = []
+    state = 0
+    line = 1
+    start_line = 1
+    meaningful = False
+    for token in tokenize(text):
+        if not current:
+            start_line = line
+        current.append(token)
+        line += token.text.count("\n")
+        cls = _token_class(token)
+        state = _TRANSITIONS[state][cls]
+        if cls not in (_WS, _SEMI):
+            meaningful = True
+        if state == 1:
+            if meaningful:
+                statements.append(_statement(current, start_line))
+            current = []
+            state = 0
+            meaningful = False
+    if not meaningful:
+        return SplitScript(tuple(statements), None)
+    tail = _statement(current, start_line)
+    if _TRANSITIONS[state][_SEMI] == 1:
+        completed = (*tail.tokens, Token(TokenKind.SEMICOLON, ";"))
+        statements.append(Statement(tail.text + ";", completed, tail.line))
+        return SplitScript(tuple(statements), None)
+    return SplitScript(tuple(statements), tail)
+
+
+def _unquote(token: Token) -> str:
+    text = token.text
+    if text.startswith("["):
+        return text[1:-1]
+    quote = text[0]
+    return text[1:-1].replace(quote * 2, quote)
+
+
+def name_of(token: Token) -> str:
+    """Return the identifier a WORD or quoted-name token stands for (as written)."""
+    if token.kind is TokenKind.QUOTED_NAME:
+        return _unquote(token)
+    if token.kind is TokenKind.STRING:
+        return token.text[1:-1].replace("''", "'")
+    return token.text
+
+
+def normalized(tokens: tuple[Token, ...]) -> tuple[str, ...]:
+    """Return tokens as compared for meaning: no blanks or comments, names case-folded.
+
+    Keywords and names compare case-insensitively (as SQLite does) and quoting
+    of names does not matter; strings and numbers keep their exact text.
+    """
+    words: list[str] = []
+    for token in tokens:
+        if is_blank(token):
+            continue
+        if token.kind in (TokenKind.WORD, TokenKind.QUOTED_NAME):
+            words.append(name_of(token).upper())
+        else:
+            words.append(token.text)
+    return tuple(words)
+
+
+def meaningful(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Return the tokens that are neither blanks nor comments."""
+    return tuple(token for token in tokens if not is_blank(token))

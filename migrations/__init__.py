@@ -1,0 +1,1 @@
+"""The AIFP migration set, shipped inside the wheel as package data."""
