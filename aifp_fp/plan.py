@@ -116,15 +116,18 @@ def known_version(migration_set: MigrationSet, text: str) -> Result[Version, Pla
             return Failure(BadVersion(text))
 
 
+def _unknown(migration_set: MigrationSet, version: Version) -> UnknownVersion:
+    known = tuple(str(v) for v in migration_set.versions())
+    return UnknownVersion(migration_set.database, str(version), known)
+
+
 def _known(migration_set: MigrationSet, version: Version) -> Result[Version, PlanError]:
     versions = migration_set.versions()
     if version in versions:
         return Success(version)
     if version > versions[-1]:
         return Failure(DatabaseAhead(migration_set.database, str(version), str(versions[-1])))
-    return Failure(
-        UnknownVersion(migration_set.database, str(version), tuple(str(v) for v in versions))
-    )
+    return Failure(_unknown(migration_set, version))
 
 
 def _prepared(
@@ -165,10 +168,8 @@ def plan_up(
             [("up", s.source, s.from_version, s.to_version) for s in path],
         )
 
-    if target is not None:
-        checked = _known(migration_set, target)
-        if isinstance(checked, Failure):
-            return checked
+    if target is not None and target not in migration_set.versions():
+        return Failure(_unknown(migration_set, target))
     return _known(migration_set, current).bind(with_target)
 
 
@@ -209,10 +210,8 @@ def plan_down(
             steps.append(("down", rollback.source, step.to_version, step.from_version))
         return _prepared(database, start, end, steps)
 
-    if target is not None:
-        checked = _known(migration_set, target)
-        if isinstance(checked, Failure):
-            return checked
+    if target is not None and target not in migration_set.versions():
+        return Failure(_unknown(migration_set, target))
     return _known(migration_set, current).bind(with_target)
 
 

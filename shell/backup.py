@@ -1,0 +1,129 @@
+"""Consistent backups with SQLite's online backup API, written safely beside the database."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import sqlite3
+import stat
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from aifp_shell.database import connect, error_kind
+from aifp_shell.problems import Environment
+from returns.result import Failure, Result, Success
+
+BACKUP_PAGES_PER_STEP = 8192
+"""Pages copied per backup step: large enough to be fast, small enough for a progress bar."""
+
+ProgressCallback = Callable[[int, int], None]
+"""Called with (pages copied, total pages) while a backup runs."""
+
+
+def backup_name(database_file: Path, now: datetime) -> str:
+    """Return ``<db>.backup_<YYYYmmdd_HHMMSS>`` for a database file and a moment."""
+    return f"{database_file.name}.backup_{now:%Y%m%d_%H%M%S}"
+
+
+def _fsync_path(path: Path, flags: int = os.O_RDONLY) -> None:
+    fd = os.open(path, flags)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _link_final(temp: Path, folder: Path, base: str) -> Path:
+    """Hard-link the finished backup to the first free name: base, base_2, base_3, ..."""
+    for attempt in range(1, 1000):
+        final = folder / (base if attempt == 1 else f"{base}_{attempt}")
+        try:
+            os.link(temp, final, follow_symlinks=False)
+        except FileExistsError:
+            continue
+        return final
+    raise FileExistsError(errno.EEXIST, "no free backup name", str(folder / base))
+
+
+def _os_problem(database: str, path: Path, error: OSError) -> Environment:
+    kind = {
+        errno.ENOSPC: "disk_full",
+        errno.EDQUOT: "disk_full",
+        errno.EACCES: "read_only",
+        errno.EPERM: "read_only",
+        errno.EROFS: "read_only",
+    }.get(error.errno or 0, "io")
+    return Environment(database, str(path), kind, f"cannot write the backup: {error.strerror}")
+
+
+def make_backup(
+    database: str,
+    database_file: Path,
+    now: datetime,
+    progress: ProgressCallback | None = None,
+) -> Result[Path, Environment]:
+    """Return the path of a complete, consistent backup of a database, or why none was made.
+
+    The copy is taken through a second, read-only connection with SQLite's
+    backup API (so it holds exactly the committed state even while the caller
+    holds the write lock), into an exclusively created hidden file beside the
+    database (symlinks resolved), fsynced, given the database's permissions,
+    and only then linked under its final name (never replacing a file there).
+    A failed backup leaves nothing behind.
+    """
+    real = database_file.resolve()
+    folder = real.parent
+    temp = folder / f".{real.name}.backup-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as error:
+        return Failure(_os_problem(database, real, error))
+    try:
+        source = connect(real, write=False)
+        try:
+            target = sqlite3.connect(temp, isolation_level=None)
+            try:
+                if progress is None:
+                    source.backup(target)
+                else:
+                    source.backup(
+                        target,
+                        pages=BACKUP_PAGES_PER_STEP,
+                        progress=lambda _status, remaining, total: progress(
+                            total - remaining, total
+                        ),
+                    )
+            finally:
+                target.close()
+        finally:
+            source.close()
+        _fsync_path(temp)
+        os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
+        final = _link_final(temp, folder, backup_name(real, now))
+        os.unlink(temp)
+        _fsync_path(folder)
+    except sqlite3.Error as error:
+        _discard(temp)
+        kind = error_kind(error)
+        return Failure(
+            Environment(
+                database,
+                str(real),
+                kind if kind in ("locked", "read_only", "disk_full") else "io",
+                f"cannot back up: {error}",
+            )
+        )
+    except OSError as error:
+        _discard(temp)
+        return Failure(_os_problem(database, real, error))
+    return Success(final)
+
+
+def _discard(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-journal")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()

@@ -1,0 +1,174 @@
+"""The ``aifp-migrate`` command line: Typer options in, one service call, render, exit.
+
+This is the composition root: it builds the places, clock and progress bar
+once per run and hands them to the service functions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from aifp_shell import render
+from aifp_shell.locate import DATABASES, find_places
+from aifp_shell.messages import EXIT_BAD_INPUT
+from aifp_shell.service import Runtime, check, down, up
+from aifp_shell.ui import backup_progress_bar
+
+app = typer.Typer(
+    name="aifp-migrate",
+    help="Safe schema migrations for AIFP's four SQLite databases.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+)
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print exactly one JSON document on stdout.")
+]
+ProjectOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--project-dir",
+        help="Project folder holding .aifp-project/ (default: nearest at or above cwd).",
+    ),
+]
+RootOption = Annotated[
+    Path | None,
+    typer.Option("--aifp-root", help="Folder of aifp_core.db (default: $AIFP_ROOT, else ~/.aifp)."),
+]
+MigrationsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--migrations-dir", help="Migration set to use (default: the one shipped with the tool)."
+    ),
+]
+DryRunOption = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
+]
+TargetOption = Annotated[
+    str | None, typer.Option("--target", help="Version to migrate to.", metavar="VERSION")
+]
+
+
+def runtime_for(
+    project_dir: Path | None,
+    aifp_root: Path | None,
+    migrations_dir: Path | None,
+    as_json: bool,
+) -> Runtime:
+    """Return the runtime of one command: its folders, the system clock, a progress bar."""
+    return Runtime(
+        find_places(project_dir, aifp_root, migrations_dir),
+        backup_progress=None if as_json else backup_progress_bar,
+    )
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        sys.stdout.write(f"aifp-migrate {version('aifp-migrate')}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Safe schema migrations for AIFP's four SQLite databases."""
+
+
+@app.command("check")
+def check_command(
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Show each database's path, version, the latest version, pending steps and status."""
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    return render.show_status(check(runtime), as_json)
+
+
+@app.command("up")
+def up_command(
+    all_databases: Annotated[
+        bool, typer.Option("--all", help="Migrate all four databases.")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ] = None,
+    target: TargetOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Migrate databases up to the latest version (or --target), with a backup first."""
+    if all_databases == (db is not None):
+        return _usage("up needs exactly one of --all or --db NAME")
+    if all_databases and target is not None:
+        return _usage("--target needs --db NAME: versions differ between databases")
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    names = DATABASES if db is None else (db,)
+    report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None)
+    return render.show_run(report, as_json)
+
+
+@app.command("down")
+def down_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    target: TargetOption = None,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Roll a database back one step (or down to --target), with a backup first."""
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json)
+
+
+def _usage(text: str) -> int:
+    sys.stderr.write(f"aifp-migrate: {text}\n")
+    return EXIT_BAD_INPUT
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with its code; no traceback ever reaches the user."""
+    import click
+
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(
+            args=argv if argv is not None else sys.argv[1:],
+            prog_name="aifp-migrate",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.exceptions.Abort:
+        sys.stderr.write("aifp-migrate: interrupted; nothing was committed\n")
+        code = 1
+    except click.ClickException as error:
+        sys.stderr.write(f"aifp-migrate: {error.format_message()}\n")
+        code = EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("aifp-migrate: interrupted; nothing was committed\n")
+        code = 1
+    except Exception as error:  # the last line of defence: one line, never a traceback
+        sys.stderr.write(f"aifp-migrate: internal error: {type(error).__name__}: {error}\n")
+        code = 1
+    sys.exit(code if isinstance(code, int) else 0)

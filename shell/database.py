@@ -1,0 +1,129 @@
+"""Opening AIFP databases safely and reading what they say about themselves."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import attrs
+from aifp_shell.problems import Environment, Unreadable
+
+DEFAULT_BUSY_TIMEOUT = 10.0
+"""Seconds to wait for another writer before giving up (``AIFP_MIGRATE_BUSY_TIMEOUT``)."""
+
+
+def busy_timeout() -> float:
+    """Return the busy timeout in seconds, from ``$AIFP_MIGRATE_BUSY_TIMEOUT`` or the default."""
+    try:
+        return float(os.environ.get("AIFP_MIGRATE_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def _uri(path: Path, mode: str) -> str:
+    return f"{path.absolute().as_uri()}?mode={mode}"
+
+
+def connect(path: Path, *, write: bool, timeout: float | None = None) -> sqlite3.Connection:
+    """Return a connection to an EXISTING database file (never creates one).
+
+    ``write=False`` opens it read-only. Transactions are left to the caller
+    (``isolation_level=None``): the tool issues BEGIN IMMEDIATE/COMMIT itself.
+    """
+    conn = sqlite3.connect(
+        _uri(path, "rw" if write else "ro"),
+        uri=True,
+        isolation_level=None,
+        timeout=busy_timeout() if timeout is None else timeout,
+        check_same_thread=False,
+    )
+    return conn
+
+
+def error_kind(error: sqlite3.Error) -> str:
+    """Return what kind of failure an SQLite error is, from its result code name.
+
+    ``locked``, ``read_only``, ``disk_full``, ``io``, ``corrupt``, ``auth`` or
+    ``sql`` (a statement's own error). Errors without a code name are ``sql``.
+    """
+    name = getattr(error, "sqlite_errorname", None) or ""
+    text = str(error)
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in text:
+        return "locked"
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text:
+        return "read_only"
+    if name.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return "read_only"
+    if name.startswith("SQLITE_FULL") or "database or disk is full" in text:
+        return "disk_full"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
+        return "corrupt"
+    if "file is not a database" in text:
+        return "corrupt"
+    if name.startswith("SQLITE_IOERR") or "disk I/O error" in text:
+        return "io"
+    if name.startswith("SQLITE_AUTH") or "not authorized" in text:
+        return "auth"
+    return "sql"
+
+
+def environment_problem(
+    database: str, path: Path, error: sqlite3.Error
+) -> Environment | Unreadable:
+    """Return the problem an SQLite error outside any statement of a file stands for."""
+    kind = error_kind(error)
+    if kind == "corrupt":
+        return Unreadable(database, str(path), str(error))
+    return Environment(database, str(path), kind if kind != "sql" else "io", str(error))
+
+
+@attrs.frozen(slots=True)
+class VersionRead:
+    """What a database's ``schema_version`` says: a version text, or None (unversioned)."""
+
+    version: str | None
+
+
+def read_version(conn: sqlite3.Connection) -> VersionRead:
+    """Return the version in ``schema_version`` (row id 1), or None if there is none."""
+    has_table = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+    ).fetchone()
+    if has_table is None:
+        return VersionRead(None)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(schema_version)")}
+    if "version" not in columns:
+        return VersionRead(None)
+    where = " WHERE id = 1" if "id" in columns else ""
+    row = conn.execute(f"SELECT version FROM schema_version{where} LIMIT 1").fetchone()
+    if row is None or row[0] is None:
+        return VersionRead(None)
+    return VersionRead(str(row[0]))
+
+
+def quick_check(conn: sqlite3.Connection) -> str | None:
+    """Return None when ``PRAGMA quick_check`` passes, else its first findings."""
+    rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+    if rows == ["ok"]:
+        return None
+    return "; ".join(rows[:3])
+
+
+def foreign_key_problems(conn: sqlite3.Connection) -> str | None:
+    """Return None when ``PRAGMA foreign_key_check`` finds nothing, else what it found."""
+    rows = conn.execute("PRAGMA foreign_key_check").fetchmany(5)
+    if not rows:
+        return None
+    return "; ".join(
+        f"{table} row {rowid} points to a missing row of {parent}"
+        for table, rowid, parent, _ in rows
+    )
+
+
+def is_empty_file(path: Path) -> bool:
+    """Return whether the file exists and holds zero bytes."""
+    try:
+        return path.stat().st_size == 0
+    except OSError:
+        return False

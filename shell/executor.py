@@ -1,0 +1,208 @@
+"""Running a plan's statements inside a transaction the caller holds."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import attrs
+from aifp_shell.database import error_kind
+from aifp_shell.problems import (
+    ConflictingObject,
+    Environment,
+    Problem,
+    RefusedAtRunTime,
+    StepFailed,
+    Unreadable,
+)
+from returns.result import Failure, Result, Success
+
+from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
+from aifp_fp.plan import Plan, PlannedStep
+from aifp_fp.sqltext import Statement
+from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
+
+HISTORY_TABLE = "schema_history"
+
+HISTORY_DDL = """CREATE TABLE schema_history (
+    id INTEGER PRIMARY KEY,
+    direction TEXT NOT NULL CHECK (direction IN ('init', 'up', 'down')),
+    from_version TEXT,
+    to_version TEXT NOT NULL,
+    file TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+)"""
+
+VERSION_DDL = """CREATE TABLE schema_version (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    version TEXT NOT NULL,
+    updated_at DATETIME DEFAULT CURRENT_TIMESTAMP
+)"""
+
+
+@attrs.frozen(slots=True)
+class AppliedStep:
+    """A step that ran: direction, versions, file, and the statements it skipped."""
+
+    direction: str
+    from_version: str | None
+    to_version: str
+    file: str
+    skipped: tuple[str, ...]
+
+
+def history_file_name(step: PlannedStep) -> str:
+    """Return how ``schema_history`` names a step's file: ``<database>/<name in its folder>``."""
+    return f"{step.source.database}/{step.source.name}"
+
+
+_FORBIDDEN_PRAGMA_NAMES = frozenset(name.lower() for name in FORBIDDEN_PRAGMAS)
+
+
+def _authorizer(action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+    if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT):
+        return sqlite3.SQLITE_DENY
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and (arg1 or "").lower() in _FORBIDDEN_PRAGMA_NAMES:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() == "load_extension":
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@contextmanager
+def guarded(conn: sqlite3.Connection) -> Iterator[None]:
+    """Deny, while migration files run, what would escape the transaction or the database."""
+    conn.set_authorizer(_authorizer)
+    try:
+        yield
+    finally:
+        conn.set_authorizer(None)
+
+
+def _existing(conn: sqlite3.Connection, name: str) -> ExistingObject | None:
+    row = conn.execute(
+        "SELECT type, name, sql FROM main.sqlite_master WHERE name = ? COLLATE NOCASE",
+        (name,),
+    ).fetchone()
+    return None if row is None else ExistingObject(row[0], row[1], row[2])
+
+
+def _statement_problem(
+    database: str, path: Path, step: PlannedStep, statement: Statement, error: sqlite3.Error
+) -> Problem:
+    kind = error_kind(error)
+    file = step.source.display
+    if kind == "auth":
+        return RefusedAtRunTime(database, file, statement.line, statement.text)
+    if kind in ("locked", "read_only", "disk_full", "io"):
+        return Environment(database, str(path), kind, f"{file}:{statement.line}: {error}")
+    if kind == "corrupt":
+        return Unreadable(database, str(path), str(error))
+    return StepFailed(database, str(path), file, statement.line, statement.text, str(error))
+
+
+def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Conflict | None:
+    kind = classify(statement)
+    existing: ExistingObject | None = None
+    match kind:
+        case CreateObject(name=name) | DropObject(name=name):
+            existing = _existing(conn, name)
+        case AddColumn(table=table):
+            existing = _existing(conn, table)
+        case _:
+            pass
+    decision = decide(statement, kind, existing)
+    if isinstance(decision, Skip | Conflict):
+        return decision
+    conn.execute(statement.text)
+    return None
+
+
+def _record(conn: sqlite3.Connection, step: PlannedStep, applied_at: str) -> None:
+    if _existing(conn, "schema_version") is None:
+        conn.execute(VERSION_DDL)
+    version = str(step.to_version)
+    updated = conn.execute(
+        "UPDATE schema_version SET version = ?, updated_at = CURRENT_TIMESTAMP WHERE id = 1",
+        (version,),
+    )
+    if updated.rowcount == 0:
+        conn.execute("INSERT INTO schema_version (id, version) VALUES (1, ?)", (version,))
+    if _existing(conn, HISTORY_TABLE) is None:
+        conn.execute(HISTORY_DDL)
+    conn.execute(
+        "INSERT INTO schema_history "
+        "(direction, from_version, to_version, file, sha256, applied_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            step.direction,
+            None if step.from_version is None else str(step.from_version),
+            version,
+            history_file_name(step),
+            step.checksum,
+            applied_at,
+        ),
+    )
+
+
+def run_plan(
+    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
+) -> Result[tuple[AppliedStep, ...], Problem]:
+    """Return the steps applied, running every statement of the plan one by one.
+
+    The caller holds the transaction (BEGIN IMMEDIATE, foreign keys off) and
+    commits or rolls back; this never does either. After each step the version
+    is set to the step's target and the step is recorded in ``schema_history``.
+    A statement whose effect already holds is skipped and reported.
+    """
+    applied: list[AppliedStep] = []
+    for step in plan.steps:
+        skipped: list[str] = []
+        for statement in step.statements:
+            try:
+                with guarded(conn):
+                    outcome = _run_statement(conn, statement)
+            except sqlite3.Error as error:
+                return Failure(_statement_problem(plan.database, path, step, statement, error))
+            match outcome:
+                case Skip(reason=reason):
+                    skipped.append(f"{step.source.display}:{statement.line}: skipped: {reason}")
+                case Conflict(reason=reason):
+                    return Failure(
+                        ConflictingObject(
+                            plan.database,
+                            step.source.display,
+                            statement.line,
+                            statement.text,
+                            reason,
+                        )
+                    )
+                case None:
+                    pass
+        try:
+            _record(conn, step, applied_at)
+        except sqlite3.Error as error:
+            kind = error_kind(error)
+            return Failure(
+                Environment(
+                    plan.database,
+                    str(path),
+                    kind if kind in ("locked", "read_only", "disk_full") else "io",
+                    f"cannot record version {step.to_version}: {error}",
+                )
+            )
+        applied.append(
+            AppliedStep(
+                step.direction,
+                None if step.from_version is None else str(step.from_version),
+                str(step.to_version),
+                step.source.display,
+                tuple(skipped),
+            )
+        )
+    return Success(tuple(applied))

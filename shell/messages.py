@@ -1,0 +1,166 @@
+"""The one place where a failure becomes a line for the user and an exit code."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from aifp_shell.problems import (
+    CheckFailed,
+    ConflictingObject,
+    DatabaseMissing,
+    Environment,
+    MigrationsUnreadable,
+    Problem,
+    RefusedAtRunTime,
+    RolledBackWithOthers,
+    StepFailed,
+    Unreadable,
+    Unversioned,
+)
+
+from aifp_fp.errors import (
+    BadVersion,
+    DatabaseAhead,
+    DuplicateStep,
+    ForbiddenStatement,
+    MalformedFileName,
+    NoMigrations,
+    NoPath,
+    NoRollback,
+    OrphanRollback,
+    UnknownDatabase,
+    UnknownVersion,
+    UnreachableStep,
+    UnterminatedStatement,
+)
+
+EXIT_OK = 0
+EXIT_STEP_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_CHECK_FOUND_PROBLEM = 3
+
+
+def _statement(text: str) -> str:
+    """Return a statement folded onto one line, shortened if long."""
+    line = " ".join(text.split())
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def message(problem: Problem) -> str:
+    """Return the one-line message that names the database, file and statement of a failure."""
+    match problem:
+        case MalformedFileName(database=db, file=file, reason=reason):
+            return f"{db}: malformed migration file name {file}: {reason}"
+        case DuplicateStep(database=db, files=files):
+            return f"{db}: two files claim the same step: {', '.join(files)}"
+        case UnreachableStep(database=db, file=file, version=version):
+            return (
+                f"{db}: {file} starts at version {version}, "
+                "which no path from an initial schema reaches"
+            )
+        case OrphanRollback(database=db, file=file):
+            return f"{db}: rollback {file} undoes no forward step"
+        case NoMigrations(database=db, folder=folder):
+            return f"{db}: no migration files in {folder}"
+        case UnknownDatabase(name=name, known=known):
+            return f"unknown database {name!r}; expected one of: {', '.join(known)}"
+        case BadVersion(text=text):
+            return f"{text!r} is not a version (expected numbers separated by dots, e.g. 1.1)"
+        case UnknownVersion(database=db, version=version, known=known):
+            return f"{db}: unknown version {version}; known versions: {', '.join(known)}"
+        case DatabaseAhead(database=db, version=version, latest=latest):
+            return (
+                f"{db}: database is at version {version}, newer than the latest "
+                f"this tool knows ({latest}); update aifp-migrate or its migrations"
+            )
+        case NoPath(database=db, from_version=a, to_version=b, direction=direction):
+            if direction == "down" and a == b:
+                return f"{db}: version {a} has no earlier version to roll back to"
+            return f"{db}: no {direction} path from version {a} to {b}"
+        case NoRollback(database=db, file=file, from_version=a, to_version=b):
+            return f"{db}: no rollback file for {file} (to go from {a} back to {b})"
+        case ForbiddenStatement(database=db, file=file, line=line, statement=stmt, reason=why):
+            return f"{db}: {file}:{line}: refused statement `{_statement(stmt)}`: {why}"
+        case UnterminatedStatement(database=db, file=file, line=line, statement=stmt):
+            return f"{db}: {file}:{line}: unterminated statement `{_statement(stmt)}`"
+        case DatabaseMissing(database=db, path=path, why=why):
+            return f"{db}: {path}: {why}"
+        case Unreadable(database=db, path=path, detail=detail):
+            return f"{db}: {path}: cannot be used: {detail}; nothing was changed"
+        case Unversioned(database=db, path=path):
+            return (
+                f"{db}: {path} has no schema_version: it is not an AIFP database "
+                "this tool can migrate; nothing was changed"
+            )
+        case StepFailed(
+            database=db, path=path, file=file, line=line, statement=stmt, sqlite_error=err
+        ):
+            return (
+                f"{db}: {file}:{line}: `{_statement(stmt)}` failed: {err}; "
+                f"{path} was rolled back and is unchanged"
+            )
+        case ConflictingObject(database=db, file=file, line=line, statement=stmt, reason=why):
+            return (
+                f"{db}: {file}:{line}: `{_statement(stmt)}` conflicts with the database: "
+                f"{why}; everything was rolled back"
+            )
+        case RefusedAtRunTime(database=db, file=file, line=line, statement=stmt):
+            return (
+                f"{db}: {file}:{line}: refused statement `{_statement(stmt)}`: it would escape "
+                "the tool's transaction or database; everything was rolled back"
+            )
+        case CheckFailed(database=db, path=path, check=check, detail=detail):
+            return (
+                f"{db}: {path}: PRAGMA {check} failed after the steps: {detail}; "
+                "everything was rolled back"
+            )
+        case Environment(database=db, path=path, kind=kind, detail=detail):
+            what = {
+                "locked": "database is locked by another process (busy timeout passed)",
+                "read_only": "cannot write",
+                "disk_full": "disk full",
+                "io": "I/O error",
+            }.get(kind, kind)
+            return f"{db}: {path}: {what}: {detail}; nothing was changed"
+        case MigrationsUnreadable(path=path, detail=detail):
+            return f"migrations folder {path}: {detail}"
+        case RolledBackWithOthers(database=db, failed=failed):
+            return f"{db}: rolled back because {failed} failed; unchanged"
+        case _:
+            assert_never(problem)
+
+
+def exit_code(problem: Problem) -> int:
+    """Return the exit code SPEC.md gives a failure: 1 for a failed step, 2 for bad input."""
+    match problem:
+        case (
+            StepFailed()
+            | ConflictingObject()
+            | CheckFailed()
+            | Environment()
+            | RolledBackWithOthers()
+        ):
+            return EXIT_STEP_FAILED
+        case (
+            MalformedFileName()
+            | DuplicateStep()
+            | UnreachableStep()
+            | OrphanRollback()
+            | NoMigrations()
+            | UnknownDatabase()
+            | BadVersion()
+            | UnknownVersion()
+            | DatabaseAhead()
+            | NoPath()
+            | NoRollback()
+            | ForbiddenStatement()
+            | UnterminatedStatement()
+            | DatabaseMissing()
+            | Unreadable()
+            | Unversioned()
+            | RefusedAtRunTime()
+            | MigrationsUnreadable()
+        ):
+            return EXIT_BAD_INPUT
+        case _:
+            assert_never(problem)

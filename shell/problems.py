@@ -1,0 +1,126 @@
+"""Failures of the shell's effects, as values (the core's are in ``aifp_fp.errors``).
+
+``aifp_shell.messages`` turns every failure, core or shell, into one line and
+one exit code.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+import attrs
+
+from aifp_fp.errors import CoreError
+
+
+@attrs.frozen(slots=True)
+class DatabaseMissing:
+    """The database file does not exist (and is not one the tool creates)."""
+
+    database: str
+    path: str
+    why: str
+
+
+@attrs.frozen(slots=True)
+class Unreadable:
+    """The file is not an SQLite database, or is damaged (quick_check failed)."""
+
+    database: str
+    path: str
+    detail: str
+
+
+@attrs.frozen(slots=True)
+class Unversioned:
+    """The database has no ``schema_version`` row (a 0-byte file included)."""
+
+    database: str
+    path: str
+
+
+@attrs.frozen(slots=True)
+class StepFailed:
+    """A statement of a migration file failed; everything was rolled back."""
+
+    database: str
+    path: str
+    file: str
+    line: int
+    statement: str
+    sqlite_error: str
+
+
+@attrs.frozen(slots=True)
+class ConflictingObject:
+    """A statement would create an object that exists with another definition."""
+
+    database: str
+    file: str
+    line: int
+    statement: str
+    reason: str
+
+
+@attrs.frozen(slots=True)
+class RefusedAtRunTime:
+    """SQLite's authorizer stopped a statement that escapes the transaction."""
+
+    database: str
+    file: str
+    line: int
+    statement: str
+
+
+@attrs.frozen(slots=True)
+class CheckFailed:
+    """The migrated database failed ``foreign_key_check`` or ``quick_check`` before COMMIT."""
+
+    database: str
+    path: str
+    check: str
+    detail: str
+
+
+@attrs.frozen(slots=True)
+class Environment:
+    """The machine stopped the run: locked, read-only, disk full, or an I/O error."""
+
+    database: str
+    path: str
+    kind: str
+    """``locked``, ``read_only``, ``disk_full`` or ``io``."""
+    detail: str
+
+
+@attrs.frozen(slots=True)
+class MigrationsUnreadable:
+    """The migrations folder or one of its files cannot be read."""
+
+    path: str
+    detail: str
+
+
+@attrs.frozen(slots=True)
+class RolledBackWithOthers:
+    """This database's steps succeeded but were rolled back because another failed."""
+
+    database: str
+    failed: str
+
+
+ShellError: TypeAlias = (
+    DatabaseMissing
+    | Unreadable
+    | Unversioned
+    | StepFailed
+    | ConflictingObject
+    | RefusedAtRunTime
+    | CheckFailed
+    | Environment
+    | MigrationsUnreadable
+    | RolledBackWithOthers
+)
+
+Problem: TypeAlias = CoreError | ShellError
+"""Every failure a command can report."""

@@ -1,0 +1,89 @@
+"""Showing reports: one JSON document on stdout, or human text; errors go to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from aifp_shell.messages import message
+from aifp_shell.problems import Problem
+from aifp_shell.reports import RunReport, StatusReport, run_json, status_json
+
+
+def print_json(document: dict[str, Any]) -> None:
+    """Write exactly one JSON document to stdout."""
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+def error_line(problem: Problem) -> None:
+    """Write a failure's one-line message to stderr."""
+    sys.stderr.write(f"aifp-migrate: {message(problem)}\n")
+
+
+def show_status(report: StatusReport, as_json: bool) -> int:
+    """Show ``check``'s report and return its exit code."""
+    problems = [report.problem] + [db.problem for db in report.databases]
+    for problem in problems:
+        if problem is not None:
+            error_line(problem)
+    if as_json:
+        print_json(status_json(report))
+        return report.exit_code()
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="AIFP databases", title_justify="left")
+    for column in ("database", "path", "version", "latest", "pending", "status"):
+        table.add_column(column, overflow="fold")
+    for db in report.databases:
+        pending = ", ".join(f"{s.from_version or 'new'}→{s.to_version}" for s in db.pending)
+        table.add_row(
+            db.name,
+            db.path or "(no project)",
+            db.version or "-",
+            db.latest or "-",
+            pending or "-",
+            db.status,
+        )
+    Console(soft_wrap=False).print(table)
+    for db in report.databases:
+        for difference in db.differences:
+            sys.stdout.write(f"{db.name}: drift: {difference}\n")
+    return report.exit_code()
+
+
+def show_run(report: RunReport, as_json: bool) -> int:
+    """Show what ``up``/``down`` did and return its exit code."""
+    if report.problem is not None:
+        error_line(report.problem)
+    if as_json:
+        print_json(run_json(report))
+        return report.exit_code()
+    out = sys.stdout
+    for db in report.databases:
+        head = f"{db.name}: "
+        if db.status == "migrated":
+            out.write(f"{head}migrated {db.from_version or 'new'} → {db.to_version}\n")
+        elif db.status == "dry_run":
+            out.write(
+                f"{head}dry run: would migrate {db.from_version or 'new'} → {db.to_version}\n"
+            )
+        elif db.status == "up_to_date":
+            out.write(f"{head}up to date at {db.to_version}\n")
+        elif db.status == "skipped":
+            out.write(f"{head}skipped: {db.note or ''}\n")
+        else:
+            out.write(f"{head}failed\n")
+        for step in db.applied:
+            out.write(
+                f"  {step.direction:4} {step.from_version or 'new'} → {step.to_version}  "
+                f"{step.file}\n"
+            )
+            for skipped in step.skipped:
+                out.write(f"       {skipped}\n")
+        if db.backup:
+            out.write(f"  backup: {db.backup}\n")
+        if db.note and db.status != "skipped":
+            out.write(f"  note: {db.note}\n")
+    return report.exit_code()

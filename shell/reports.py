@@ -1,0 +1,147 @@
+"""What commands report: plain values, the same data as their ``--json`` output."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from aifp_shell.executor import AppliedStep
+from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
+from aifp_shell.problems import Problem
+
+
+@attrs.frozen(slots=True)
+class PendingStep:
+    """A step that ``up`` would apply."""
+
+    from_version: str | None
+    to_version: str
+    file: str
+
+
+@attrs.frozen(slots=True)
+class DatabaseStatus:
+    """One database as ``check`` sees it."""
+
+    name: str
+    path: str | None
+    exists: bool
+    version: str | None
+    latest: str | None
+    pending: tuple[PendingStep, ...]
+    status: str
+    """``up_to_date``, ``pending``, ``missing``, ``ahead``, ``unversioned`` or ``drift``."""
+    differences: tuple[str, ...] = ()
+    problem: Problem | None = None
+
+
+@attrs.frozen(slots=True)
+class StatusReport:
+    """What ``check`` found, database by database; ``problem`` stops the whole command."""
+
+    databases: tuple[DatabaseStatus, ...]
+    problem: Problem | None = None
+
+    def exit_code(self) -> int:
+        """Return 2 for bad input, 3 when a database drifted, else 0."""
+        problems = [self.problem] + [db.problem for db in self.databases]
+        for problem in problems:
+            if problem is not None:
+                return exit_code(problem)
+        if any(db.status == "drift" for db in self.databases):
+            return EXIT_CHECK_FOUND_PROBLEM
+        return EXIT_OK
+
+
+@attrs.frozen(slots=True)
+class DatabaseRun:
+    """What ``up`` or ``down`` did to one database."""
+
+    name: str
+    path: str | None
+    from_version: str | None
+    to_version: str | None
+    applied: tuple[AppliedStep, ...]
+    backup: str | None
+    status: str
+    """``migrated``, ``up_to_date``, ``dry_run``, ``failed`` or ``skipped``."""
+    note: str | None = None
+    problem: Problem | None = None
+
+
+@attrs.frozen(slots=True)
+class RunReport:
+    """What ``up`` or ``down`` did; ``problem`` is the failure that stopped it, if any."""
+
+    databases: tuple[DatabaseRun, ...]
+    problem: Problem | None = None
+
+    def exit_code(self) -> int:
+        """Return the exit code of the failure that stopped the run, else 0."""
+        return EXIT_OK if self.problem is None else exit_code(self.problem)
+
+
+def _error(problem: Problem | None) -> dict[str, Any] | None:
+    if problem is None:
+        return None
+    return {"kind": type(problem).__name__, "message": message(problem)}
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    """Return the ``check --json`` document of SPEC.md."""
+    databases = []
+    for db in report.databases:
+        entry: dict[str, Any] = {
+            "name": db.name,
+            "path": db.path,
+            "exists": db.exists,
+            "version": db.version,
+            "latest": db.latest,
+            "pending": [
+                {"from": step.from_version, "to": step.to_version, "file": step.file}
+                for step in db.pending
+            ],
+            "status": db.status,
+        }
+        if db.differences:
+            entry["differences"] = list(db.differences)
+        if db.problem is not None:
+            entry["error"] = _error(db.problem)
+        databases.append(entry)
+    document: dict[str, Any] = {"databases": databases}
+    if report.problem is not None:
+        document["error"] = _error(report.problem)
+    return document
+
+
+def run_json(report: RunReport) -> dict[str, Any]:
+    """Return the ``up --json`` / ``down --json`` document of SPEC.md."""
+    databases = []
+    for db in report.databases:
+        entry: dict[str, Any] = {
+            "name": db.name,
+            "path": db.path,
+            "from": db.from_version,
+            "to": db.to_version,
+            "applied": [
+                {
+                    "direction": step.direction,
+                    "from": step.from_version,
+                    "to": step.to_version,
+                    "file": step.file,
+                    "skipped": list(step.skipped),
+                }
+                for step in db.applied
+            ],
+            "backup": db.backup,
+            "status": db.status,
+        }
+        if db.note:
+            entry["note"] = db.note
+        if db.problem is not None:
+            entry["error"] = _error(db.problem)
+        databases.append(entry)
+    document: dict[str, Any] = {"databases": databases}
+    if report.problem is not None:
+        document["error"] = _error(report.problem)
+    return document

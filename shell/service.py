@@ -1,0 +1,651 @@
+"""The commands' work: read state, ask the core for a plan, carry it out safely, report.
+
+``check``, ``up`` and ``down`` return report values and never print or exit;
+the CLI and the seed front both call them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import attrs
+from aifp_shell.backup import ProgressCallback, make_backup
+from aifp_shell.database import (
+    connect,
+    environment_problem,
+    foreign_key_problems,
+    is_empty_file,
+    quick_check,
+    read_version,
+)
+from aifp_shell.executor import AppliedStep, run_plan
+from aifp_shell.locate import DATABASES, Location, Places, locate
+from aifp_shell.problems import (
+    CheckFailed,
+    DatabaseMissing,
+    Problem,
+    RolledBackWithOthers,
+    Unreadable,
+    Unversioned,
+)
+from aifp_shell.reports import (
+    DatabaseRun,
+    DatabaseStatus,
+    PendingStep,
+    RunReport,
+    StatusReport,
+)
+from aifp_shell.sources import load_migration_set
+from returns.result import Failure, Result, Success
+
+from aifp_fp.errors import BadVersion, UnknownDatabase
+from aifp_fp.graph import MigrationSet
+from aifp_fp.plan import Plan, plan_create, plan_down, plan_up
+from aifp_fp.version import Version, parse_version
+
+Clock = Callable[[], datetime]
+"""Returns the current moment (timezone-aware)."""
+
+BackupProgress = Callable[[str], ProgressCallback | None]
+"""Given a database name, returns a progress callback for its backup (or None)."""
+
+
+def system_clock() -> datetime:
+    """Return the current moment from the system clock, in local time."""
+    return datetime.now().astimezone()
+
+
+@attrs.frozen(slots=True)
+class Runtime:
+    """What a run needs from the outside world, built once by the composition root."""
+
+    places: Places
+    clock: Clock = system_clock
+    backup_progress: BackupProgress | None = None
+
+
+def _pending(plan: Plan) -> tuple[PendingStep, ...]:
+    return tuple(
+        PendingStep(
+            None if step.from_version is None else str(step.from_version),
+            str(step.to_version),
+            step.source.display,
+        )
+        for step in plan.steps
+    )
+
+
+def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
+    location = locate(name, runtime.places)
+    path = str(location.path) if location.path is not None else None
+    loaded = load_migration_set(name, runtime.places.migrations_dir)
+    if isinstance(loaded, Failure):
+        return DatabaseStatus(
+            name, path, False, None, None, (), "missing", problem=loaded.failure()
+        )
+    migration_set: MigrationSet = loaded.unwrap()
+    latest = str(migration_set.latest())
+    if location.path is None or not location.path.exists():
+        pending: tuple[PendingStep, ...] = ()
+        if location.creatable:
+            created = plan_create(migration_set)
+            if isinstance(created, Success):
+                pending = _pending(created.unwrap())
+        return DatabaseStatus(name, path, False, None, latest, pending, "missing")
+    if is_empty_file(location.path):
+        return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
+    try:
+        conn = connect(location.path, write=False)
+        try:
+            version_text = read_version(conn).version
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return DatabaseStatus(
+            name,
+            path,
+            True,
+            None,
+            latest,
+            (),
+            "unversioned",
+            problem=environment_problem(name, location.path, error),
+        )
+    if version_text is None:
+        return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
+    version = parse_version(version_text).value_or(None)
+    if version is None:
+        return DatabaseStatus(
+            name,
+            path,
+            True,
+            version_text,
+            latest,
+            (),
+            "drift",
+            differences=(f"schema_version holds {version_text!r}, which is not a version",),
+        )
+    if version > migration_set.latest():
+        return DatabaseStatus(name, path, True, version_text, latest, (), "ahead")
+    if version not in migration_set.versions():
+        return DatabaseStatus(
+            name,
+            path,
+            True,
+            version_text,
+            latest,
+            (),
+            "drift",
+            differences=(f"version {version_text} is not a version the migration set knows",),
+        )
+    planned = plan_up(migration_set, version)
+    if isinstance(planned, Failure):
+        return DatabaseStatus(
+            name, path, True, version_text, latest, (), "pending", problem=planned.failure()
+        )
+    pending = _pending(planned.unwrap())
+    return DatabaseStatus(
+        name, path, True, version_text, latest, pending, "pending" if pending else "up_to_date"
+    )
+
+
+def check(runtime: Runtime) -> StatusReport:
+    """Return the status of the four databases, opening each read-only."""
+    databases = tuple(_check_one(name, runtime) for name in DATABASES)
+    return StatusReport(databases)
+
+
+# --- migrating ---------------------------------------------------------------------------
+
+Planner = Callable[[MigrationSet, Version | None], Result[Plan, Problem]]
+"""Given a migration set and the current version (None: no database), returns a plan."""
+
+
+@attrs.define
+class _Open:
+    """A database whose transaction is open and whose steps ran, awaiting COMMIT."""
+
+    name: str
+    path: Path
+    conn: sqlite3.Connection
+    run: DatabaseRun
+    created_from: Path | None = None
+    """For a database being created: the hidden file that becomes ``path`` on success."""
+
+
+def up_planner(target: Version | None) -> Planner:
+    """Return a planner that goes up to ``target`` (default latest), creating if needed."""
+
+    def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
+        if current is None:
+            return plan_create(migration_set, target).alt(lambda e: e)
+        return plan_up(migration_set, current, target).alt(lambda e: e)
+
+    return planner
+
+
+def down_planner(target: Version | None) -> Planner:
+    """Return a planner that goes down to ``target`` (default: one step)."""
+
+    def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
+        assert current is not None
+        return plan_down(migration_set, current, target).alt(lambda e: e)
+
+    return planner
+
+
+def _applied_preview(plan: Plan) -> tuple[AppliedStep, ...]:
+    return tuple(
+        AppliedStep(
+            step.direction,
+            None if step.from_version is None else str(step.from_version),
+            str(step.to_version),
+            step.source.display,
+            (),
+        )
+        for step in plan.steps
+    )
+
+
+def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[Version, Problem]:
+    text = read_version(conn).version
+    if text is None:
+        return Failure(Unversioned(name, str(path)))
+    version = parse_version(text).value_or(None)
+    if version is None:
+        return Failure(Unreadable(name, str(path), f"schema_version holds {text!r}"))
+    return Success(version)
+
+
+def _begin(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
+    conn.execute("PRAGMA foreign_keys = OFF")
+    if conn.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
+        return CheckFailed(name, str(path), "foreign_keys", "foreign keys could not be turned off")
+    conn.execute("BEGIN IMMEDIATE")
+    return None
+
+
+def _final_checks(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
+    found = foreign_key_problems(conn)
+    if found is not None:
+        return CheckFailed(name, str(path), "foreign_key_check", found)
+    damage = quick_check(conn)
+    if damage is not None:
+        return CheckFailed(name, str(path), "quick_check", damage)
+    return None
+
+
+class _Abort(Exception):
+    """Stops a run: carries the report entry of the database that failed."""
+
+    def __init__(self, run: DatabaseRun) -> None:
+        super().__init__(run.name)
+        self.run = run
+
+
+def _failed(
+    name: str, path: Path | None, problem: Problem, start: Version | None = None
+) -> DatabaseRun:
+    return DatabaseRun(
+        name,
+        None if path is None else str(path),
+        None if start is None else str(start),
+        None,
+        (),
+        None,
+        "failed",
+        problem=problem,
+    )
+
+
+def _open_existing(
+    name: str,
+    path: Path,
+    migration_set: MigrationSet,
+    planner: Planner,
+    runtime: Runtime,
+    backups: list[Path],
+) -> _Open | DatabaseRun:
+    """Run a database's plan inside an open transaction; return it open, or its final report."""
+    if is_empty_file(path):
+        raise _Abort(_failed(name, path, Unversioned(name, str(path))))
+    try:
+        conn = connect(path, write=True)
+    except sqlite3.Error as error:
+        raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+    try:
+        problem = _begin(conn, name, path)
+        if problem is not None:
+            raise _Abort(_failed(name, path, problem))
+        current = _current_version(name, path, conn)
+        if isinstance(current, Failure):
+            raise _Abort(_failed(name, path, current.failure()))
+        start = current.unwrap()
+        planned = planner(migration_set, start)
+        if isinstance(planned, Failure):
+            raise _Abort(_failed(name, path, planned.failure(), start))
+        plan = planned.unwrap()
+        if plan.is_empty():
+            conn.execute("ROLLBACK")
+            conn.close()
+            return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
+        damage = quick_check(conn)
+        if damage is not None:
+            raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
+        progress = runtime.backup_progress(name) if runtime.backup_progress else None
+        backup = make_backup(name, path, runtime.clock(), progress)
+        if isinstance(backup, Failure):
+            raise _Abort(_failed(name, path, backup.failure(), start))
+        backups.append(backup.unwrap())
+        applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
+        ran = run_plan(conn, path, plan, applied_at)
+        if isinstance(ran, Failure):
+            raise _Abort(_failed(name, path, ran.failure(), start))
+        problem = _final_checks(conn, name, path)
+        if problem is not None:
+            raise _Abort(_failed(name, path, problem, start))
+        run = DatabaseRun(
+            name,
+            str(path),
+            str(start),
+            str(plan.end),
+            ran.unwrap(),
+            str(backup.unwrap()),
+            "migrated",
+        )
+        return _Open(name, path, conn, run)
+    except _Abort:
+        _close(conn)
+        raise
+    except sqlite3.Error as error:
+        _close(conn)
+        raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+
+
+def _open_new(
+    name: str, path: Path, migration_set: MigrationSet, planner: Planner, runtime: Runtime
+) -> _Open:
+    """Build a missing database in a hidden file, transaction left open for COMMIT."""
+    planned = planner(migration_set, None)
+    if isinstance(planned, Failure):
+        raise _Abort(_failed(name, path, planned.failure()))
+    plan = planned.unwrap()
+    hidden = path.with_name(f".{path.name}.creating-{os.getpid()}-{secrets.token_hex(4)}")
+    try:
+        os.close(os.open(hidden, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o644))
+        conn = connect(hidden, write=True)
+    except (OSError, sqlite3.Error) as error:
+        _discard(hidden)
+        detail = error.strerror if isinstance(error, OSError) else str(error)
+        raise _Abort(
+            _failed(
+                name,
+                path,
+                environment_problem(
+                    name, path, sqlite3.OperationalError(f"cannot create the database: {detail}")
+                ),
+            )
+        ) from None
+    try:
+        _begin(conn, name, path)
+        applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
+        ran = run_plan(conn, path, plan, applied_at)
+        if isinstance(ran, Failure):
+            raise _Abort(_failed(name, path, ran.failure()))
+        problem = _final_checks(conn, name, path)
+        if problem is not None:
+            raise _Abort(_failed(name, path, problem))
+    except _Abort:
+        _close(conn)
+        _discard(hidden)
+        raise
+    except sqlite3.Error as error:
+        _close(conn)
+        _discard(hidden)
+        raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+    run = DatabaseRun(name, str(path), None, str(plan.end), ran.unwrap(), None, "migrated")
+    return _Open(name, path, conn, run, created_from=hidden)
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    with contextlib.suppress(sqlite3.Error):
+        conn.close()
+
+
+def _discard(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _commit(opened: _Open) -> DatabaseRun:
+    """COMMIT one open database (and give a created one its final name)."""
+    opened.conn.execute("COMMIT")
+    opened.conn.close()
+    if opened.created_from is None:
+        return opened.run
+    hidden = opened.created_from
+    fd = os.open(hidden, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(hidden, opened.path, follow_symlinks=False)
+    except FileExistsError:
+        _discard(hidden)
+        return attrs.evolve(
+            opened.run,
+            status="up_to_date",
+            applied=(),
+            note="another run created this database at the same moment",
+        )
+    _discard(hidden)
+    _fsync_folder(opened.path.parent)
+    return opened.run
+
+
+def _location_problem(location: Location) -> DatabaseMissing:
+    return DatabaseMissing(
+        location.name,
+        str(location.path) if location.path is not None else "(no project)",
+        location.why_missing,
+    )
+
+
+def migrate(
+    runtime: Runtime,
+    names: tuple[str, ...],
+    planner: Planner,
+    *,
+    dry_run: bool,
+    explicit: bool,
+) -> RunReport:
+    """Return what migrating ``names`` with ``planner`` did (or would do, on a dry run).
+
+    All databases' steps run in one transaction each; the transactions are
+    committed only when every database succeeded, else all are rolled back and
+    the backups this run made are removed. ``explicit`` says the user named the
+    database: a missing one is then an error instead of being skipped.
+    """
+    unknown = [name for name in names if name not in DATABASES]
+    if unknown:
+        return RunReport((), UnknownDatabase(unknown[0], DATABASES))
+    sets: dict[str, MigrationSet] = {}
+    for name in names:
+        loaded = load_migration_set(name, runtime.places.migrations_dir)
+        if isinstance(loaded, Failure):
+            return RunReport((), loaded.failure())
+        sets[name] = loaded.unwrap()
+    if dry_run:
+        return _dry_run(runtime, names, sets, planner, explicit)
+    opened: list[_Open] = []
+    finished: list[DatabaseRun] = []
+    backups: list[Path] = []
+    try:
+        for name in DATABASES:
+            if name not in names:
+                continue
+            location = locate(name, runtime.places)
+            path = location.path
+            if path is None or not path.exists():
+                if path is not None and location.creatable:
+                    opened.append(_open_new(name, path, sets[name], planner, runtime))
+                    continue
+                if explicit:
+                    raise _Abort(_failed(name, path, _location_problem(location)))
+                finished.append(
+                    DatabaseRun(
+                        name,
+                        None if path is None else str(path),
+                        None,
+                        None,
+                        (),
+                        None,
+                        "skipped",
+                        note=message_of_missing(location),
+                    )
+                )
+                continue
+            result = _open_existing(name, path, sets[name], planner, runtime, backups)
+            if isinstance(result, _Open):
+                opened.append(result)
+            else:
+                finished.append(result)
+    except _Abort as abort:
+        return _roll_back_all(opened, finished, backups, abort.run)
+    committed: list[DatabaseRun] = []
+    for index, item in enumerate(opened):
+        try:
+            committed.append(_commit(item))
+        except (sqlite3.Error, OSError) as error:
+            problem = (
+                environment_problem(item.name, item.path, error)
+                if isinstance(error, sqlite3.Error)
+                else environment_problem(item.name, item.path, sqlite3.OperationalError(str(error)))
+            )
+            rest = opened[index + 1 :]
+            failed = _failed(item.name, item.path, problem)
+            _close(item.conn)
+            if item.created_from is not None:
+                _discard(item.created_from)
+            report = _roll_back_all(rest, [*finished, *committed], [], failed)
+            return report
+    return RunReport(_in_order([*finished, *committed]))
+
+
+def message_of_missing(location: Location) -> str:
+    """Return why a database was skipped: where it was looked for and not found."""
+    where = str(location.path) if location.path is not None else "no project"
+    return f"not found ({where}: {location.why_missing})"
+
+
+def _in_order(runs: list[DatabaseRun]) -> tuple[DatabaseRun, ...]:
+    return tuple(sorted(runs, key=lambda run: DATABASES.index(run.name)))
+
+
+def _roll_back_all(
+    opened: list[_Open], finished: list[DatabaseRun], backups: list[Path], failed: DatabaseRun
+) -> RunReport:
+    rolled: list[DatabaseRun] = []
+    for item in opened:
+        _close(item.conn)
+        if item.created_from is not None:
+            _discard(item.created_from)
+        rolled.append(
+            attrs.evolve(
+                item.run,
+                status="skipped",
+                to_version=item.run.from_version,
+                applied=(),
+                backup=None,
+                note=f"rolled back because {failed.name} failed",
+                problem=None,
+            )
+        )
+    for backup in backups:
+        _discard(backup)
+    assert failed.problem is not None
+    problem = failed.problem
+    if isinstance(problem, RolledBackWithOthers):  # pragma: no cover - never the first failure
+        problem = failed.problem
+    return RunReport(_in_order([*finished, *rolled, failed]), problem)
+
+
+def _dry_run(
+    runtime: Runtime,
+    names: tuple[str, ...],
+    sets: dict[str, MigrationSet],
+    planner: Planner,
+    explicit: bool,
+) -> RunReport:
+    runs: list[DatabaseRun] = []
+    for name in DATABASES:
+        if name not in names:
+            continue
+        location = locate(name, runtime.places)
+        path = location.path
+        current: Version | None = None
+        if path is None or not path.exists():
+            if not (path is not None and location.creatable):
+                if explicit:
+                    problem = _location_problem(location)
+                    return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+                runs.append(
+                    DatabaseRun(
+                        name,
+                        None if path is None else str(path),
+                        None,
+                        None,
+                        (),
+                        None,
+                        "skipped",
+                        note=message_of_missing(location),
+                    )
+                )
+                continue
+        else:
+            if is_empty_file(path):
+                problem = Unversioned(name, str(path))
+                return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+            try:
+                conn = connect(path, write=False)
+                try:
+                    found = _current_version(name, path, conn)
+                finally:
+                    conn.close()
+            except sqlite3.Error as error:
+                problem = environment_problem(name, path, error)
+                return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+            if isinstance(found, Failure):
+                problem = found.failure()
+                return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+            current = found.unwrap()
+        planned = planner(sets[name], current)
+        if isinstance(planned, Failure):
+            problem = planned.failure()
+            return RunReport(_in_order([*runs, _failed(name, path, problem, current)]), problem)
+        plan = planned.unwrap()
+        runs.append(
+            DatabaseRun(
+                name,
+                str(path),
+                None if current is None else str(current),
+                str(plan.end),
+                _applied_preview(plan),
+                None,
+                "dry_run" if not plan.is_empty() else "up_to_date",
+            )
+        )
+    return RunReport(_in_order(runs))
+
+
+def up(
+    runtime: Runtime,
+    names: tuple[str, ...],
+    target: str | None = None,
+    *,
+    dry_run: bool = False,
+    explicit: bool = False,
+) -> RunReport:
+    """Return what bringing ``names`` up to ``target`` (default: latest) did."""
+    parsed = _parse_target(target)
+    if isinstance(parsed, Failure):
+        return RunReport((), parsed.failure())
+    return migrate(runtime, names, up_planner(parsed.unwrap()), dry_run=dry_run, explicit=explicit)
+
+
+def down(
+    runtime: Runtime, name: str, target: str | None = None, *, dry_run: bool = False
+) -> RunReport:
+    """Return what rolling ``name`` back to ``target`` (default: one step) did."""
+    parsed = _parse_target(target)
+    if isinstance(parsed, Failure):
+        return RunReport((), parsed.failure())
+    return migrate(runtime, (name,), down_planner(parsed.unwrap()), dry_run=dry_run, explicit=True)
+
+
+def _parse_target(text: str | None) -> Result[Version | None, Problem]:
+    if text is None:
+        return Success(None)
+    version = parse_version(text).value_or(None)
+    if version is None:
+        return Failure(BadVersion(text))
+    return Success(version)

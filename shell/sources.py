@@ -1,0 +1,58 @@
+"""Reading a migrations folder into the core's migration sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aifp_shell.problems import MigrationsUnreadable, Problem
+from returns.result import Failure, Result, Success
+
+from aifp_fp.errors import CoreError
+from aifp_fp.files import MigrationSource
+from aifp_fp.graph import MigrationSet, build_migration_set
+
+
+def _display(path: Path, migrations_dir: Path) -> str:
+    return f"{migrations_dir.name}/{path.relative_to(migrations_dir).as_posix()}"
+
+
+def read_sources(
+    database: str, migrations_dir: Path
+) -> Result[tuple[MigrationSource, ...], MigrationsUnreadable]:
+    """Return the ``.sql`` files of a database's folder (and its rollback/ folder) as sources.
+
+    Files in other sub-folders are returned too, so that the core can name them
+    as misplaced; files that are not ``.sql`` are ignored.
+    """
+    folder = migrations_dir / database
+    try:
+        paths = sorted(p for p in folder.rglob("*.sql") if p.is_file())
+        sources = tuple(
+            MigrationSource(
+                database,
+                path.relative_to(folder).as_posix(),
+                _display(path, migrations_dir),
+                path.read_bytes().decode("utf-8"),
+            )
+            for path in paths
+        )
+    except UnicodeDecodeError as error:
+        return Failure(MigrationsUnreadable(str(folder), f"a file is not UTF-8 text: {error}"))
+    except OSError as error:
+        return Failure(MigrationsUnreadable(str(folder), error.strerror or str(error)))
+    return Success(sources)
+
+
+def load_migration_set(database: str, migrations_dir: Path) -> Result[MigrationSet, Problem]:
+    """Return the validated migration set of ``database`` from the migrations folder."""
+    folder = migrations_dir / database
+    if not folder.is_dir():
+        return Failure(MigrationsUnreadable(str(folder), "no such folder"))
+
+    def build(sources: tuple[MigrationSource, ...]) -> Result[MigrationSet, Problem]:
+        built: Result[MigrationSet, CoreError] = build_migration_set(
+            database, sources, _display(folder, migrations_dir) + "/"
+        )
+        return built.alt(lambda error: error)
+
+    return read_sources(database, migrations_dir).alt(lambda e: e).bind(build)

@@ -1,0 +1,193 @@
+"""Realistic AIFP installations for tests and the demo: v1.0 databases filled with rows.
+
+The filler reads each table's structure (PRAGMAs and CHECK ... IN lists), so it
+fills any schema the migration set defines, in foreign-key order, with rows
+that satisfy NOT NULL, UNIQUE, CHECK ... IN and foreign keys.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+REPO = Path(__file__).resolve().parents[1]
+MIGRATIONS = REPO / "migrations"
+DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
+PROJECT_DATABASES = DATABASES[1:]
+
+_IN_LIST = re.compile(r"(\w+)\s+IN\s*\(([^()]*)\)", re.IGNORECASE)
+
+
+@attrs.frozen
+class Installation:
+    """An AIFP root (holding aifp_core.db) and a project folder (holding .aifp-project/)."""
+
+    root: Path
+    project: Path
+
+    def path(self, name: str) -> Path:
+        """Return the file of database ``name``."""
+        if name == "aifp_core":
+            return self.root / "aifp_core.db"
+        return self.project / ".aifp-project" / f"{name}.db"
+
+    def env(self) -> dict[str, str]:
+        """Return the environment that points the tool at this installation."""
+        return {"AIFP_ROOT": str(self.root)}
+
+
+def run_script(conn: sqlite3.Connection, text: str) -> None:
+    """Run a schema script statement by statement in one transaction."""
+    conn.execute("BEGIN")
+    buffer = ""
+    for line in text.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            conn.execute(buffer)
+            buffer = ""
+    conn.execute("COMMIT")
+
+
+def create_database(path: Path, name: str, rows: int = 5, seed: int = 0) -> None:
+    """Create database ``name`` at v1.0 from the shipped initial schema and fill it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        run_script(conn, (MIGRATIONS / name / "v1.0_initial_schema.sql").read_text())
+        fill(conn, rows, seed)
+    finally:
+        conn.close()
+
+
+def build_installation(base: Path, rows: int = 5, seed: int = 0) -> Installation:
+    """Return a v1.0 AIFP installation under ``base`` with ``rows`` rows in every table."""
+    installation = Installation(base / "aifp-root", base / "my-project")
+    for offset, name in enumerate(DATABASES):
+        create_database(installation.path(name), name, rows, seed + offset)
+    return installation
+
+
+def _tables_in_fk_order(conn: sqlite3.Connection) -> list[str]:
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT IN ('schema_version', 'schema_history') ORDER BY name"
+        )
+    ]
+    parents = {
+        table: {
+            row[2] for row in conn.execute(f'PRAGMA foreign_key_list("{table}")') if row[2] != table
+        }
+        for table in tables
+    }
+    ordered: list[str] = []
+    while len(ordered) < len(tables):
+        for table in tables:
+            if table not in ordered and parents[table] <= set(ordered) | {table}:
+                ordered.append(table)
+    return ordered
+
+
+def _value(
+    table: str,
+    column: dict[str, Any],
+    index: int,
+    choices: dict[str, list[str]],
+    rng: random.Random,
+) -> Any:
+    name = column["name"]
+    kind = (column["type"] or "").upper()
+    if name.lower() in choices:
+        options = [c for c in choices[name.lower()] if c.upper() != "NULL"]
+        return options[index % len(options)].strip("'")
+    if "INT" in kind:
+        return index + 1
+    if "REAL" in kind or "FLOA" in kind or "DOUB" in kind:
+        return round(rng.random(), 3)
+    if "BOOL" in kind:
+        return index % 2
+    if "DATE" in kind or "TIME" in kind:
+        return f"2025-0{1 + index % 9}-1{index % 10} 12:00:0{index % 10}"
+    if "JSON" in kind:
+        return f'{{"n": {index}, "s": "{rng.choice(["a", "é", "✓", "x y"])}"}}'
+    word = rng.choice(["alpha", "béta", "γάμμα", "delta'quote", "semi;colon", "tab\there"])
+    return f"{table}.{name} #{index} {word}"
+
+
+def fill(conn: sqlite3.Connection, rows: int, seed: int = 0) -> None:
+    """Insert ``rows`` rows into every user table, parents first, satisfying constraints."""
+    rng = random.Random(seed)
+    conn.execute("BEGIN")
+    for table in _tables_in_fk_order(conn):
+        sql = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()[0]
+        choices = {
+            m.group(1).lower(): [part.strip() for part in m.group(2).split(",")]
+            for m in _IN_LIST.finditer(sql)
+        }
+        columns = [
+            dict(zip(("cid", "name", "type", "notnull", "default", "pk"), row, strict=True))
+            for row in conn.execute(f'PRAGMA table_info("{table}")')
+        ]
+        foreign = {
+            row[3]: (row[2], row[4]) for row in conn.execute(f'PRAGMA foreign_key_list("{table}")')
+        }
+        single_row = re.search(r"CHECK\s*\(\s*id\s*=\s*1\s*\)", sql, re.IGNORECASE) is not None
+        count = 1 if single_row else rows
+        for index in range(count):
+            values = []
+            names = []
+            for column in columns:
+                name = column["name"]
+                if column["pk"] == 1 and "INT" in (column["type"] or "").upper():
+                    if sum(1 for c in columns if c["pk"]) == 1:
+                        continue
+                if name in foreign:
+                    parent, parent_column = foreign[name]
+                    if parent_column not in (None, "id"):
+                        values.append(None)
+                    else:
+                        values.append(1 + (index % max(rows, 1)))
+                else:
+                    values.append(_value(table, column, index, choices, rng))
+                names.append(name)
+            marks = ", ".join("?" for _ in names)
+            quoted = ", ".join(f'"{n}"' for n in names)
+            conn.execute(f'INSERT OR IGNORE INTO "{table}" ({quoted}) VALUES ({marks})', values)
+    conn.execute("COMMIT")
+
+
+def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Return every user table's rows (by rowid or primary key), for before/after comparisons."""
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        return {
+            table: sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+            for table in tables
+        }
+    finally:
+        conn.close()
+
+
+def version_of(path: Path) -> str | None:
+    """Return the version in a database's schema_version."""
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
+        return None if row is None else str(row[0])
+    finally:
+        conn.close()

@@ -1,0 +1,59 @@
+"""Shared test set-up: Hypothesis profiles and helpers to run the installed CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+settings.register_profile("dev", max_examples=50, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def installed_cli() -> Path:
+    """Return the ``aifp-migrate`` console script installed beside this Python."""
+    return Path(sys.executable).parent / "aifp-migrate"
+
+
+def run_cli(
+    *args: str | Path,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    seed: bool = False,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``aifp-migrate`` (or, with ``seed``, ``migrations/migrate.py``)."""
+    command: list[str | Path] = (
+        [sys.executable, REPO / "migrations" / "migrate.py", *args]
+        if seed
+        else [installed_cli(), *args]
+    )
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture
+def cli() -> object:
+    """The ``run_cli`` helper, as a fixture."""
+    return run_cli
