@@ -146,11 +146,14 @@ def fill(conn: sqlite3.Connection, rows: int, seed: int = 0) -> None:
             names = []
             for column in columns:
                 name = column["name"]
-                if column["pk"] == 1 and "INT" in (column["type"] or "").upper():
-                    if sum(1 for c in columns if c["pk"]) == 1:
-                        continue
+                if (
+                    column["pk"] == 1
+                    and "INT" in (column["type"] or "").upper()
+                    and sum(1 for c in columns if c["pk"]) == 1
+                ):
+                    continue
                 if name in foreign:
-                    parent, parent_column = foreign[name]
+                    _parent, parent_column = foreign[name]
                     if parent_column not in (None, "id"):
                         values.append(None)
                     else:
