@@ -187,7 +187,23 @@ def _unquoted(text: str) -> str:
 _T = TypeVar("_T", Table, Index, Trigger, View, VirtualTable)
 
 
-def _by_name(objects: Iterable[_T]) -> tuple[_T, ...]:
+def _tables(objects: Iterable[Table]) -> tuple[Table, ...]:
+    return tuple(sorted(objects, key=lambda o: fold(o.name)))
+
+
+def _indexes(objects: Iterable[Index]) -> tuple[Index, ...]:
+    return tuple(sorted(objects, key=lambda o: fold(o.name)))
+
+
+def _triggers(objects: Iterable[Trigger]) -> tuple[Trigger, ...]:
+    return tuple(sorted(objects, key=lambda o: fold(o.name)))
+
+
+def _views(objects: Iterable[View]) -> tuple[View, ...]:
+    return tuple(sorted(objects, key=lambda o: fold(o.name)))
+
+
+def _virtual_tables(objects: Iterable[VirtualTable]) -> tuple[VirtualTable, ...]:
     return tuple(sorted(objects, key=lambda o: fold(o.name)))
 
 
@@ -195,11 +211,11 @@ def _by_name(objects: Iterable[_T]) -> tuple[_T, ...]:
 class Schema:
     """A whole schema: each kind of object as a tuple sorted by folded name."""
 
-    tables: tuple[Table, ...] = attrs.field(default=(), converter=_by_name)
-    indexes: tuple[Index, ...] = attrs.field(default=(), converter=_by_name)
-    triggers: tuple[Trigger, ...] = attrs.field(default=(), converter=_by_name)
-    views: tuple[View, ...] = attrs.field(default=(), converter=_by_name)
-    virtual_tables: tuple[VirtualTable, ...] = attrs.field(default=(), converter=_by_name)
+    tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables)
+    indexes: tuple[Index, ...] = attrs.field(default=(), converter=_indexes)
+    triggers: tuple[Trigger, ...] = attrs.field(default=(), converter=_triggers)
+    views: tuple[View, ...] = attrs.field(default=(), converter=_views)
+    virtual_tables: tuple[VirtualTable, ...] = attrs.field(default=(), converter=_virtual_tables)
 
     def table(self, name: str) -> Table | None:
         """Return the ordinary table called ``name`` (any case), or ``None``."""

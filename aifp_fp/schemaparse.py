@@ -190,10 +190,10 @@ def _foreign_key_clause(
             actions[event] = action
         elif word == "MATCH":
             at += 2
-        elif word in ("NOT", "DEFERRABLE"):
+        elif word == "DEFERRABLE" or (word == "NOT" and _peek(tokens, at, "DEFERRABLE")):
             negated = word == "NOT"
             at += 2 if negated else 1
-            if _word(tokens[at]) == "INITIALLY" if at < len(tokens) else False:
+            if at + 1 < len(tokens) and _word(tokens[at]) == "INITIALLY":
                 deferred = not negated and _word(tokens[at + 1]) == "DEFERRED"
                 at += 2
         else:
@@ -360,14 +360,13 @@ def index_of(name: str, table: str, sql: str) -> Index:
     return Index(name, table, unique, _terms(inside), where, sql)
 
 
-def _module_columns(module: str, arguments: tuple[tuple[Token, ...], ...]) -> tuple[str, ...]:
-    names: list[str] = []
-    for argument in arguments:
-        if not argument or any(t.text == "=" for t in argument):
-            continue
-        if module in ("FTS5", "FTS4", "FTS3", "RTREE", "RTREE_I32") or len(argument) >= 1:
-            names.append(name_of(argument[0]))
-    return tuple(names)
+def _module_columns(arguments: tuple[tuple[Token, ...], ...]) -> tuple[str, ...]:
+    """Return the column names among module arguments (those that are not ``key=value``)."""
+    return tuple(
+        name_of(argument[0])
+        for argument in arguments
+        if argument and not any(t.text == "=" for t in argument)
+    )
 
 
 def virtual_table_of(name: str, sql: str) -> VirtualTable:
@@ -376,12 +375,12 @@ def virtual_table_of(name: str, sql: str) -> VirtualTable:
     using = next((i for i, t in enumerate(tokens) if _word(t) == "USING"), len(tokens) - 1)
     module = name_of(tokens[using + 1]).upper() if using + 1 < len(tokens) else ""
     inside, _ = _body(tokens[using:])
-    arguments = tuple(part for part in _split_top(inside) if part)
+    arguments = tuple(meaningful(part) for part in _split_top(inside) if meaningful(part))
     return VirtualTable(
         name,
         module,
         tuple(normalized(part) for part in arguments),
-        _module_columns(module, arguments),
+        _module_columns(arguments),
         sql,
     )
 
