@@ -1,0 +1,410 @@
+"""Fault tests: kill -9 at every statement, concurrent runs, locks, failing steps, bad files."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aifp_shell.locate import find_places
+from aifp_shell.service import Runtime, up
+
+from tests.aifp_data import (
+    DATABASES,
+    Installation,
+    build_installation,
+    snapshot,
+    version_of,
+)
+from tests.conftest import REPO, run_cli
+
+pytestmark = pytest.mark.fault
+
+
+def _hashes(installation: Installation) -> dict[str, str]:
+    found = {}
+    for folder in (installation.root, installation.project / ".aifp-project"):
+        for path in sorted(folder.iterdir()):
+            found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _backups(installation: Installation) -> list[Path]:
+    found: list[Path] = []
+    for folder in (installation.root, installation.project / ".aifp-project"):
+        found.extend(sorted(folder.glob("*.backup_*")))
+    return found
+
+
+def _copy_installation(source: Installation, base: Path) -> Installation:
+    shutil.copytree(source.root.parent, base)
+    return Installation(base / source.root.name, base / source.project.name)
+
+
+def _quick_check_ok(path: Path) -> bool:
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
+
+
+def test_kill_9_at_every_statement_leaves_old_or_new_version(tmp_path: Path) -> None:
+    pristine = build_installation(tmp_path / "pristine", rows=6)
+    before = snapshot(pristine.path("project"))
+    completed = False
+    kills = 0
+    for kill_at in range(1, 400):
+        work = _copy_installation(pristine, tmp_path / f"k{kill_at}")
+        project_db = work.path("project")
+        child = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "tests" / "fault_child.py"),
+                str(kill_at),
+                *("up", "--db", "project", "--project-dir", str(work.project)),
+            ],
+            env={**os.environ, **work.env()},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in child.stderr
+        version = version_of(project_db)
+        assert version in ("1.0", "1.2"), (kill_at, version)
+        after = snapshot(project_db)
+        for table, rows in before.items():
+            if table == "schema_version":
+                continue
+            if version == "1.0":
+                assert after[table] == rows, (kill_at, table)
+            else:
+                assert len(after[table]) == len(rows), (kill_at, table)
+        assert _quick_check_ok(project_db)
+        for backup in _backups(work):
+            assert _quick_check_ok(backup), backup
+        if child.returncode == 0:
+            completed = True
+            assert version == "1.2"
+            break
+        assert child.returncode == -signal.SIGKILL, child.stderr
+        kills += 1
+        runtime = Runtime(find_places(work.project, work.root, None))
+        rerun = up(runtime, ("project",), explicit=True)
+        assert rerun.problem is None, rerun.problem
+        assert version_of(project_db) == "1.2"
+        shutil.rmtree(work.root.parent)
+    assert completed and kills > 10
+
+
+def test_two_runs_at_once_serialize_and_apply_each_step_once(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=6)
+    env = {**os.environ, **installation.env()}
+    cli = Path(sys.executable).parent / "aifp-migrate"
+    runs = [
+        subprocess.Popen(
+            [str(cli), "up", "--all", "--json"],
+            cwd=installation.project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    conn = sqlite3.connect(installation.path("project"))
+    history = conn.execute("SELECT from_version, to_version FROM schema_history").fetchall()
+    conn.close()
+    assert history == [("1.0", "1.1"), ("1.1", "1.2")]
+    assert len(list((installation.project / ".aifp-project").glob("project.db.backup_*"))) == 1
+
+
+def test_database_locked_past_busy_timeout_exits_1_and_changes_nothing(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=3)
+    before = _hashes(installation)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3,sys,time\n"
+            "c=sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
+            str(installation.path("project")),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        result = run_cli(
+            "up",
+            "--db",
+            "project",
+            cwd=installation.project,
+            env={**installation.env(), "AIFP_MIGRATE_BUSY_TIMEOUT": "0.5"},
+        )
+        assert time.monotonic() - started < 20
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1, result.stderr
+    assert "locked" in result.stderr and "project" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+
+
+def _migrations_with(tmp_path: Path, extra: dict[str, str]) -> Path:
+    folder = tmp_path / "migrations"
+    shutil.copytree(REPO / "migrations", folder, ignore=shutil.ignore_patterns("*.py"))
+    for name, text in extra.items():
+        (folder / name).write_text(text)
+    return folder
+
+
+def test_third_of_four_databases_failing_leaves_all_four_unchanged(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path / "inst", rows=4)
+    migrations = _migrations_with(
+        tmp_path,
+        {
+            "user_preferences/v1.0_to_v1.1_broken.sql": (
+                "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\n"
+                "INSERT INTO no_such_table VALUES (1);\n"
+            )
+        },
+    )
+    before = _hashes(installation)
+    result = run_cli(
+        "up",
+        "--all",
+        "--migrations-dir",
+        migrations,
+        cwd=installation.project,
+        env=installation.env(),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "user_preferences" in result.stderr and "v1.0_to_v1.1_broken.sql" in result.stderr
+    assert "no such table: no_such_table" in result.stderr
+    assert "INSERT INTO no_such_table" in result.stderr
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+
+
+REBUILD_TASKS = """
+-- A rebuild of a parent table whose children (subtasks, sidequests) have ON DELETE CASCADE.
+CREATE TABLE new_tasks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    milestone_id INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    status TEXT DEFAULT 'pending',
+    priority INTEGER DEFAULT 0,
+    description TEXT,
+    created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+    updated_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+    FOREIGN KEY (milestone_id) REFERENCES milestones(id) ON DELETE CASCADE
+);
+INSERT INTO new_tasks SELECT * FROM tasks;
+DROP TRIGGER delete_task_items;
+DROP TABLE tasks;
+ALTER TABLE new_tasks RENAME TO tasks;
+CREATE TRIGGER delete_task_items AFTER DELETE ON tasks FOR EACH ROW
+BEGIN
+    DELETE FROM items WHERE reference_table = 'tasks' AND reference_id = OLD.id;
+END;
+"""
+
+
+def test_rebuilding_a_parent_keeps_every_cascading_child_row(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path / "inst", rows=8)
+    migrations = _migrations_with(
+        tmp_path, {"project/v1.2_to_v1.3_rebuild_tasks.sql": REBUILD_TASKS}
+    )
+    before = snapshot(installation.path("project"))
+    result = run_cli(
+        "up",
+        "--db",
+        "project",
+        "--migrations-dir",
+        migrations,
+        cwd=installation.project,
+        env=installation.env(),
+    )
+    assert result.returncode == 0, result.stderr
+    after = snapshot(installation.path("project"))
+    for child in ("subtasks", "sidequests", "items", "tasks"):
+        assert after[child] == before[child], child
+    assert len(before["subtasks"]) == 8
+
+
+def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path / "inst", rows=4)
+    migrations = _migrations_with(
+        tmp_path, {"project/v1.2_to_v1.3_orphans.sql": "DELETE FROM milestones;\n"}
+    )
+    before = _hashes(installation)
+    result = run_cli(
+        "up",
+        "--db",
+        "project",
+        "--migrations-dir",
+        migrations,
+        cwd=installation.project,
+        env=installation.env(),
+    )
+    assert result.returncode == 1, result.stderr
+    assert "foreign_key_check" in result.stderr and "tasks" in result.stderr
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+
+
+def test_damage_deep_in_an_untouched_table_is_exit_2_and_nothing_written(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=3)
+    path = installation.path("project")
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
+    conn.execute(
+        "INSERT INTO bulk SELECT value, printf('%.500c', 'x') FROM generate_series(1, 2000)"
+        if False
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+        "INSERT INTO bulk SELECT i, substr(hex(randomblob(300)), 1, 500) FROM n"
+    )
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = root + 5  # a leaf page of bulk, far from the schema
+    start = (page - 1) * page_size
+    data[start : start + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+    before = _hashes(installation)
+    result = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    assert result.returncode == 2, result.stderr
+    assert "project" in result.stderr and "Traceback" not in result.stderr
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+
+
+def test_file_that_is_not_a_database_is_exit_2(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=1)
+    installation.path("project").write_bytes(b"this is not an sqlite database\n" * 100)
+    before = _hashes(installation)
+    for args in (("up", "--db", "project"), ("up", "--all"), ("check",)):
+        result = run_cli(*args, cwd=installation.project, env=installation.env())
+        assert result.returncode == 2, (args, result.stderr)
+        assert "project" in result.stderr and "Traceback" not in result.stderr
+    assert _hashes(installation) == before
+
+
+def _can_drop_privileges() -> bool:
+    probe = (
+        subprocess.run(
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                "import aifp_shell",
+            ],
+            capture_output=True,
+            check=False,
+        )
+        if shutil.which("setpriv")
+        else None
+    )
+    return probe is not None and probe.returncode == 0
+
+
+@pytest.mark.parametrize("what", ["file", "folder"])
+def test_read_only_database_exits_1_and_changes_nothing(tmp_path: Path, what: str) -> None:
+    if os.geteuid() != 0 or not _can_drop_privileges():
+        pytest.skip("needs root and setpriv to run the tool as an unprivileged user")
+    installation = build_installation(tmp_path, rows=3)
+    for folder in (tmp_path, *tmp_path.parents):
+        if folder == Path("/"):
+            break
+        folder.chmod(folder.stat().st_mode | 0o011)
+    project_folder = installation.project / ".aifp-project"
+    for path in project_folder.iterdir():
+        path.chmod(0o644)
+    if what == "file":
+        os.chown(project_folder, 65534, 65534)
+    before = _hashes(installation)
+    result = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            str(Path(sys.executable).parent / "aifp-migrate"),
+            "up",
+            "--db",
+            "project",
+        ],
+        cwd=installation.project,
+        env={**os.environ, **installation.env()},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "project" in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+
+
+def test_full_disk_exits_1_and_changes_nothing(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    mount = tmp_path / "small"
+    mount.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount tmpfs here: {mounted.stderr!r}")
+    try:
+        installation = build_installation(mount, rows=40)
+        filler = mount / "filler"
+        stats = os.statvfs(mount)
+        filler.write_bytes(b"\0" * max(stats.f_bavail * stats.f_frsize - 20_000, 0))
+        before = _hashes(installation)
+        result = run_cli(
+            "up",
+            "--all",
+            cwd=installation.project,
+            env={**installation.env(), "TMPDIR": str(mount), "SQLITE_TMPDIR": str(mount)},
+        )
+        assert result.returncode == 1, (result.returncode, result.stderr)
+        assert "disk full" in result.stderr or "cannot write" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+        assert _hashes(installation) == before
+        assert _backups(installation) == []
+        assert not [
+            p for p in (installation.project / ".aifp-project").iterdir() if p.name.startswith(".")
+        ]
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def test_all_databases_listed(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=1)
+    result = run_cli("check", "--json", cwd=installation.project, env=installation.env())
+    assert result.returncode == 0
+    for name in DATABASES:
+        assert f'"name": "{name}"' in result.stdout
