@@ -4,8 +4,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== ruff"
-.venv/bin/ruff check aifp_fp shell tests bench migrations/migrate.py scripts
-.venv/bin/ruff format --check aifp_fp shell tests bench migrations/migrate.py scripts
+paths=()
+for p in aifp_fp shell tests bench migrations/migrate.py scripts; do [ -e "$p" ] && paths+=("$p"); done
+.venv/bin/ruff check "${paths[@]}"
+.venv/bin/ruff format --check "${paths[@]}"
 echo "== import-linter (the core does no I/O)"
 .venv/bin/lint-imports
 echo "== mypy --strict aifp_fp"
