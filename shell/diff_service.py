@@ -1,0 +1,80 @@
+"""The ``diff`` command's service: read two schemas (scripts or databases), render the migration."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import attrs
+from aifp_shell.introspect import read_schema, schema_of_script
+from returns.result import Failure, Result, Success
+
+from aifp_fp.diff import diff
+from aifp_fp.ops import DiffError
+from aifp_fp.render import render_script
+from aifp_fp.schema import Schema
+
+
+@attrs.frozen(slots=True)
+class UnreadableSource:
+    """A FROM or TO argument that is not a readable schema script or SQLite database."""
+
+    path: str
+    reason: str
+
+
+DiffServiceError = UnreadableSource | DiffError
+"""What can stop ``diff_sources`` from producing a script."""
+
+
+def _read_database(path: Path) -> Schema:
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        schema: Schema = read_schema(conn)
+        return schema
+    finally:
+        conn.close()
+
+
+def read_source(path: Path) -> Result[Schema, UnreadableSource]:
+    """Return the schema of an ``.sql`` schema script or of an SQLite database file.
+
+    A ``.sql`` file is run into an empty in-memory database; anything else is
+    opened read-only as a database. The error names the path and the cause.
+    """
+    try:
+        if path.suffix.lower() == ".sql":
+            text = path.read_text(encoding="utf-8-sig")
+            return Success(schema_of_script(text))
+        if not path.is_file():
+            return Failure(UnreadableSource(str(path), "no such file"))
+        return Success(_read_database(path))
+    except (OSError, UnicodeDecodeError, ValueError, sqlite3.Error) as error:
+        return Failure(UnreadableSource(str(path), str(error)))
+
+
+def diff_sources(
+    from_path: Path, to_path: Path, reverse: bool, as_step: bool
+) -> Result[str, DiffServiceError]:
+    """Return the SQL script that turns FROM's schema into TO's (TO's into FROM's if ``reverse``).
+
+    With ``as_step`` the script has no transaction wrapper or pragmas, fit to be
+    a migration file; otherwise it is self-contained and atomic.
+    """
+    source, target = (to_path, from_path) if reverse else (from_path, to_path)
+    return (
+        read_source(source)
+        .alt(_widen)
+        .bind(lambda a: read_source(target).alt(_widen).bind(lambda b: diff(a, b).alt(_widen_diff)))
+        .map(lambda migration: render_script(migration, wrapped=not as_step))
+    )
+
+
+def _widen(error: UnreadableSource) -> DiffServiceError:
+    return error
+
+
+def _widen_diff(error: DiffError) -> DiffServiceError:
+    return error
