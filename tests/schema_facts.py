@@ -333,6 +333,8 @@ def shared_dir() -> Path:
 def load_facts(db_name: str, version: str = "1.0") -> dict[str, Any]:
     """The published facts for one AIFP database at one version."""
     path = shared_dir() / "aifp-schemas" / f"v{version}" / f"{db_name}.json"
+    if not path.exists():  # a clone without shared/ beside it: the vendored copy
+        path = Path(__file__).resolve().parent / "facts" / f"v{version}" / f"{db_name}.json"
     with path.open(encoding="utf-8") as fh:
         facts: dict[str, Any] = json.load(fh)
     return facts
