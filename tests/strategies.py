@@ -33,6 +33,8 @@ class ColumnSpec:
     nocase: bool = False
     references: str | None = None
     cascade: bool = False
+    generated: str | None = None
+    """``VIRTUAL`` or ``STORED`` for a generated column (its DEFAULT is then left out)."""
 
 
 @attrs.frozen
@@ -88,11 +90,14 @@ class SchemaSpec:
         return next((t for t in self.tables if t.name == name), None)
 
 
-def _column_sql(column: ColumnSpec, schema: SchemaSpec) -> str:
+def _column_sql(column: ColumnSpec, schema: SchemaSpec, plain: bool = False) -> str:
     parts = [quote(column.name)]
     parts += [column.type] if column.type else []
     parts += ["NOT NULL"] if column.not_null else []
-    parts += [f"DEFAULT {column.default}"] if column.default is not None else []
+    if column.generated is not None and not plain:
+        parts.append(f"AS (length('abc') + 1) {column.generated}")
+    elif column.default is not None:
+        parts.append(f"DEFAULT {column.default}")
     parts += ["UNIQUE"] if column.unique else []
     parts += ["COLLATE NOCASE"] if column.nocase else []
     if column.check is not None:
@@ -107,7 +112,11 @@ def _column_sql(column: ColumnSpec, schema: SchemaSpec) -> str:
 def table_sql(table: TableSpec, schema: SchemaSpec) -> str:
     """Return the CREATE TABLE statement of a table."""
     parts = ["id INTEGER PRIMARY KEY"] if table.has_id else []
-    parts += [_column_sql(c, schema) for c in table.columns]
+    # A table needs one ordinary column: without ``id``, the first one never is generated.
+    parts += [
+        _column_sql(c, schema, plain=not table.has_id and at == 0)
+        for at, c in enumerate(table.columns)
+    ]
     if table.check and len(table.columns) >= 2:
         first, second = (quote(c.name) for c in table.columns[:2])
         parts.append(f"CHECK ({first} IS NOT {second} OR {first} IS NULL)")
@@ -175,6 +184,7 @@ def columns(draw: st.DrawFn, name: str) -> ColumnSpec:
         nocase=draw(st.booleans()) and draw(st.booleans()),
         references=draw(st.one_of(st.none(), st.sampled_from(TABLE_NAMES))),
         cascade=draw(st.booleans()),
+        generated=draw(st.sampled_from((None, None, None, None, "VIRTUAL", "STORED"))),
     )
 
 

@@ -421,3 +421,14 @@ def test_run_wrapped_reports_the_first_error(tmp_path: Path) -> None:
     path = filled(tmp_path, T, ROWS)
     assert run_wrapped(path, "BEGIN IMMEDIATE; DROP TABLE t; SELECT nope; COMMIT;") is not None
     assert len(table_rows(path, "t", ("id",))) == 2
+
+
+@pytest.mark.skipif(SQLITE3_CLI is None, reason="needs the sqlite3 command-line shell")
+def test_a_failing_script_under_sqlite3_bail_leaves_the_file_unchanged(tmp_path: Path) -> None:
+    b = CASCADE.replace("note TEXT", "note TEXT CHECK (note <> 'b')")
+    path = filled(tmp_path, CASCADE, CASCADE_ROWS)
+    before = path.read_bytes()
+    done = run_cli(path, render_script(migration(CASCADE, b), wrapped=True))
+    assert done.returncode != 0
+    assert "CHECK constraint failed" in done.stderr
+    assert path.read_bytes() == before
