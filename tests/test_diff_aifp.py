@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 from pathlib import Path
@@ -12,6 +11,7 @@ from aifp_shell.diff_service import UnreadableSource, diff_sources
 from aifp_shell.introspect import schema_of_script
 from returns.result import Failure, Success
 from schema_apply import build, live_schema, migration, run_wrapped
+from schema_facts import load_facts, shared_dir
 
 from aifp_fp.diff import diff
 from aifp_fp.ops import AddColumn, CreateIndex, CreateTable
@@ -19,9 +19,7 @@ from aifp_fp.render import render_script
 from aifp_fp.schema import fold, schema_differences
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = Path("/work/shared")
-FACTS = SHARED / "aifp-schemas" / "v1.0"
-PLAN = SHARED / "seed" / "migration-scripts-plan.md"
+PLAN = shared_dir() / "seed" / "migration-scripts-plan.md"
 DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
 
 
@@ -57,7 +55,7 @@ def test_a_real_schema_has_no_difference_from_itself(database: str) -> None:
 @pytest.mark.parametrize("database", DATABASES)
 def test_the_model_agrees_with_the_facts_files(database: str) -> None:
     schema = schema_of_script(initial_script(database))
-    facts = json.loads((FACTS / f"{database}.json").read_text(encoding="utf-8"))
+    facts = load_facts(database)
     assert {fold(t.name) for t in schema.tables} == set(facts["tables"])
     for table in schema.tables:
         fact = facts["tables"][table.name]
