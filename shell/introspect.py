@@ -56,12 +56,25 @@ def apply_script(conn: sqlite3.Connection, sql_text: str) -> None:
         conn.execute(statement.text)
 
 
+def _deny_other_files(action: int, *_: object) -> int:
+    """Authorizer: a schema script may not reach other files (ATTACH, DETACH)."""
+    if action in (sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH):
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
 def schema_of_script(sql_text: str) -> Schema:
     """Return the schema a script builds when run into an empty in-memory database.
 
+    The script cannot ATTACH, DETACH or VACUUM (it could write other files).
     Raises ``sqlite3.Error`` or ``ValueError`` when the script does not run.
     """
+    split = split_statements(sql_text)
+    for statement in split.statements:
+        if statement.words()[:1] == ("VACUUM",):
+            raise ValueError(f"VACUUM is not allowed in a schema script (line {statement.line})")
     conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.set_authorizer(_deny_other_files)
     try:
         apply_script(conn, sql_text)
         return read_schema(conn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from aifp_shell.introspect import apply_script, read_schema, schema_of_script
 
 from aifp_fp.schema import ForeignKey, schema_differences
@@ -101,3 +102,11 @@ def test_read_schema_of_a_file_matches_the_script(tmp_path: Path) -> None:
     conn = sqlite3.connect(f"file:{tmp_path / 'x.db'}?mode=ro", uri=True)
     assert read_schema(conn) == schema_of_script(PLAIN)
     conn.close()
+
+
+def test_a_schema_script_cannot_reach_other_files(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.db"
+    for script in (f"ATTACH '{target}' AS e;", f"CREATE TABLE t(a); VACUUM INTO '{target}';"):
+        with pytest.raises((sqlite3.Error, ValueError)):
+            schema_of_script(script)
+        assert not target.exists()
