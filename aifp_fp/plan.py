@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Literal
 
 import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import (
-    BadVersion,
     DatabaseAhead,
     ForbiddenStatement,
     NoPath,
@@ -22,7 +22,7 @@ from aifp_fp.files import ForwardStep, MigrationSource, checksum
 from aifp_fp.graph import MigrationSet
 from aifp_fp.sqltext import Statement, split_statements
 from aifp_fp.statement import refusal
-from aifp_fp.version import Version, parse_version
+from aifp_fp.version import Version
 
 Direction = Literal["init", "up", "down"]
 _StepSpec = tuple[Direction, MigrationSource, Version | None, Version]
@@ -79,10 +79,14 @@ def prepare_step(
 
 
 def find_path(
-    migration_set: MigrationSet, start: Version, end: Version
+    migration_set: MigrationSet,
+    start: Version,
+    end: Version,
+    usable: Callable[[ForwardStep], bool] | None = None,
 ) -> tuple[ForwardStep, ...] | None:
     """Return the shortest chain of forward steps from ``start`` up to ``end``, if any.
 
+    Only steps for which ``usable`` holds are taken (all, when it is None).
     Among chains of equal length the one found first in ascending target order
     wins, so the answer is the same on every run.
     """
@@ -95,6 +99,8 @@ def find_path(
         for step in migration_set.steps_from(version):
             if step.to_version in came_from or step.to_version == start:
                 continue
+            if usable is not None and not usable(step):
+                continue
             came_from[step.to_version] = step
             if step.to_version == end:
                 path: list[ForwardStep] = []
@@ -105,15 +111,6 @@ def find_path(
                 return tuple(reversed(path))
             queue.append(step.to_version)
     return None
-
-
-def known_version(migration_set: MigrationSet, text: str) -> Result[Version, PlanError]:
-    """Return the version a user named, if the migration set knows it."""
-    match parse_version(text):
-        case Success(version):
-            return _known(migration_set, version)
-        case _:
-            return Failure(BadVersion(text))
 
 
 def _unknown(migration_set: MigrationSet, version: Version) -> UnknownVersion:
@@ -192,7 +189,9 @@ def plan_down(
         end = target if target is not None else previous_version(migration_set, start)
         if end is None or end > start:
             return Failure(NoPath(database, str(start), str(end or start), "down"))
-        path = find_path(migration_set, end, start)
+        path = find_path(
+            migration_set, end, start, lambda step: migration_set.rollback_of(step) is not None
+        ) or find_path(migration_set, end, start)
         if path is None:
             return Failure(NoPath(database, str(start), str(end), "down"))
         steps: list[_StepSpec] = []
@@ -218,15 +217,43 @@ def plan_down(
 def plan_create(
     migration_set: MigrationSet, target: Version | None = None
 ) -> Result[Plan, PlanError]:
-    """Return the plan that builds a new database: an initial schema, then steps up to target."""
+    """Return the plan that builds a new database: an initial schema, then steps up to target.
+
+    It starts from the newest initial schema at or below the target that has a path to it.
+    """
     database = migration_set.database
     end = target if target is not None else migration_set.latest()
-    initial = migration_set.initial_for(end)
-    if initial is None:
+    candidates = sorted(
+        (initial for initial in migration_set.initials if initial.version <= end),
+        key=lambda initial: initial.version,
+        reverse=True,
+    )
+    if not candidates:
         return Failure(NoPath(database, "nothing", str(end), "up"))
-    path = find_path(migration_set, initial.version, end)
-    if path is None:
-        return Failure(NoPath(database, str(initial.version), str(end), "up"))
+    for initial in candidates:  # the newest initial schema that has a path to the target
+        path = find_path(migration_set, initial.version, end)
+        if path is not None:
+            break
+    else:
+        return Failure(NoPath(database, str(candidates[0].version), str(end), "up"))
     steps: list[_StepSpec] = [("init", initial.source, None, initial.version)]
     steps.extend(("up", s.source, s.from_version, s.to_version) for s in path)
     return _prepared(database, None, end, steps)
+
+
+def check_every_file(migration_set: MigrationSet) -> Result[None, PlanError]:
+    """Return whether every file of a set may run: the first refused or unterminated statement.
+
+    Checking all files up front lets a command refuse a bad set before it
+    locks, backs up or writes anything.
+    """
+    files: list[tuple[MigrationSource, Version]] = [
+        (initial.source, initial.version) for initial in migration_set.initials
+    ]
+    files += [(step.source, step.to_version) for step in migration_set.steps]
+    files += [(rollback.source, rollback.to_version) for rollback in migration_set.rollbacks]
+    for source, version in files:
+        prepared = prepare_step(source, "up", None, version)
+        if isinstance(prepared, Failure):
+            return Failure(prepared.failure())
+    return Success(None)

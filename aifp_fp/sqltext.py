@@ -28,6 +28,8 @@ class TokenKind(enum.Enum):
     PARAMETER = "parameter"
     SEMICOLON = "semicolon"
     PUNCTUATION = "punctuation"
+    UNTERMINATED = "unterminated"
+    """A string, quoted name or block comment that runs to the end of the text unclosed."""
 
 
 @attrs.frozen(slots=True)
@@ -41,9 +43,10 @@ class Token:
 _TOKEN = re.compile(
     r"""
     (?P<space>[ \t\n\f\r]+)
-  | (?P<comment>--[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?)
-  | (?P<string>'(?:[^']|'')*'?)
-  | (?P<quoted_name>"(?:[^"]|"")*"?|`(?:[^`]|``)*`?|\[[^\]]*\]?)
+  | (?P<comment>--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)
+  | (?P<string>'(?:[^']|'')*')
+  | (?P<quoted_name>"(?:[^"]|"")*"|`(?:[^`]|``)*`|\[[^\]]*\])
+  | (?P<unterminated>/\*.*|'.*|".*|`.*|\[.*)
   | (?P<number>0[xX][0-9a-fA-F]+|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<word>[A-Za-z_\u0080-\U0010ffff][A-Za-z0-9_$\u0080-\U0010ffff]*)
   | (?P<parameter>[?][0-9]*|[:@$][A-Za-z0-9_$]+)
@@ -62,6 +65,14 @@ def tokenize(text: str) -> tuple[Token, ...]:
         assert kind is not None
         tokens.append(Token(TokenKind(kind), match.group()))
     return tuple(tokens)
+
+
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def ascii_upper(text: str) -> str:
+    """Return ``text`` with ASCII letters upper-cased only, as SQLite folds names and keywords."""
+    return text.translate(_ASCII_UPPER)
 
 
 def is_blank(token: Token) -> bool:
@@ -98,7 +109,7 @@ def _token_class(token: Token) -> int:
     if is_blank(token):
         return _WS
     if token.kind is TokenKind.WORD:
-        return _KEYWORD_CLASS.get(token.text.upper(), _OTHER)
+        return _KEYWORD_CLASS.get(ascii_upper(token.text), _OTHER)
     return _OTHER
 
 
@@ -165,9 +176,14 @@ def split_statements(text: str) -> SplitScript:
     if not meaningful:
         return SplitScript(tuple(statements), None)
     tail = _statement(current, start_line)
-    if _TRANSITIONS[state][_SEMI] == 1:
-        completed = (*tail.tokens, Token(TokenKind.SEMICOLON, ";"))
-        statements.append(Statement(tail.text + ";", completed, tail.line))
+    unclosed = any(token.kind is TokenKind.UNTERMINATED for token in tail.tokens)
+    if not unclosed and _TRANSITIONS[state][_SEMI] == 1:
+        body = list(tail.tokens)
+        while body and is_blank(body[-1]):
+            body.pop()
+        completed = (*body, Token(TokenKind.SEMICOLON, ";"))
+        text = "".join(token.text for token in completed)
+        statements.append(Statement(text, completed, tail.line))
         return SplitScript(tuple(statements), None)
     return SplitScript(tuple(statements), tail)
 
@@ -200,7 +216,7 @@ def normalized(tokens: tuple[Token, ...]) -> tuple[str, ...]:
         if is_blank(token):
             continue
         if token.kind in (TokenKind.WORD, TokenKind.QUOTED_NAME):
-            words.append(name_of(token).upper())
+            words.append(ascii_upper(name_of(token)))
         else:
             words.append(token.text)
     return tuple(words)

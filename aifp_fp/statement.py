@@ -10,6 +10,7 @@ from aifp_fp.sqltext import (
     Statement,
     Token,
     TokenKind,
+    ascii_upper,
     meaningful,
     name_of,
     normalized,
@@ -71,7 +72,9 @@ StatementKind: TypeAlias = CreateObject | DropObject | AddColumn | OtherStatemen
 
 
 def _words(tokens: tuple[Token, ...]) -> tuple[str, ...]:
-    return tuple(token.text.upper() if token.kind is TokenKind.WORD else "" for token in tokens)
+    return tuple(
+        ascii_upper(token.text) if token.kind is TokenKind.WORD else "" for token in tokens
+    )
 
 
 def _qualified_name(tokens: tuple[Token, ...], at: int) -> tuple[str, int]:
@@ -137,19 +140,19 @@ def refusal(statement: Statement) -> str | None:
     tokens = meaningful(statement.tokens)
     if not tokens:
         return None
-    first = tokens[0].text.upper() if tokens[0].kind is TokenKind.WORD else ""
+    first = ascii_upper(tokens[0].text) if tokens[0].kind is TokenKind.WORD else ""
     if first in _TRANSACTION_WORDS:
         return f"{first} would escape the transaction the tool runs every step in"
     if first in _ESCAPE_WORDS:
         return f"{first} reaches outside the database being migrated"
     if first == "PRAGMA" and len(tokens) > 1:
         name, _ = _qualified_name(tokens, 1)
-        if name.upper() in FORBIDDEN_PRAGMAS:
+        if ascii_upper(name) in FORBIDDEN_PRAGMAS:
             return f"PRAGMA {name.lower()} changes a safety setting the tool relies on"
     for index, token in enumerate(tokens):
         if (
             token.kind is TokenKind.WORD
-            and token.text.upper() == "LOAD_EXTENSION"
+            and ascii_upper(token.text) == "LOAD_EXTENSION"
             and index + 1 < len(tokens)
             and tokens[index + 1].text == "("
         ):
@@ -158,9 +161,14 @@ def refusal(statement: Statement) -> str | None:
 
 
 def _strip_if_not_exists(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Drop ``IF NOT EXISTS`` and a ``main.`` qualifier from a CREATE's head, as SQLite does."""
     for at in range(min(len(words) - 2, 6)):
         if words[at : at + 3] == ("IF", "NOT", "EXISTS"):
-            return words[:at] + words[at + 3 :]
+            words = words[:at] + words[at + 3 :]
+            break
+    for at in range(min(len(words) - 1, 6)):
+        if words[at : at + 2] == ("MAIN", "."):
+            return words[:at] + words[at + 2 :]
     return words
 
 
@@ -204,8 +212,8 @@ def column_definitions(create_table_sql: str) -> dict[str, tuple[str, ...]]:
     for part in parts:
         if not part:
             continue
-        head = part[0].text.upper() if part[0].kind is TokenKind.WORD else ""
+        head = ascii_upper(part[0].text) if part[0].kind is TokenKind.WORD else ""
         if head in ("CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"):
             continue
-        columns[name_of(part[0]).upper()] = normalized(tuple(part))
+        columns[ascii_upper(name_of(part[0]))] = normalized(tuple(part))
     return columns

@@ -148,8 +148,6 @@ def _usage(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with its code; no traceback ever reaches the user."""
-    import click
-
     command = typer.main.get_command(app)
     try:
         code = command.main(
@@ -157,18 +155,17 @@ def main(argv: list[str] | None = None) -> None:
             prog_name="aifp-migrate",
             standalone_mode=False,
         )
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         code = done.exit_code
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("aifp-migrate: interrupted; nothing was committed\n")
         code = 1
-    except click.ClickException as error:
-        sys.stderr.write(f"aifp-migrate: {error.format_message()}\n")
-        code = EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        sys.stderr.write("aifp-migrate: interrupted; nothing was committed\n")
-        code = 1
-    except Exception as error:  # the last line of defence: one line, never a traceback
-        sys.stderr.write(f"aifp-migrate: internal error: {type(error).__name__}: {error}\n")
-        code = 1
+    except Exception as error:
+        format_message = getattr(error, "format_message", None)
+        if callable(format_message):  # a usage error from Typer's bundled click
+            sys.stderr.write(f"aifp-migrate: {format_message()} (see --help)\n")
+            code = EXIT_BAD_INPUT
+        else:  # the last line of defence: one line, never a traceback
+            sys.stderr.write(f"aifp-migrate: internal error: {type(error).__name__}: {error}\n")
+            code = 1
     sys.exit(code if isinstance(code, int) else 0)

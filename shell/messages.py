@@ -6,6 +6,7 @@ from typing import assert_never
 
 from aifp_shell.problems import (
     CheckFailed,
+    CommitFailed,
     ConflictingObject,
     DatabaseMissing,
     Environment,
@@ -126,6 +127,13 @@ def message(problem: Problem) -> str:
             return f"migrations folder {path}: {detail}"
         case RolledBackWithOthers(database=db, failed=failed):
             return f"{db}: rolled back because {failed} failed; unchanged"
+        case CommitFailed(database=db, path=path, detail=detail, committed=committed):
+            done = (
+                f"already committed (migrated): {', '.join(committed)}; "
+                if committed
+                else "no database was committed; "
+            )
+            return f"{db}: {path}: COMMIT failed: {detail}; {done}the others were rolled back"
         case _:
             assert_never(problem)
 
@@ -139,6 +147,7 @@ def exit_code(problem: Problem) -> int:
             | CheckFailed()
             | Environment()
             | RolledBackWithOthers()
+            | CommitFailed()
         ):
             return EXIT_STEP_FAILED
         case (

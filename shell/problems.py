@@ -109,6 +109,17 @@ class RolledBackWithOthers:
     failed: str
 
 
+@attrs.frozen(slots=True)
+class CommitFailed:
+    """COMMIT failed for one database after others had already committed."""
+
+    database: str
+    path: str
+    detail: str
+    committed: tuple[str, ...]
+    """Databases committed (migrated) before this one failed; the rest were rolled back."""
+
+
 ShellError: TypeAlias = (
     DatabaseMissing
     | Unreadable
@@ -120,6 +131,7 @@ ShellError: TypeAlias = (
     | Environment
     | MigrationsUnreadable
     | RolledBackWithOthers
+    | CommitFailed
 )
 
 Problem: TypeAlias = CoreError | ShellError

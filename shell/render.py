@@ -30,23 +30,34 @@ def show_status(report: StatusReport, as_json: bool) -> int:
     if as_json:
         print_json(status_json(report))
         return report.exit_code()
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title="AIFP databases", title_justify="left")
-    for column in ("database", "path", "version", "latest", "pending", "status"):
-        table.add_column(column, overflow="fold")
+    rows = [("database", "path", "version", "latest", "pending", "status")]
     for db in report.databases:
         pending = ", ".join(f"{s.from_version or 'new'}→{s.to_version}" for s in db.pending)
-        table.add_row(
-            db.name,
-            db.path or "(no project)",
-            db.version or "-",
-            db.latest or "-",
-            pending or "-",
-            db.status,
+        rows.append(
+            (
+                db.name,
+                db.path or "(no project)",
+                db.version or "-",
+                db.latest or "-",
+                pending or "-",
+                db.status,
+            )
         )
-    Console(soft_wrap=False).print(table)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title="AIFP databases", title_justify="left")
+        for column in rows[0]:
+            table.add_column(column, no_wrap=column != "path", overflow="fold")
+        for row in rows[1:]:
+            table.add_row(*row)
+        Console().print(table)
+    else:  # piped: plain columns, never folded, easy to grep
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for row in rows:
+            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            sys.stdout.write(line.rstrip() + "\n")
     for db in report.databases:
         for difference in db.differences:
             sys.stdout.write(f"{db.name}: drift: {difference}\n")

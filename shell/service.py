@@ -28,6 +28,7 @@ from aifp_shell.executor import AppliedStep, run_plan
 from aifp_shell.locate import DATABASES, Location, Places, locate
 from aifp_shell.problems import (
     CheckFailed,
+    CommitFailed,
     DatabaseMissing,
     Problem,
     RolledBackWithOthers,
@@ -46,7 +47,7 @@ from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import Plan, plan_create, plan_down, plan_up
+from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
 
 Clock = Callable[[], datetime]
@@ -86,8 +87,17 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
     path = str(location.path) if location.path is not None else None
     loaded = load_migration_set(name, runtime.places.migrations_dir)
     if isinstance(loaded, Failure):
+        exists = location.path is not None and location.path.exists()
         return DatabaseStatus(
-            name, path, False, None, None, (), "missing", problem=loaded.failure()
+            name,
+            path,
+            exists,
+            None,
+            None,
+            (),
+            "drift" if exists else "missing",
+            differences=("its migration files cannot be used",),
+            problem=loaded.failure(),
         )
     migration_set: MigrationSet = loaded.unwrap()
     latest = str(migration_set.latest())
@@ -353,7 +363,9 @@ def _open_new(
             )
         ) from None
     try:
-        _begin(conn, name, path)
+        problem = _begin(conn, name, path)
+        if problem is not None:
+            raise _Abort(_failed(name, path, problem))
         applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
         ran = run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
@@ -437,13 +449,17 @@ def migrate(
     *,
     dry_run: bool,
     explicit: bool,
+    creates: bool = True,
 ) -> RunReport:
     """Return what migrating ``names`` with ``planner`` did (or would do, on a dry run).
 
-    All databases' steps run in one transaction each; the transactions are
-    committed only when every database succeeded, else all are rolled back and
-    the backups this run made are removed. ``explicit`` says the user named the
-    database: a missing one is then an error instead of being skipped.
+    Every file of the sets is checked, and every database planned read-only,
+    before anything is locked or written. Then all databases' steps run in one
+    transaction each; the transactions are committed only when every database
+    succeeded, else all are rolled back and the backups this run made are
+    removed. ``explicit`` says the user named the database: a missing one is
+    then an error instead of being skipped. ``creates`` lets a missing
+    user_preferences.db or user_directives.db be created from its initial schema.
     """
     unknown = [name for name in names if name not in DATABASES]
     if unknown:
@@ -454,8 +470,12 @@ def migrate(
         if isinstance(loaded, Failure):
             return RunReport((), loaded.failure())
         sets[name] = loaded.unwrap()
-    if dry_run:
-        return _dry_run(runtime, names, sets, planner, explicit)
+        checked = check_every_file(sets[name])
+        if isinstance(checked, Failure):
+            return RunReport((), checked.failure())
+    preview = _dry_run(runtime, names, sets, planner, explicit, creates)
+    if dry_run or preview.problem is not None:
+        return preview
     opened: list[_Open] = []
     finished: list[DatabaseRun] = []
     backups: list[Path] = []
@@ -466,7 +486,7 @@ def migrate(
             location = locate(name, runtime.places)
             path = location.path
             if path is None or not path.exists():
-                if path is not None and location.creatable:
+                if path is not None and location.creatable and creates:
                     opened.append(_open_new(name, path, sets[name], planner, runtime))
                     continue
                 if explicit:
@@ -496,18 +516,18 @@ def migrate(
         try:
             committed.append(_commit(item))
         except (sqlite3.Error, OSError) as error:
-            problem = (
-                environment_problem(item.name, item.path, error)
-                if isinstance(error, sqlite3.Error)
-                else environment_problem(item.name, item.path, sqlite3.OperationalError(str(error)))
+            problem = CommitFailed(
+                item.name, str(item.path), str(error), tuple(run.name for run in committed)
             )
-            rest = opened[index + 1 :]
-            failed = _failed(item.name, item.path, problem)
             _close(item.conn)
             if item.created_from is not None:
                 _discard(item.created_from)
-            report = _roll_back_all(rest, [*finished, *committed], [], failed)
-            return report
+            return _roll_back_all(
+                opened[index + 1 :],
+                [*finished, *committed],
+                [],
+                _failed(item.name, item.path, problem),
+            )
     return RunReport(_in_order([*finished, *committed]))
 
 
@@ -555,6 +575,7 @@ def _dry_run(
     sets: dict[str, MigrationSet],
     planner: Planner,
     explicit: bool,
+    creates: bool,
 ) -> RunReport:
     runs: list[DatabaseRun] = []
     for name in DATABASES:
@@ -564,7 +585,7 @@ def _dry_run(
         path = location.path
         current: Version | None = None
         if path is None or not path.exists():
-            if not (path is not None and location.creatable):
+            if not (path is not None and location.creatable and creates):
                 if explicit:
                     problem = _location_problem(location)
                     return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
@@ -639,7 +660,14 @@ def down(
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
         return RunReport((), parsed.failure())
-    return migrate(runtime, (name,), down_planner(parsed.unwrap()), dry_run=dry_run, explicit=True)
+    return migrate(
+        runtime,
+        (name,),
+        down_planner(parsed.unwrap()),
+        dry_run=dry_run,
+        explicit=True,
+        creates=False,
+    )
 
 
 def _parse_target(text: str | None) -> Result[Version | None, Problem]:

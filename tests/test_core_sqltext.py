@@ -243,25 +243,12 @@ def test_split_unterminated_trigger() -> None:
     assert split.unterminated.text.startswith("CREATE TRIGGER tr")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: split_statements completes a final statement by appending ';' to its text, "
-    "so after a trailing line comment the ';' lands inside the comment: 'SELECT 1 -- c' "
-    "gives 'SELECT 1 -- c;', which sqlite3.complete_statement rejects",
-)
 def test_final_statement_ending_in_a_line_comment_is_complete() -> None:
     split = split_statements("CREATE TABLE a(x);\nCREATE TABLE b(y) -- the last one")
     assert split.unterminated is None
     assert all(sqlite3.complete_statement(s.text) for s in split.statements)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: split_statements accepts text ending inside an unterminated string, quoted "
-    'name or block comment as a complete final statement ("INSERT INTO t VALUES (\'it);" '
-    'gives "INSERT INTO t VALUES (\'it);;" and unterminated None) instead of reporting it '
-    "as unterminated, as sqlite3_complete does; prepare_step lets such a file through",
-)
 @pytest.mark.parametrize(
     "script",
     [
@@ -425,12 +412,6 @@ def test_object_signature_matches_what_sqlite_stores(sql: str) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: object_signature keeps a schema qualifier that SQLite drops when it stores "
-    "the CREATE text, so decide() calls 'CREATE TABLE IF NOT EXISTS main.t(x)' a Conflict "
-    "with the identical table it made (stored as 'CREATE TABLE t(x)') instead of Skip",
-)
 def test_object_signature_matches_sqlite_for_a_schema_qualified_name() -> None:
     statement, existing = _run_and_read("CREATE TABLE IF NOT EXISTS main.t(x)")
     assert existing.sql == "CREATE TABLE t(x)"
@@ -555,12 +536,6 @@ def test_adding_a_column_twice_is_skipped_against_sqlite(definition: str) -> Non
     assert isinstance(decide(other, classify(other), existing), Conflict)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sqltext._token_class compares keywords with str.upper(), which folds the "
-    "dotless 'ı' to 'I': 'CREATE trıgger x;' is taken for CREATE TRIGGER and left "
-    "unterminated, while sqlite3_complete folds ASCII only and sees a complete statement",
-)
 def test_keywords_fold_ascii_only_as_sqlite_does() -> None:
     script = "CREATE trıgger x;"
     assert sqlite3.complete_statement(script)

@@ -612,41 +612,10 @@ def test_down_with_target_from_latest(inst: Installation) -> None:
         (("up", "--db", "project", "--target", "abc"), ("abc",)),
         (("up",), ("--all",)),
         (("up", "--all", "--db", "project"), ("--all",)),
-        pytest.param(
-            ("up", "--all", "--bogus"),
-            ("--bogus",),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: an unknown option exits 1 as 'internal error: NoSuchOption' "
-                "instead of exit 2 (bad usage)",
-            ),
-        ),
-        pytest.param(
-            ("down", "--all"),
-            ("--all",),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: `down --all` exits 1 as 'internal error: NoSuchOption' "
-                "instead of exit 2",
-            ),
-        ),
-        pytest.param(
-            ("down",),
-            ("db",),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: `down` without --db exits 1 as 'internal error: "
-                "MissingParameter' instead of exit 2",
-            ),
-        ),
-        pytest.param(
-            ("frobnicate",),
-            ("frobnicate",),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: an unknown command exits 1 as 'internal error' instead of exit 2",
-            ),
-        ),
+        (("up", "--all", "--bogus"), ("--bogus",)),
+        (("down", "--all"), ("--all",)),
+        (("down",), ("db",)),
+        (("frobnicate",), ("frobnicate",)),
     ],
     ids=[
         "unknown-db",

@@ -83,10 +83,6 @@ def test_check_lists_all_four_with_path_version_latest_status(inst: Installation
         assert ("pending" if STEPS_TO_LATEST[name] else "up_to_date") in words, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: piped (80 columns) `--check` folds database names and paths across lines",
-)
 def test_check_piped_output_keeps_names_and_paths_whole(inst: Installation) -> None:
     result = seed(inst, "--check", env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
