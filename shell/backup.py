@@ -12,9 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from returns.result import Failure, Result, Success
+
 from aifp_shell.database import connect, error_kind
 from aifp_shell.problems import Environment
-from returns.result import Failure, Result, Success
 
 BACKUP_PAGES_PER_STEP = 8192
 """Pages copied per backup step: large enough to be fast, small enough for a progress bar."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from aifp_shell import render
 from aifp_shell.locate import DATABASES, find_places
 from aifp_shell.messages import EXIT_BAD_INPUT

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import attrs
+
 from aifp_shell.problems import Environment, Unreadable
 
 DEFAULT_BUSY_TIMEOUT = 10.0

@@ -6,13 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import attrs
-from aifp_shell.introspect import read_schema, schema_of_script
 from returns.result import Failure, Result, Success
 
 from aifp_fp.diff import diff
 from aifp_fp.ops import DiffError
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema
+from aifp_shell.introspect import read_schema, schema_of_script
 
 
 @attrs.frozen(slots=True)

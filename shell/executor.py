@@ -8,6 +8,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import attrs
+from returns.result import Failure, Result, Success
+
+from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
+from aifp_fp.plan import Plan, PlannedStep
+from aifp_fp.sqltext import Statement
+from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
 from aifp_shell.database import error_kind
 from aifp_shell.problems import (
     ConflictingObject,
@@ -17,12 +23,6 @@ from aifp_shell.problems import (
     StepFailed,
     Unreadable,
 )
-from returns.result import Failure, Result, Success
-
-from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
-from aifp_fp.plan import Plan, PlannedStep
-from aifp_fp.sqltext import Statement
-from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
 
 HISTORY_TABLE = "schema_history"
 

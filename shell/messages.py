@@ -4,21 +4,6 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from aifp_shell.problems import (
-    CheckFailed,
-    CommitFailed,
-    ConflictingObject,
-    DatabaseMissing,
-    Environment,
-    MigrationsUnreadable,
-    Problem,
-    RefusedAtRunTime,
-    RolledBackWithOthers,
-    StepFailed,
-    Unreadable,
-    Unversioned,
-)
-
 from aifp_fp.errors import (
     BadVersion,
     DatabaseAhead,
@@ -33,6 +18,20 @@ from aifp_fp.errors import (
     UnknownVersion,
     UnreachableStep,
     UnterminatedStatement,
+)
+from aifp_shell.problems import (
+    CheckFailed,
+    CommitFailed,
+    ConflictingObject,
+    DatabaseMissing,
+    Environment,
+    MigrationsUnreadable,
+    Problem,
+    RefusedAtRunTime,
+    RolledBackWithOthers,
+    StepFailed,
+    Unreadable,
+    Unversioned,
 )
 
 EXIT_OK = 0

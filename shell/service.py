@@ -15,6 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
+from returns.result import Failure, Result, Success
+
+from aifp_fp.errors import BadVersion, UnknownDatabase
+from aifp_fp.graph import MigrationSet
+from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
+from aifp_fp.version import Version, parse_version
 from aifp_shell.backup import ProgressCallback, make_backup
 from aifp_shell.database import (
     connect,
@@ -43,12 +49,6 @@ from aifp_shell.reports import (
     StatusReport,
 )
 from aifp_shell.sources import load_migration_set
-from returns.result import Failure, Result, Success
-
-from aifp_fp.errors import BadVersion, UnknownDatabase
-from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
-from aifp_fp.version import Version, parse_version
 
 Clock = Callable[[], datetime]
 """Returns the current moment (timezone-aware)."""

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aifp_shell.problems import MigrationsUnreadable, Problem
 from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import CoreError
 from aifp_fp.files import MigrationSource
 from aifp_fp.graph import MigrationSet, build_migration_set
+from aifp_shell.problems import MigrationsUnreadable, Problem
 
 
 def _display(path: Path, migrations_dir: Path) -> str:

@@ -7,8 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from aifp_shell.diff_service import UnreadableSource, diff_sources
-from aifp_shell.introspect import schema_of_script
 from returns.result import Failure, Success
 from schema_apply import build, live_schema, migration, run_wrapped
 from schema_facts import load_facts, shared_dir
@@ -17,6 +15,8 @@ from aifp_fp.diff import diff
 from aifp_fp.ops import AddColumn, CreateIndex, CreateTable
 from aifp_fp.render import render_script
 from aifp_fp.schema import fold, schema_differences
+from aifp_shell.diff_service import UnreadableSource, diff_sources
+from aifp_shell.introspect import schema_of_script
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN = shared_dir() / "seed" / "migration-scripts-plan.md"

@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from aifp_shell.introspect import schema_of_script
 from schema_apply import (
     SQLITE3_CLI,
     build,
@@ -36,6 +35,7 @@ from aifp_fp.ops import (
 from aifp_fp.render import render_script
 from aifp_fp.sqltext import split_statements
 from aifp_fp.statement import refusal
+from aifp_shell.introspect import schema_of_script
 
 
 def kinds(a: str, b: str) -> list[str]:

@@ -14,7 +14,6 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from aifp_shell.introspect import schema_of_script
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schema_apply import build, live_schema, migration, run_wrapped, table_rows
@@ -22,6 +21,7 @@ from strategies import SchemaSpec, render, rows, schema_pairs, schemas
 
 from aifp_fp.render import quote, render_script
 from aifp_fp.schema import Schema, Table, fold, schema_differences
+from aifp_shell.introspect import schema_of_script
 
 Rows = dict[str, list[tuple[object, ...]]]
 FAST_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -31,11 +31,12 @@ from aifp_data import (
     snapshot,
     version_of,
 )
-from aifp_shell.sources import load_migration_set
 from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from schema_facts import facts_of, load_facts
+
+from aifp_shell.sources import load_migration_set
 
 pytestmark = pytest.mark.e2e
 

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+
 from aifp_shell.locate import find_places
 from aifp_shell.service import Runtime, up
-
 from tests.aifp_data import (
     DATABASES,
     Installation,
