@@ -11,6 +11,7 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,9 @@ from aifp_shell.database import (
     quick_check,
     read_version,
 )
+from aifp_shell.drift import drift_at, drift_before_run, refusal
 from aifp_shell.executor import AppliedStep, run_plan
+from aifp_shell.history import refuse_edited, with_checksums
 from aifp_shell.locate import DATABASES, Location, Places, locate
 from aifp_shell.problems import (
     CheckFailed,
@@ -160,14 +163,25 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
             name, path, True, version_text, latest, (), "pending", problem=planned.failure()
         )
     pending = _pending(planned.unwrap())
-    return DatabaseStatus(
-        name, path, True, version_text, latest, pending, "pending" if pending else "up_to_date"
-    )
+    status = "pending" if pending else "up_to_date"
+    drifted = drift_at(name, location.path, migration_set, version)
+    if isinstance(drifted, Failure):
+        return DatabaseStatus(
+            name, path, True, version_text, latest, pending, status, problem=drifted.failure()
+        )
+    found = drifted.unwrap()
+    if found is not None:
+        return DatabaseStatus(
+            name, path, True, version_text, latest, pending, "drift", found.differences
+        )
+    return DatabaseStatus(name, path, True, version_text, latest, pending, status)
 
 
 def check(runtime: Runtime) -> StatusReport:
     """Return the status of the four databases, opening each read-only."""
-    databases = tuple(_check_one(name, runtime) for name in DATABASES)
+    databases = tuple(
+        with_checksums(_check_one(name, runtime), runtime.places) for name in DATABASES
+    )
     return StatusReport(databases)
 
 
@@ -244,11 +258,29 @@ def _begin(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
 def _final_checks(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
     found = foreign_key_problems(conn)
     if found is not None:
-        return CheckFailed(name, str(path), "foreign_key_check", found)
+        return CheckFailed(name, str(path), "foreign_key_check", found + _already_broken(path))
     damage = quick_check(conn)
     if damage is not None:
         return CheckFailed(name, str(path), "quick_check", damage)
     return None
+
+
+def _already_broken(path: Path) -> str:
+    """Return a hint when the database broke its foreign keys before this run touched it."""
+    try:
+        conn = connect(path, write=False)
+        try:
+            broken = foreign_key_problems(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return ""
+    if broken is None:
+        return ""
+    return (
+        " (these rows already broke their foreign keys before the migration: "
+        "repair them, see PRAGMA foreign_key_check)"
+    )
 
 
 class _Abort(Exception):
@@ -305,14 +337,21 @@ def _open_existing(
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
-        damage = quick_check(conn)
+        progress = runtime.backup_progress(name) if runtime.backup_progress else None
+        # Both only read: the backup (second connection) overlaps the full quick_check.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
+            try:
+                damage = quick_check(conn)
+            except sqlite3.DatabaseError as error:
+                damage = str(error)
+            backup = backing_up.result()
+        if isinstance(backup, Success):
+            backups.append(backup.unwrap())
         if damage is not None:
             raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
-        progress = runtime.backup_progress(name) if runtime.backup_progress else None
-        backup = make_backup(name, path, runtime.clock(), progress)
         if isinstance(backup, Failure):
             raise _Abort(_failed(name, path, backup.failure(), start))
-        backups.append(backup.unwrap())
         applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
         ran = run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
@@ -473,6 +512,9 @@ def migrate(
         checked = check_every_file(sets[name])
         if isinstance(checked, Failure):
             return RunReport((), checked.failure())
+    edited = refuse_edited(runtime.places, names, sets)
+    if edited is not None:
+        return RunReport((), edited)
     preview = _dry_run(runtime, names, sets, planner, explicit, creates)
     if dry_run or preview.problem is not None:
         return preview
@@ -645,12 +687,24 @@ def up(
     *,
     dry_run: bool = False,
     explicit: bool = False,
+    strict: bool = False,
 ) -> RunReport:
-    """Return what bringing ``names`` up to ``target`` (default: latest) did."""
+    """Return what bringing ``names`` up to ``target`` (default: latest) did.
+
+    A drifted database is reported in the result's ``drift`` and migrated
+    anyway; with ``strict`` the run is refused before anything is locked or written.
+    """
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
         return RunReport((), parsed.failure())
-    return migrate(runtime, names, up_planner(parsed.unwrap()), dry_run=dry_run, explicit=explicit)
+    drifts = drift_before_run(runtime.places, tuple(n for n in names if n in DATABASES))
+    refused = refusal(drifts) if strict else None
+    if refused is not None:
+        return RunReport((), refused, drifts)
+    report = migrate(
+        runtime, names, up_planner(parsed.unwrap()), dry_run=dry_run, explicit=explicit
+    )
+    return attrs.evolve(report, drift=drifts)
 
 
 def down(
@@ -660,7 +714,8 @@ def down(
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
         return RunReport((), parsed.failure())
-    return migrate(
+    drifts = drift_before_run(runtime.places, (name,) if name in DATABASES else ())
+    report = migrate(
         runtime,
         (name,),
         down_planner(parsed.unwrap()),
@@ -668,6 +723,7 @@ def down(
         explicit=True,
         creates=False,
     )
+    return attrs.evolve(report, drift=drifts)
 
 
 def _parse_target(text: str | None) -> Result[Version | None, Problem]:
