@@ -22,8 +22,10 @@ REPO = HERE.parent
 
 
 def _reexec_with_project_venv() -> None:
-    venv_python = REPO / ".venv" / "bin" / "python"
-    if venv_python.exists() and Path(sys.executable).resolve() != venv_python.resolve():
+    venv = REPO / ".venv"
+    venv_python = venv / "bin" / "python"
+    # A venv's python is a symlink to the base interpreter: compare prefixes, not binaries.
+    if venv_python.exists() and Path(sys.prefix).resolve() != venv.resolve():
         os.execv(str(venv_python), [str(venv_python), __file__, *sys.argv[1:]])
     sys.stderr.write(
         "migrate.py: the tool's dependencies are not installed for this Python; "
