@@ -128,6 +128,22 @@ class UnterminatedStatement:
     statement: str
 
 
+@attrs.frozen(slots=True)
+class NotInvertible:
+    """A step without a rollback file whose inverse cannot be computed safely.
+
+    ``reasons`` name the data the forward step changed that no inverse can
+    bring back (a dropped table or column, rows updated or deleted), or why the
+    schemas around the step are unknown.
+    """
+
+    database: str
+    file: str
+    from_version: str
+    to_version: str
+    reasons: tuple[str, ...]
+
+
 SetError: TypeAlias = (
     MalformedFileName | DuplicateStep | UnreachableStep | OrphanRollback | NoMigrations
 )
@@ -140,6 +156,7 @@ PlanError: TypeAlias = (
     | DatabaseAhead
     | NoPath
     | NoRollback
+    | NotInvertible
     | ForbiddenStatement
     | UnterminatedStatement
 )

@@ -109,6 +109,10 @@ def up_command(
     ] = None,
     target: TargetOption = None,
     dry_run: DryRunOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse (exit 3) a database whose structure has drifted."),
+    ] = False,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
@@ -121,7 +125,7 @@ def up_command(
         return _usage("--target needs --db NAME: versions differ between databases")
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
     names = DATABASES if db is None else (db,)
-    report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None)
+    report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None, strict=strict)
     return render.show_run(report, as_json)
 
 
@@ -140,6 +144,72 @@ def down_command(
     """Roll a database back one step (or down to --target), with a backup first."""
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
     return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json)
+
+
+@app.command("diff")
+def diff_command(
+    from_path: Annotated[
+        Path, typer.Argument(metavar="FROM", help="Schema script (.sql) or database file.")
+    ],
+    to_path: Annotated[
+        Path, typer.Argument(metavar="TO", help="Schema script (.sql) or database file.")
+    ],
+    reverse: Annotated[bool, typer.Option("--reverse", help="Print TO to FROM instead.")] = False,
+    as_step: Annotated[
+        bool,
+        typer.Option("--as-step", help="No transaction or pragmas: a draft migration file."),
+    ] = False,
+    apply: Annotated[
+        bool,
+        typer.Option("--apply", help="Apply it to FROM (a database), with backup and checks."),
+    ] = False,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Print the SQL that turns FROM's schema into TO's, keeping shared rows (or --apply it)."""
+    from returns.result import Failure, Success
+
+    from aifp_fp.render import render_script
+    from aifp_shell.diff_apply import apply_diff
+    from aifp_shell.diff_report import show_applied, show_diff, show_problem
+    from aifp_shell.diff_service import diff_migration
+    from aifp_shell.service import system_clock
+
+    if apply and reverse:
+        return _usage("--apply changes FROM; it cannot be combined with --reverse")
+    if apply:
+        applied = apply_diff(from_path, to_path, system_clock)
+        match applied:
+            case Success(done):
+                return show_applied(done, as_json)
+            case Failure(problem):
+                return show_problem(problem, as_json)
+    computed = diff_migration(from_path, to_path, reverse)
+    match computed:
+        case Success(migration):
+            return show_diff(migration, render_script(migration, wrapped=not as_step), as_json)
+        case Failure(problem):
+            return show_problem(problem, as_json)
+    return _usage("unexpected result")  # pragma: no cover
+
+
+@app.command("history")
+def history_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """List the runs schema_history recorded, oldest first, and whether each file still matches."""
+    from aifp_shell.history import history
+
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    return render.show_history(history(runtime.places, db), as_json)
 
 
 def _usage(text: str) -> int:

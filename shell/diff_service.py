@@ -5,23 +5,16 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.diff import diff
-from aifp_fp.ops import DiffError
+from aifp_fp.ops import DiffError, Migration
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema
 from aifp_shell.introspect import read_schema, schema_of_script
+from aifp_shell.problems import UnreadableSource
 
-
-@attrs.frozen(slots=True)
-class UnreadableSource:
-    """A FROM or TO argument that is not a readable schema script or SQLite database."""
-
-    path: str
-    reason: str
-
+__all__ = ["DiffServiceError", "UnreadableSource", "diff_migration", "diff_sources", "read_source"]
 
 DiffServiceError = UnreadableSource | DiffError
 """What can stop ``diff_sources`` from producing a script."""
@@ -55,6 +48,18 @@ def read_source(path: Path) -> Result[Schema, UnreadableSource]:
         return Failure(UnreadableSource(str(path), str(error)))
 
 
+def diff_migration(
+    from_path: Path, to_path: Path, reverse: bool
+) -> Result[Migration, DiffServiceError]:
+    """Return the migration from FROM's schema to TO's (TO's to FROM's if ``reverse``)."""
+    source, target = (to_path, from_path) if reverse else (from_path, to_path)
+    return (
+        read_source(source)
+        .alt(_widen)
+        .bind(lambda a: read_source(target).alt(_widen).bind(lambda b: diff(a, b).alt(_widen_diff)))
+    )
+
+
 def diff_sources(
     from_path: Path, to_path: Path, reverse: bool, as_step: bool
 ) -> Result[str, DiffServiceError]:
@@ -63,12 +68,8 @@ def diff_sources(
     With ``as_step`` the script has no transaction wrapper or pragmas, fit to be
     a migration file; otherwise it is self-contained and atomic.
     """
-    source, target = (to_path, from_path) if reverse else (from_path, to_path)
-    return (
-        read_source(source)
-        .alt(_widen)
-        .bind(lambda a: read_source(target).alt(_widen).bind(lambda b: diff(a, b).alt(_widen_diff)))
-        .map(lambda migration: render_script(migration, wrapped=not as_step))
+    return diff_migration(from_path, to_path, reverse).map(
+        lambda migration: render_script(migration, wrapped=not as_step)
     )
 
 

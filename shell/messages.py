@@ -13,24 +13,31 @@ from aifp_fp.errors import (
     NoMigrations,
     NoPath,
     NoRollback,
+    NotInvertible,
     OrphanRollback,
     UnknownDatabase,
     UnknownVersion,
     UnreachableStep,
     UnterminatedStatement,
 )
+from aifp_fp.ops import UnreadableDefinition
 from aifp_shell.problems import (
+    BackupUnusable,
     CheckFailed,
     CommitFailed,
     ConflictingObject,
     DatabaseMissing,
+    DriftRefused,
+    EditedAfterApplied,
     Environment,
     MigrationsUnreadable,
+    NoBackup,
     Problem,
     RefusedAtRunTime,
     RolledBackWithOthers,
     StepFailed,
     Unreadable,
+    UnreadableSource,
     Unversioned,
 )
 
@@ -133,6 +140,36 @@ def message(problem: Problem) -> str:
                 else "no database was committed; "
             )
             return f"{db}: {path}: COMMIT failed: {detail}; {done}the others were rolled back"
+        case DriftRefused(database=db, path=path, version=version, differences=differences):
+            return (
+                f"{db}: {path}: drift: its structure differs from version {version}'s "
+                f"({'; '.join(differences)}); --strict refuses to migrate it; nothing was changed"
+            )
+        case NotInvertible(database=db, file=file, from_version=a, to_version=b, reasons=why):
+            return (
+                f"{db}: {file} has no rollback file and its inverse (from {a} back to {b}) "
+                f"cannot be computed: {'; '.join(why)}; write a rollback file for it; "
+                "nothing was changed"
+            )
+        case UnreadableSource(path=path, reason=reason):
+            return f"{path}: cannot read a schema from it: {reason}"
+        case UnreadableDefinition(kind=kind, name=name, reason=reason):
+            return f"{kind} {name}: cannot compute a migration for it: {reason}"
+        case EditedAfterApplied(database=db, path=path, files=files):
+            edited = ", ".join(
+                f"{item.display} (applied with SHA-256 {item.recorded[:12]}…, "
+                f"now {item.current[:12]}…)"
+                for item in files
+            )
+            return (
+                f"{db}: {path}: migration files were edited after they were applied: "
+                f"{edited}; restore them to their applied text (see `aifp-migrate history "
+                f"--db {db}`); nothing was changed"
+            )
+        case NoBackup(database=db, folder=folder):
+            return f"{db}: no backup of the database in {folder}; nothing was changed"
+        case BackupUnusable(database=db, backup=backup, reason=reason):
+            return f"{db}: backup {backup} cannot be restored: {reason}; nothing was changed"
         case _:
             assert_never(problem)
 
@@ -147,6 +184,7 @@ def exit_code(problem: Problem) -> int:
             | Environment()
             | RolledBackWithOthers()
             | CommitFailed()
+            | NotInvertible()
         ):
             return EXIT_STEP_FAILED
         case (
@@ -168,7 +206,13 @@ def exit_code(problem: Problem) -> int:
             | Unversioned()
             | RefusedAtRunTime()
             | MigrationsUnreadable()
+            | UnreadableSource()
+            | UnreadableDefinition()
+            | NoBackup()
+            | BackupUnusable()
         ):
             return EXIT_BAD_INPUT
+        case DriftRefused() | EditedAfterApplied():
+            return EXIT_CHECK_FOUND_PROBLEM
         case _:
             assert_never(problem)

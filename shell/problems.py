@@ -10,7 +10,9 @@ from typing import TypeAlias
 
 import attrs
 
+from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.errors import CoreError
+from aifp_fp.ops import DiffError
 
 
 @attrs.frozen(slots=True)
@@ -120,6 +122,50 @@ class CommitFailed:
     """Databases committed (migrated) before this one failed; the rest were rolled back."""
 
 
+@attrs.frozen(slots=True)
+class DriftRefused:
+    """``up --strict`` refused a database whose live structure differs from its version's."""
+
+    database: str
+    path: str
+    version: str
+    differences: tuple[str, ...]
+
+
+@attrs.frozen(slots=True)
+class UnreadableSource:
+    """A ``diff`` FROM or TO that is not a readable schema script or SQLite database."""
+
+    path: str
+    reason: str
+
+
+@attrs.frozen(slots=True)
+class EditedAfterApplied:
+    """Migration files edited after the run of theirs that still shapes the database."""
+
+    database: str
+    path: str
+    files: tuple[ChecksumMismatch, ...]
+
+
+@attrs.frozen(slots=True)
+class NoBackup:
+    """``restore`` found no backup of the database beside it."""
+
+    database: str
+    folder: str
+
+
+@attrs.frozen(slots=True)
+class BackupUnusable:
+    """``restore`` refused a backup: missing, damaged, unversioned, or the database itself."""
+
+    database: str
+    backup: str
+    reason: str
+
+
 ShellError: TypeAlias = (
     DatabaseMissing
     | Unreadable
@@ -132,7 +178,12 @@ ShellError: TypeAlias = (
     | MigrationsUnreadable
     | RolledBackWithOthers
     | CommitFailed
+    | DriftRefused
+    | UnreadableSource
+    | EditedAfterApplied
+    | NoBackup
+    | BackupUnusable
 )
 
-Problem: TypeAlias = CoreError | ShellError
+Problem: TypeAlias = CoreError | ShellError | DiffError
 """Every failure a command can report."""

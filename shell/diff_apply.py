@@ -1,0 +1,160 @@
+"""``diff --apply``: run a computed migration on a database through the same safe path as ``up``.
+
+Under ``BEGIN IMMEDIATE`` with foreign keys off, the database's live schema is
+read, diffed against the target, checked with ``quick_check``, backed up, and
+the statements run one by one under the executor's authorizer; an empty
+``foreign_key_check`` and a passing ``quick_check`` come before ``COMMIT``.
+Any failure rolls back and removes the backup, so the file is as it was.
+
+It is not a versioned step: ``schema_version`` and ``schema_history`` are left
+out of both schemas, so their structure and rows are never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from aifp_fp.diff import diff
+from aifp_fp.ops import Migration
+from aifp_fp.render import render_script
+from aifp_fp.schema import Schema, fold
+from aifp_fp.sqltext import Statement, split_statements
+from aifp_shell.backup import make_backup
+from aifp_shell.database import connect, environment_problem, error_kind, quick_check
+from aifp_shell.diff_service import read_source
+from aifp_shell.executor import guarded
+from aifp_shell.introspect import read_schema
+from aifp_shell.problems import (
+    Environment,
+    Problem,
+    RefusedAtRunTime,
+    StepFailed,
+    Unreadable,
+    UnreadableSource,
+)
+from aifp_shell.service import _begin, _final_checks
+
+VERSIONING_TABLES = frozenset({"schema_version", "schema_history"})
+"""Tables of the versioned runner that ``diff --apply`` never changes (folded names)."""
+
+
+@attrs.frozen(slots=True)
+class DiffApplied:
+    """What ``diff --apply`` did: the database, its backup (None when nothing changed), the work."""
+
+    path: str
+    backup: str | None
+    migration: Migration
+    script: str
+    """The statements that ran, as an ``--as-step`` script."""
+
+
+def without_versioning(schema: Schema) -> Schema:
+    """Return ``schema`` without the runner's own tables and the objects on them."""
+    return attrs.evolve(
+        schema,
+        tables=tuple(t for t in schema.tables if fold(t.name) not in VERSIONING_TABLES),
+        indexes=tuple(i for i in schema.indexes if fold(i.table) not in VERSIONING_TABLES),
+        triggers=tuple(t for t in schema.triggers if fold(t.table) not in VERSIONING_TABLES),
+    )
+
+
+def _discard(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + "-journal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.Error):
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    with contextlib.suppress(sqlite3.Error):
+        conn.close()
+
+
+def _statement_problem(
+    name: str, path: Path, label: str, statement: Statement, error: sqlite3.Error
+) -> Problem:
+    kind = error_kind(error)
+    if kind == "auth":
+        return RefusedAtRunTime(name, label, statement.line, statement.text)
+    if kind in ("locked", "read_only", "disk_full", "io"):
+        return Environment(name, str(path), kind, f"{label}:{statement.line}: {error}")
+    if kind == "corrupt":
+        return Unreadable(name, str(path), str(error))
+    return StepFailed(name, str(path), label, statement.line, statement.text, str(error))
+
+
+def apply_diff(
+    database_path: Path, to_path: Path, now: Callable[[], datetime]
+) -> Result[DiffApplied, Problem]:
+    """Return what turning the database's schema into TO's did, or why nothing changed.
+
+    ``database_path`` must be an SQLite database file (a ``.sql`` script is
+    bad input). An empty migration changes nothing and makes no backup.
+    """
+    database_path = database_path.absolute()
+    if database_path.suffix.lower() == ".sql" or not database_path.is_file():
+        why = "is a schema script" if database_path.suffix.lower() == ".sql" else "no such file"
+        return Failure(
+            UnreadableSource(str(database_path), f"--apply needs a database file as FROM ({why})")
+        )
+    target = read_source(to_path)
+    if isinstance(target, Failure):
+        return Failure(target.failure())
+    wanted = without_versioning(target.unwrap())
+    name = database_path.name
+    label = f"diff to {to_path.name}"
+    try:
+        conn = connect(database_path, write=True)
+    except sqlite3.Error as error:
+        return Failure(environment_problem(name, database_path, error))
+    backup: Path | None = None
+
+    def fail(problem: Problem) -> Result[DiffApplied, Problem]:
+        _rollback(conn)
+        if backup is not None:
+            _discard(backup)
+        return Failure(problem)
+
+    try:
+        problem = _begin(conn, name, database_path)
+        if problem is not None:
+            return fail(problem)
+        computed = diff(without_versioning(read_schema(conn)), wanted)
+        if isinstance(computed, Failure):
+            return fail(computed.failure())
+        migration = computed.unwrap()
+        script = render_script(migration, wrapped=False)
+        if not migration.operations:
+            _rollback(conn)
+            return Success(DiffApplied(str(database_path), None, migration, script))
+        damage = quick_check(conn)
+        if damage is not None:
+            return fail(Unreadable(name, str(database_path), damage))
+        made = make_backup(name, database_path, now())
+        if isinstance(made, Failure):
+            return fail(made.failure())
+        backup = made.unwrap()
+        for statement in split_statements(script).statements:
+            try:
+                with guarded(conn):
+                    conn.execute(statement.text)
+            except sqlite3.Error as error:
+                return fail(_statement_problem(name, database_path, label, statement, error))
+        problem = _final_checks(conn, name, database_path)
+        if problem is not None:
+            return fail(problem)
+        conn.execute("COMMIT")
+        conn.close()
+    except sqlite3.Error as error:
+        return fail(environment_problem(name, database_path, error))
+    return Success(DiffApplied(str(database_path), str(backup), migration, script))
