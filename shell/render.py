@@ -6,8 +6,9 @@ import json
 import sys
 from typing import Any
 
-from aifp_shell.messages import message
-from aifp_shell.problems import Problem
+from aifp_shell.history import HistoryReport, history_json
+from aifp_shell.messages import EXIT_OK, exit_code, message
+from aifp_shell.problems import DriftRefused, Problem
 from aifp_shell.reports import RunReport, StatusReport, run_json, status_json
 
 
@@ -61,11 +62,23 @@ def show_status(report: StatusReport, as_json: bool) -> int:
     for db in report.databases:
         for difference in db.differences:
             sys.stdout.write(f"{db.name}: drift: {difference}\n")
+        for edited in db.checksum_mismatches:
+            sys.stdout.write(
+                f"{db.name}: edited after it was applied: {edited.display} "
+                f"(applied {edited.recorded[:12]}…, now {edited.current[:12]}…)\n"
+            )
     return report.exit_code()
 
 
 def show_run(report: RunReport, as_json: bool) -> int:
     """Show what ``up``/``down`` did and return its exit code."""
+    refused = isinstance(report.problem, DriftRefused)  # its message names the differences
+    for drifted in () if refused else report.drift:
+        for difference in drifted.differences:
+            sys.stderr.write(
+                f"aifp-migrate: warning: {drifted.database}: {drifted.path}: drift from "
+                f"version {drifted.version}: {difference}\n"
+            )
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
@@ -98,3 +111,27 @@ def show_run(report: RunReport, as_json: bool) -> int:
         if db.note and db.status != "skipped":
             out.write(f"  note: {db.note}\n")
     return report.exit_code()
+
+
+def show_history(report: HistoryReport, as_json: bool) -> int:
+    """Show what ``schema_history`` recorded, oldest first, and return the exit code."""
+    if report.problem is not None:
+        error_line(report.problem)
+    if as_json:
+        print_json(history_json(report))
+        return EXIT_OK if report.problem is None else exit_code(report.problem)
+    if report.problem is not None:
+        return exit_code(report.problem)
+    out = sys.stdout
+    if not report.entries:
+        out.write(f"{report.database}: {report.path}: no recorded runs\n")
+        return EXIT_OK
+    out.write(f"{report.database}: {report.path}\n")
+    for entry in report.entries:
+        row = entry.row
+        matches = {True: "matches", False: "EDITED since", None: "file gone"}[entry.matches]
+        out.write(
+            f"  {row.applied_at}  {row.direction:4} {row.from_version or 'new'} → "
+            f"{row.to_version}  {row.file}  sha256 {row.sha256[:12]}…  {matches}\n"
+        )
+    return EXIT_OK

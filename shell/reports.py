@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+from aifp_fp.checksums import ChecksumMismatch
+from aifp_shell.drift import DatabaseDrift
 from aifp_shell.executor import AppliedStep
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import Problem
@@ -34,6 +36,8 @@ class DatabaseStatus:
     """``up_to_date``, ``pending``, ``missing``, ``ahead``, ``unversioned`` or ``drift``."""
     differences: tuple[str, ...] = ()
     problem: Problem | None = None
+    checksum_mismatches: tuple[ChecksumMismatch, ...] = ()
+    """Applied files edited since (the status stays as computed; ``check`` exits 3)."""
 
 
 @attrs.frozen(slots=True)
@@ -50,6 +54,8 @@ class StatusReport:
             if problem is not None:
                 return exit_code(problem)
         if any(db.status == "drift" for db in self.databases):
+            return EXIT_CHECK_FOUND_PROBLEM
+        if any(db.checksum_mismatches for db in self.databases):
             return EXIT_CHECK_FOUND_PROBLEM
         return EXIT_OK
 
@@ -76,6 +82,8 @@ class RunReport:
 
     databases: tuple[DatabaseRun, ...]
     problem: Problem | None = None
+    drift: tuple[DatabaseDrift, ...] = ()
+    """Databases that had drifted when planned (``up`` warns and goes on)."""
 
     def exit_code(self) -> int:
         """Return the exit code of the failure that stopped the run, else 0."""
@@ -106,6 +114,11 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         }
         if db.differences:
             entry["differences"] = list(db.differences)
+        if db.checksum_mismatches:
+            entry["checksum_mismatches"] = [
+                {"file": item.display, "recorded": item.recorded, "current": item.current}
+                for item in db.checksum_mismatches
+            ]
         if db.problem is not None:
             entry["error"] = _error(db.problem)
         databases.append(entry)
@@ -139,6 +152,9 @@ def run_json(report: RunReport) -> dict[str, Any]:
         }
         if db.note:
             entry["note"] = db.note
+        drifted = [d.differences for d in report.drift if d.database == db.name]
+        if drifted:
+            entry["drift"] = list(drifted[0])
         if db.problem is not None:
             entry["error"] = _error(db.problem)
         databases.append(entry)
