@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--target", metavar="VERSION", help="Target version (e.g. 1.1)")
     parser.add_argument("--rollback", action="store_true", help="Roll back (one step by default)")
     parser.add_argument("--dry-run", action="store_true", help="Show what would happen")
+    parser.add_argument("--strict", action="store_true", help="Refuse a drifted database")
     parser.add_argument("--json", action="store_true", help="Print one JSON document")
     parser.add_argument("--project-dir", type=Path, help="Project folder holding .aifp-project/")
     parser.add_argument("--aifp-root", type=Path, help="Folder of aifp_core.db")
@@ -56,12 +57,20 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
     if args.all:
         if args.target:
             parser.error("--target needs --db NAME: versions differ between databases")
-        return render.show_run(up(runtime, DATABASES, dry_run=args.dry_run), args.json)
+        report = up(runtime, DATABASES, dry_run=args.dry_run, strict=args.strict)
+        return render.show_run(report, args.json)
     if args.db:
         if args.rollback:
             report = down(runtime, args.db, args.target, dry_run=args.dry_run)
         else:
-            report = up(runtime, (args.db,), args.target, dry_run=args.dry_run, explicit=True)
+            report = up(
+                runtime,
+                (args.db,),
+                args.target,
+                dry_run=args.dry_run,
+                explicit=True,
+                strict=args.strict,
+            )
         return render.show_run(report, args.json)
     parser.print_help()
     return 0

@@ -1,0 +1,109 @@
+"""A small on-disk memo of drift results, so that ``check`` stays as fast as a bare version read.
+
+Drift is a pure function of three things: the migration set's files, the
+version, and the live database's catalog (``sqlite_master``'s type, name,
+table and SQL text, from which SQLite itself derives every column, index and
+trigger). Computing it replays the chain in memory and parses both schemas
+(~0.2 s for the four AIFP databases); a process-wide cache cannot help a
+command line that starts afresh each time. So the answer is remembered on disk
+under a SHA-256 of those three inputs and of the tool's own code (so an
+upgraded or edited tool never trusts an old answer).
+
+Where: ``$AIFP_MIGRATE_CACHE_DIR``, else ``$XDG_CACHE_HOME/aifp-migrate``, else
+``~/.cache/aifp-migrate``; an empty ``AIFP_MIGRATE_CACHE_DIR`` turns it off.
+The cache never touches a database; a cache that cannot be read or written is
+ignored (the result is then computed).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+from aifp_fp.graph import MigrationSet
+from aifp_fp.version import Version
+
+_FORMAT = "drift-1"
+
+
+def cache_dir() -> Path | None:
+    """Return the folder of the drift cache, or None when it is turned off."""
+    chosen = os.environ.get("AIFP_MIGRATE_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "aifp-migrate"
+
+
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Return a digest of the tool's own modules (name, size, mtime), so edits invalidate."""
+    digest = hashlib.sha256(_FORMAT.encode())
+    for package in ("aifp_fp", "aifp_shell"):
+        module = __import__(package)
+        folder = Path(module.__file__ or "").parent
+        for path in sorted(folder.glob("*.py")):
+            stat = path.stat()
+            digest.update(f"{package}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def catalog_of(conn: sqlite3.Connection) -> tuple[tuple[str, str, str, str | None], ...]:
+    """Return the live catalog (type, name, table, SQL) of ``main``, sorted; it only reads."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master").fetchall()
+    return tuple(sorted((str(t), str(n), str(b), s) for t, n, b, s in rows))
+
+
+def drift_key(
+    migration_set: MigrationSet,
+    version: Version,
+    catalog: tuple[tuple[str, str, str, str | None], ...],
+) -> str:
+    """Return the SHA-256 that names one drift result: code, set's files, version, catalog."""
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    sources = [initial.source for initial in migration_set.initials]
+    sources += [step.source for step in migration_set.steps]
+    sources += [rollback.source for rollback in migration_set.rollbacks]
+    for source in sorted(sources, key=lambda s: s.name):
+        digest.update(json.dumps([source.database, source.name, source.text]).encode())
+    digest.update(json.dumps([str(version), list(catalog)]).encode())
+    return digest.hexdigest()
+
+
+def recall(key: str) -> tuple[str, ...] | None:
+    """Return the remembered differences for ``key``, or None when not (validly) cached."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        document = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(document, dict) or document.get("key") != key:
+        return None
+    lines = document.get("differences")
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        return None
+    return tuple(lines)
+
+
+def remember(key: str, differences: tuple[str, ...]) -> None:
+    """Store the differences for ``key`` (atomically: a temp file renamed); errors are ignored."""
+    folder = cache_dir()
+    if folder is None:
+        return
+    temporary = folder / f".{key}.{secrets.token_hex(4)}.tmp"
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(
+            json.dumps({"key": key, "differences": list(differences)}), encoding="utf-8"
+        )
+        os.replace(temporary, folder / f"{key}.json")
+    with contextlib.suppress(OSError):
+        temporary.unlink(missing_ok=True)
