@@ -212,6 +212,40 @@ def history_command(
     return render.show_history(history(runtime.places, db), as_json)
 
 
+@app.command("scan")
+def scan_command(
+    root: Annotated[Path, typer.Argument(help="Folder to search for AIFP projects.")],
+    migrate: Annotated[
+        bool,
+        typer.Option("--migrate", help="Migrate every healthy project (and aifp_core, once)."),
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", min=1, help="Projects handled at once (default: CPU count)."),
+    ] = None,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Find every .aifp-project/ under ROOT and check it read-only; --migrate updates them."""
+    from aifp_shell.scan import scan
+    from aifp_shell.scan_render import progress_bar, show_scan
+
+    if not root.is_dir():
+        return _usage(f"scan: {root} is not a folder")
+    places = find_places(project_dir, aifp_root, migrations_dir)
+    report = scan(
+        root.absolute(),
+        aifp_root=places.aifp_root,
+        migrations_dir=places.migrations_dir,
+        migrate=migrate,
+        jobs=jobs,
+        progress=None if as_json else progress_bar("migrating" if migrate else "checking"),
+    )
+    return show_scan(report, as_json)
+
+
 def _usage(text: str) -> int:
     sys.stderr.write(f"aifp-migrate: {text}\n")
     return EXIT_BAD_INPUT

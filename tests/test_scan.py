@@ -1,0 +1,312 @@
+"""``aifp-migrate scan``: a generated tree of projects at mixed versions, bad ones among them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aifp_shell import migrate
+from aifp_shell.scan import find_projects
+from tests.aifp_data import PROJECT_DATABASES, Installation, build_installation, version_of
+from tests.conftest import installed_cli, run_cli
+
+pytestmark = pytest.mark.e2e
+
+LATEST = {"aifp_core": "1.1", "project": "1.2", "user_preferences": "1.0", "user_directives": "1.0"}
+
+
+def _copy_project(template: Installation, to: Path) -> Path:
+    shutil.copytree(template.project / ".aifp-project", to / ".aifp-project")
+    return to
+
+
+def _backups(project: Path) -> list[Path]:
+    return sorted((project / ".aifp-project").glob("project.db.backup_*"))
+
+
+def _hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _damage(path: Path) -> None:
+    """Break a leaf page of a big table: the version still reads, quick_check fails."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+        "INSERT INTO bulk SELECT i, substr(hex(randomblob(300)), 1, 500) FROM n"
+    )
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root + 4) * page_size
+    data[start : start + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))
+
+
+class Tree:
+    """The generated tree: where each kind of project is."""
+
+    def __init__(self, base: Path) -> None:
+        template = build_installation(base / "template", rows=2)
+        self.root_dir = template.root
+        self.tree = base / "tree"
+        self.tree.mkdir()
+        t = self.tree
+        self.v10 = _copy_project(template, t / "team" / "alpha")
+        self.v11 = _copy_project(template, t / "team" / "beta")
+        migrate(databases=["project"], target="1.1", project_dir=self.v11, aifp_root=self.root_dir)
+        self.v12 = _copy_project(template, t / "gamma")
+        migrate(databases=["project"], project_dir=self.v12, aifp_root=self.root_dir)
+        self.nested = _copy_project(template, self.v12 / "vendor" / "delta")
+        self.no_user_db = _copy_project(template, t / "epsilon")
+        (self.no_user_db / ".aifp-project" / "user_directives.db").unlink()
+        self.corrupt = _copy_project(template, t / "broken" / "corrupt")
+        _damage(self.corrupt / ".aifp-project" / "project.db")
+        self.not_db = _copy_project(template, t / "broken" / "garbage")
+        (self.not_db / ".aifp-project" / "user_preferences.db").write_bytes(b"garbage\n" * 600)
+        self.drifted = _copy_project(template, t / "drifted")
+        conn = sqlite3.connect(self.drifted / ".aifp-project" / "project.db")
+        conn.execute("CREATE TABLE extra_by_hand (id INTEGER PRIMARY KEY)")
+        conn.commit()
+        conn.close()
+        self.unversioned = _copy_project(template, t / "zeta")
+        (self.unversioned / ".aifp-project" / "user_preferences.db").write_bytes(b"")
+        # never entered, never reported
+        for hidden in (".git/x", "node_modules/pkg", ".venv/lib"):
+            _copy_project(template, t / hidden)
+        # link loops: back to the root and to the parent
+        (t / "team" / "loop").symlink_to(t, target_is_directory=True)
+        (self.v10 / "up").symlink_to(self.v10.parent, target_is_directory=True)
+        self.healthy = (self.v10, self.v11, self.v12, self.nested, self.no_user_db)
+        self.bad = (self.corrupt, self.not_db, self.drifted, self.unversioned)
+
+    def env(self) -> dict[str, str]:
+        return {"AIFP_ROOT": str(self.root_dir)}
+
+    def files(self, project: Path) -> dict[str, str]:
+        folder = project / ".aifp-project"
+        return {p.name: _hash(p) for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Tree:
+    return Tree(tmp_path)
+
+
+def _by_path(document: dict[str, object]) -> dict[str, dict[str, object]]:
+    projects = document["projects"]
+    assert isinstance(projects, list)
+    return {project["path"]: project for project in projects}
+
+
+def _statuses(project: dict[str, object]) -> dict[str, str]:
+    databases = project["databases"]
+    assert isinstance(databases, list)
+    return {db["name"]: db["status"] for db in databases}
+
+
+def test_walk_finds_projects_skips_hidden_folders_and_survives_link_loops(tree: Tree) -> None:
+    walk = find_projects(tree.tree)
+    assert set(walk.projects) == set(tree.healthy) | set(tree.bad)
+    assert len(walk.projects) == len(set(walk.projects))
+    assert walk.skipped == ()
+
+
+def test_scan_reports_every_project_and_names_the_bad_ones(tree: Tree) -> None:
+    before = {project: tree.files(project) for project in (*tree.healthy, *tree.bad)}
+    result = run_cli("scan", tree.tree, "--json", "--jobs", "3", cwd=tree.tree, env=tree.env())
+    assert result.returncode == 1, result.stderr  # corrupt ones failed
+    document = json.loads(result.stdout)
+    found = _by_path(document)
+    assert set(found) == {str(p) for p in (*tree.healthy, *tree.bad)}
+    assert _statuses(found[str(tree.v10)])["project"] == "pending"
+    assert _statuses(found[str(tree.v11)])["project"] == "pending"
+    assert _statuses(found[str(tree.v12)]) == dict.fromkeys(PROJECT_DATABASES, "up_to_date")
+    assert found[str(tree.v12)]["outcome"] == "up_to_date"
+    assert _statuses(found[str(tree.no_user_db)])["user_directives"] == "missing"
+    assert found[str(tree.no_user_db)]["outcome"] == "pending"
+    corrupt = next(db for db in found[str(tree.corrupt)]["databases"] if db["name"] == "project")
+    assert corrupt["status"] == "corrupt" and "quick_check" in corrupt["error"]["message"]
+    assert str(tree.corrupt) in corrupt["error"]["message"]
+    garbage = _statuses(found[str(tree.not_db)])
+    assert garbage["user_preferences"] == "corrupt"
+    assert _statuses(found[str(tree.drifted)])["project"] == "drift"
+    assert found[str(tree.drifted)]["outcome"] == "drift"
+    assert _statuses(found[str(tree.unversioned)])["user_preferences"] == "unversioned"
+    assert document["core"]["databases"][0]["status"] == "pending"
+    summary = document["summary"]
+    assert summary["projects"] == 9 and summary["failed"] == 3 and summary["drift"] == 1, summary
+    assert summary["pending"] == 4 and summary["up_to_date"] == 1, summary
+    assert {project: tree.files(project) for project in before} == before  # read-only
+
+
+def test_scan_table_has_one_row_per_database(tree: Tree) -> None:
+    result = run_cli("scan", tree.tree, cwd=tree.tree, env=tree.env())
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["project", "database", "version", "latest", "status"]
+    rows = [line.split() for line in lines[1:] if line.startswith("/") and len(line.split()) == 5]
+    assert len(rows) == 1 + 9 * 3
+    assert [str(tree.v12), "project", "1.2", "1.2", "up_to_date"] in rows
+    assert [str(tree.corrupt), "project", "-", "1.2", "corrupt"] in rows
+    assert lines[-1].startswith("summary: 9 projects")
+    assert "Traceback" not in result.stderr
+
+
+def test_scan_migrate_updates_healthy_projects_and_leaves_bad_ones_untouched(tree: Tree) -> None:
+    bad_before = {project: tree.files(project) for project in tree.bad}
+    backups_before = {p: _backups(p) for p in tree.healthy}
+    result = run_cli("scan", tree.tree, "--migrate", "--json", cwd=tree.tree, env=tree.env())
+    assert result.returncode == 1, result.stderr
+    document = json.loads(result.stdout)
+    found = _by_path(document)
+    for project in tree.healthy:
+        for name in PROJECT_DATABASES:
+            assert version_of(project / ".aifp-project" / f"{name}.db") == LATEST[name]
+    assert version_of(tree.root_dir / "aifp_core.db") == "1.1"
+    assert len(list(tree.root_dir.glob("aifp_core.db.backup_*"))) == 1  # the core once
+    for project in (tree.v10, tree.v11, tree.nested):
+        assert found[str(project)]["outcome"] == "migrated"
+        assert len(_backups(project)) == len(backups_before[project]) + 1
+    assert found[str(tree.v12)]["outcome"] == "up_to_date"
+    assert {project: tree.files(project) for project in tree.bad} == bad_before
+    again = run_cli("scan", tree.tree, "--json", cwd=tree.tree, env=tree.env())
+    summary = json.loads(again.stdout)["summary"]
+    assert (
+        summary["up_to_date"] == 5 and summary["pending"] == 0 and summary["core"] == "up_to_date"
+    )
+
+
+def test_scan_migrate_goes_on_past_a_locked_project(tree: Tree) -> None:
+    for project in tree.bad:
+        shutil.rmtree(project)
+    locked = tree.v11 / ".aifp-project" / "project.db"
+    before = _hash(locked)
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = run_cli(
+            "scan",
+            tree.tree,
+            "--migrate",
+            cwd=tree.tree,
+            env={**tree.env(), "AIFP_MIGRATE_BUSY_TIMEOUT": "0.3"},
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1, result.stdout
+    assert "locked" in result.stderr and str(locked) in result.stderr
+    assert _hash(locked) == before
+    assert version_of(tree.v10 / ".aifp-project" / "project.db") == "1.2"
+    rows = [line.split() for line in result.stdout.splitlines()]
+    assert [str(tree.v11), "project", "1.1", "1.2", "failed"] in rows
+
+
+def test_scan_exits_3_when_only_drift_is_found(tree: Tree) -> None:
+    for project in (tree.corrupt, tree.not_db, tree.unversioned):
+        shutil.rmtree(project)
+    result = run_cli("scan", tree.tree, cwd=tree.tree, env=tree.env())
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert f"{tree.drifted}: project: drift:" in result.stdout
+
+
+def test_scan_of_a_tree_with_only_current_projects_exits_0(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=1)
+    run = migrate(project_dir=installation.project, aifp_root=installation.root)
+    assert run.problem is None
+    result = run_cli("scan", tmp_path, cwd=tmp_path, env=installation.env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "summary: 1 projects, 1 up to date" in result.stdout
+    missing = run_cli("scan", tmp_path / "nope", cwd=tmp_path, env=installation.env())
+    assert missing.returncode == 2 and "not a folder" in missing.stderr
+
+
+def _can_drop_privileges() -> bool:
+    if shutil.which("setpriv") is None or os.geteuid() != 0:
+        return False
+    probe = subprocess.run(
+        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true"], check=False
+    )
+    return probe.returncode == 0
+
+
+@pytest.fixture
+def world_readable_base() -> Iterator[Path]:
+    """A folder that an unprivileged user can read (pytest's tmp_path is root-only)."""
+    base = Path(tempfile.mkdtemp(prefix="aifp-scan-"))
+    base.chmod(0o755)
+    try:
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.skipif(not _can_drop_privileges(), reason="needs root and setpriv to drop to nobody")
+def test_scan_as_an_unprivileged_user_skips_an_unreadable_folder(
+    world_readable_base: Path,
+) -> None:
+    template = build_installation(world_readable_base / "template", rows=1)
+    tree = world_readable_base / "tree"
+    visible = _copy_project(template, tree / "visible")
+    hidden = _copy_project(template, tree / "private" / "hidden")
+    for path in [world_readable_base, *world_readable_base.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    (tree / "private").chmod(0o000)
+    cache = world_readable_base / "cache"
+    cache.mkdir(mode=0o777)
+    cache.chmod(0o777)
+    done = subprocess.run(
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            str(installed_cli()),
+            "scan",
+            str(tree),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=world_readable_base,
+        env={
+            **os.environ,
+            "AIFP_ROOT": str(template.root),
+            "HOME": str(cache),
+            "AIFP_MIGRATE_CACHE_DIR": str(cache),
+        },
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert [p["path"] for p in document["projects"]] == [str(visible)]
+    assert document["skipped"] == [{"path": str(tree / "private"), "reason": "Permission denied"}]
+    assert str(hidden) not in done.stdout
+    (tree / "private").chmod(0o755)
+
+
+def test_scan_is_the_same_code_path_for_python_callers(tree: Tree) -> None:
+    from aifp_shell.scan import scan
+
+    report = scan(
+        tree.tree,
+        aifp_root=tree.root_dir,
+        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+        jobs=1,
+    )
+    assert len(report.projects) == 9 and report.exit_code() == 1
+    assert {".git", "node_modules", ".venv"} <= sys.modules["aifp_shell.scan"].SKIPPED_NAMES
