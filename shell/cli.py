@@ -246,6 +246,21 @@ def scan_command(
     return show_scan(report, as_json)
 
 
+@app.command("verify")
+def verify_command(
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Prove a migrations folder: names, statements, every step and rollback on sample rows."""
+    from aifp_shell.verify import verify  # imported here: only verify needs it
+    from aifp_shell.verify_render import show_verify
+
+    folder = find_places(project_dir, aifp_root, migrations_dir).migrations_dir
+    return show_verify(verify(folder), as_json)
+
+
 def _usage(text: str) -> int:
     sys.stderr.write(f"aifp-migrate: {text}\n")
     return EXIT_BAD_INPUT

@@ -1,0 +1,238 @@
+"""``aifp-migrate verify`` (issue 5), end to end on copies of the shipped migrations folder.
+
+Decision (documented in docs/user-guide.md): a malformed or duplicated file
+name is a *finding* of verify (exit 3, naming the files), because checking the
+names is one of verify's jobs; exit 2 is kept for a folder that cannot be read
+at all (missing, not UTF-8, holding none of the database folders).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.aifp_data import MIGRATIONS
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.e2e
+
+GIT_ROLLBACK = "rollback/v1.1_to_v1.0_git_integration.sql"
+
+# The plan's own rollback of the git step (shared/seed/migration-scripts-plan.md,
+# Example 4), verbatim: it rebuilds project with CREATE TABLE ... AS SELECT.
+PLAN_LOSSY_ROLLBACK = """\
+-- Drop Git integration tables
+DROP TABLE IF EXISTS work_branches;
+DROP TABLE IF EXISTS merge_history;
+
+-- Drop indexes (automatically dropped with tables)
+
+-- Remove Git fields from project table (SQLite limitation workaround)
+-- Note: SQLite doesn't support DROP COLUMN before version 3.35.0
+-- Alternative: Create new table without columns, copy data, rename
+CREATE TABLE project_backup AS
+SELECT id, name, purpose, goals_json, status, version,
+       blueprint_checksum, user_directives_status,
+       created_at, updated_at
+FROM project;
+
+DROP TABLE project;
+ALTER TABLE project_backup RENAME TO project;
+
+-- Recreate triggers
+CREATE TRIGGER IF NOT EXISTS update_project_timestamp
+AFTER UPDATE ON project
+FOR EACH ROW
+BEGIN
+    UPDATE project SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD.id;
+END;
+
+-- Revert schema version
+UPDATE schema_version SET version = '1.0', updated_at = CURRENT_TIMESTAMP WHERE id = 1;
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the shipped migrations folder (SQL files only)."""
+    copy = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return copy
+
+
+def _verify(folder: Path, tmp_path: Path, *extra: str) -> tuple[int, list[str], dict[str, object]]:
+    done = run_cli("verify", "--json", "--migrations-dir", folder, *extra, cwd=tmp_path)
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    return done.returncode, lines, json.loads(done.stdout)
+
+
+def _findings(document: dict[str, object]) -> list[dict[str, str]]:
+    found = document["findings"]
+    assert isinstance(found, list)
+    return found
+
+
+def test_shipped_set_is_green(folder: Path, tmp_path: Path) -> None:
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 0, lines
+    assert lines == []
+    assert document["ok"] is True
+    databases = {db["name"]: db for db in document["databases"]}  # type: ignore[union-attr]
+    assert set(databases) == {"aifp_core", "project", "user_preferences", "user_directives"}
+    assert databases["project"]["steps"] == 2
+    assert databases["project"]["rollbacks_checked"] == 2
+    assert databases["aifp_core"]["rollbacks_checked"] == 1
+    human = run_cli("verify", cwd=tmp_path)  # the shipped folder itself, human output
+    assert human.returncode == 0, human.stderr
+    assert "verify: ok" in human.stdout
+
+
+def test_the_plans_lossy_rollback_is_caught(folder: Path, tmp_path: Path) -> None:
+    (folder / "project" / GIT_ROLLBACK).write_text(PLAN_LOSSY_ROLLBACK)
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    assert lines and all(GIT_ROLLBACK in line for line in lines), lines
+    checks = {f["check"] for f in _findings(document)}
+    assert checks == {"rollback_structure", "rollback"}  # the structure, and the broken keys
+    detail = next(f for f in _findings(document) if f["check"] == "rollback_structure")["message"]
+    assert "table project" in detail and "1.0" in detail and "AUTOINCREMENT" in detail
+    human = run_cli("verify", "--migrations-dir", folder, cwd=tmp_path)
+    assert human.returncode == 3
+    assert GIT_ROLLBACK in human.stderr and "FAILED" in human.stdout
+
+
+def test_a_step_that_cannot_apply_is_caught(folder: Path, tmp_path: Path) -> None:
+    broken = folder / "project" / "v1.2_to_v1.3_broken.sql"
+    broken.write_text("ALTER TABLE no_such_table ADD COLUMN x TEXT;\n")
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    assert any("v1.2_to_v1.3_broken.sql" in line and "no_such_table" in line for line in lines)
+    assert {(f["file"], f["check"]) for f in _findings(document)} >= {
+        ("migrations/project/v1.2_to_v1.3_broken.sql", "applies")
+    }
+
+
+def test_a_step_that_fails_only_on_real_rows_is_caught(folder: Path, tmp_path: Path) -> None:
+    """The scratch database holds rows: a UNIQUE index over duplicated values cannot be built."""
+    (folder / "project" / "v1.2_to_v1.3_unique.sql").write_text(
+        "CREATE UNIQUE INDEX idx_themes_ai ON themes(ai_generated);\n"
+    )
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    assert any("v1.2_to_v1.3_unique.sql" in line and "UNIQUE" in line for line in lines), lines
+    assert [f["check"] for f in _findings(document)] == ["applies"]
+
+
+def test_a_rollback_that_loses_rows_of_surviving_columns_is_caught(
+    folder: Path, tmp_path: Path
+) -> None:
+    path = folder / "project" / GIT_ROLLBACK
+    path.write_text("DELETE FROM notes WHERE id > 1;\n" + path.read_text())
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    found = _findings(document)
+    assert [(f["file"], f["check"]) for f in found] == [
+        ("migrations/project/" + GIT_ROLLBACK, "rollback_rows")
+    ]
+    assert "table notes" in found[0]["message"]
+    assert len(lines) == 1 and GIT_ROLLBACK in lines[0]
+
+
+def test_a_rollback_that_changes_values_is_caught(folder: Path, tmp_path: Path) -> None:
+    path = folder / "project" / GIT_ROLLBACK
+    path.write_text("UPDATE notes SET content = 'gone';\n" + path.read_text())
+    code, _lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    assert [f["check"] for f in _findings(document)] == ["rollback_rows"]
+    assert "table notes" in _findings(document)[0]["message"]
+
+
+def _diamond(folder: Path, direct: str) -> None:
+    project = folder / "project"
+    (project / "v1.2_to_v1.3_a.sql").write_text("ALTER TABLE notes ADD COLUMN x TEXT;\n")
+    (project / "v1.3_to_v1.4_b.sql").write_text("ALTER TABLE notes ADD COLUMN y TEXT;\n")
+    (project / "v1.2_to_v1.4_direct.sql").write_text(direct)
+
+
+def test_a_diamond_whose_paths_disagree_is_caught(folder: Path, tmp_path: Path) -> None:
+    _diamond(folder, "ALTER TABLE notes ADD COLUMN y TEXT;\nALTER TABLE notes ADD COLUMN x TEXT;\n")
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    found = [f for f in _findings(document) if f["check"] == "paths"]
+    assert len(found) == 1, _findings(document)
+    assert "column order differs" in found[0]["message"]
+    assert "v1.2_to_v1.4_direct.sql" in found[0]["message"]
+    assert "v1.2_to_v1.3_a.sql" in found[0]["message"]
+    assert any("paths" in line for line in lines)
+
+
+def test_a_diamond_whose_paths_agree_passes(folder: Path, tmp_path: Path) -> None:
+    _diamond(folder, "ALTER TABLE notes ADD COLUMN x TEXT;\nALTER TABLE notes ADD COLUMN y TEXT;\n")
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 0, lines
+    project = next(db for db in document["databases"] if db["name"] == "project")  # type: ignore[union-attr]
+    assert project["paths_compared"] >= 2
+    assert project["steps"] == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("v1.x_to_v1.3.sql", ["migrations/project/v1.x_to_v1.3.sql"]),
+        (
+            "v1.0_to_v1.1_other.sql",
+            [
+                "migrations/project/v1.0_to_v1.1_git_integration.sql",
+                "migrations/project/v1.0_to_v1.1_other.sql",
+            ],
+        ),
+        ("v1.5_to_v1.6_island.sql", ["migrations/project/v1.5_to_v1.6_island.sql"]),
+    ],
+    ids=["malformed", "duplicate", "unreachable"],
+)
+def test_bad_file_names_are_findings_naming_the_files(
+    name: str, expected: list[str], folder: Path, tmp_path: Path
+) -> None:
+    (folder / "project" / name).write_text("SELECT 1;\n")
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    assert len(lines) == 1
+    for file in expected:
+        assert file in lines[0]
+    assert [f["database"] for f in _findings(document)] == ["project"]
+    statuses = {db["name"]: db["status"] for db in document["databases"]}  # type: ignore[union-attr]
+    assert statuses == {
+        "aifp_core": "ok",
+        "project": "failed",
+        "user_preferences": "ok",
+        "user_directives": "ok",
+    }
+
+
+def test_a_refused_statement_is_a_finding(folder: Path, tmp_path: Path) -> None:
+    (folder / "project" / "v1.2_to_v1.3_escape.sql").write_text(
+        "ALTER TABLE notes ADD COLUMN z TEXT;\nCOMMIT;\n"
+    )
+    code, lines, document = _verify(folder, tmp_path)
+    assert code == 3
+    assert [(f["file"], f["check"]) for f in _findings(document)] == [
+        ("migrations/project/v1.2_to_v1.3_escape.sql", "statements")
+    ]
+    assert "COMMIT" in lines[0]
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty"])
+def test_an_unreadable_folder_is_exit_2(kind: str, tmp_path: Path) -> None:
+    target = tmp_path / "nowhere"
+    if kind == "empty":
+        target.mkdir()
+        (target / "README.txt").write_text("no databases here")
+    code, lines, document = _verify(target, tmp_path)
+    assert code == 2
+    assert len(lines) == 1 and str(target) in lines[0]
+    assert document["ok"] is False
+    assert "error" in document
