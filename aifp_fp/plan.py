@@ -14,12 +14,14 @@ from aifp_fp.errors import (
     ForbiddenStatement,
     NoPath,
     NoRollback,
+    NotInvertible,
     PlanError,
     UnknownVersion,
     UnterminatedStatement,
 )
 from aifp_fp.files import ForwardStep, MigrationSource, checksum
 from aifp_fp.graph import MigrationSet
+from aifp_fp.inverse import ComputedRollback, ComputedRollbacks
 from aifp_fp.sqltext import Statement, split_statements
 from aifp_fp.statement import refusal
 from aifp_fp.version import Version
@@ -41,6 +43,10 @@ class PlannedStep:
     source: MigrationSource
     statements: tuple[Statement, ...]
     checksum: str
+    computed: bool = False
+    """Whether the source is a computed inverse rather than a file."""
+    losses: tuple[str, ...] = ()
+    """For a computed inverse: the data it cannot bring back."""
 
 
 @attrs.frozen(slots=True)
@@ -177,37 +183,72 @@ def previous_version(migration_set: MigrationSet, current: Version) -> Version |
 
 
 def plan_down(
-    migration_set: MigrationSet, current: Version, target: Version | None = None
+    migration_set: MigrationSet,
+    current: Version,
+    target: Version | None = None,
+    computed: ComputedRollbacks | None = None,
 ) -> Result[Plan, PlanError]:
     """Return the plan from ``current`` down to ``target`` (default: one step down).
 
-    Each step is undone by its rollback file; a step without one is ``NoRollback``.
+    Each step is undone by its rollback file or, for a step without one, by its
+    entry in ``computed`` (keyed by the step's from and to versions): a
+    computed inverse, or why none can be made (``NotInvertible``). A step
+    with neither is ``NoRollback``. Paths whose steps all have files are
+    preferred, then paths whose every step can be undone.
     """
     database = migration_set.database
+    inverses: ComputedRollbacks = computed if computed is not None else {}
+
+    def has_file(step: ForwardStep) -> bool:
+        return migration_set.rollback_of(step) is not None
+
+    def invertible(step: ForwardStep) -> bool:
+        entry = inverses.get((step.from_version, step.to_version))
+        return has_file(step) or isinstance(entry, ComputedRollback)
 
     def with_target(start: Version) -> Result[Plan, PlanError]:
         end = target if target is not None else previous_version(migration_set, start)
         if end is None or end > start:
             return Failure(NoPath(database, str(start), str(end or start), "down"))
-        path = find_path(
-            migration_set, end, start, lambda step: migration_set.rollback_of(step) is not None
-        ) or find_path(migration_set, end, start)
+        path = (
+            find_path(migration_set, end, start, has_file)
+            or find_path(migration_set, end, start, invertible)
+            or find_path(migration_set, end, start)
+        )
         if path is None:
             return Failure(NoPath(database, str(start), str(end), "down"))
         steps: list[_StepSpec] = []
+        losses: list[tuple[str, ...] | None] = []
         for step in reversed(path):
             rollback = migration_set.rollback_of(step)
-            if rollback is None:
-                return Failure(
-                    NoRollback(
-                        database,
-                        step.source.display,
-                        str(step.to_version),
-                        str(step.from_version),
+            if rollback is not None:
+                steps.append(("down", rollback.source, step.to_version, step.from_version))
+                losses.append(None)
+                continue
+            match inverses.get((step.from_version, step.to_version)):
+                case ComputedRollback() as inverse:
+                    steps.append(("down", inverse.source(), step.to_version, step.from_version))
+                    losses.append(inverse.losses)
+                case NotInvertible() as refused:
+                    return Failure(refused)
+                case None:
+                    return Failure(
+                        NoRollback(
+                            database,
+                            step.source.display,
+                            str(step.to_version),
+                            str(step.from_version),
+                        )
                     )
-                )
-            steps.append(("down", rollback.source, step.to_version, step.from_version))
-        return _prepared(database, start, end, steps)
+        return _prepared(database, start, end, steps).map(
+            lambda plan: attrs.evolve(
+                plan,
+                steps=tuple(
+                    step if lost is None else attrs.evolve(step, computed=True, losses=lost)
+                    for step, lost in zip(plan.steps, losses, strict=True)
+                ),
+            )
+        )
 
     if target is not None and target not in migration_set.versions():
         return Failure(_unknown(migration_set, target))

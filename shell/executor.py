@@ -52,6 +52,10 @@ class AppliedStep:
     to_version: str
     file: str
     skipped: tuple[str, ...]
+    losses: tuple[str, ...] = ()
+    """For a computed rollback: the data it cannot bring back."""
+    sql: str | None = None
+    """For a computed rollback in a dry run: the SQL it would run."""
 
 
 def history_file_name(step: PlannedStep) -> str:
@@ -203,6 +207,7 @@ def run_plan(
                 str(step.to_version),
                 step.source.display,
                 tuple(skipped),
+                step.losses,
             )
         )
     return Success(tuple(applied))

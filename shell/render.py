@@ -106,6 +106,10 @@ def show_run(report: RunReport, as_json: bool) -> int:
             )
             for skipped in step.skipped:
                 out.write(f"       {skipped}\n")
+            for lost in step.losses:
+                out.write(f"       data not brought back: {lost}\n")
+            if step.sql is not None:
+                out.write("".join(f"       {line}\n" for line in step.sql.splitlines()))
         if db.backup:
             out.write(f"  backup: {db.backup}\n")
         if db.note and db.status != "skipped":

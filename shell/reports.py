@@ -128,6 +128,24 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     return document
 
 
+def applied_json(step: AppliedStep) -> dict[str, Any]:
+    """Return one applied step as JSON; ``losses`` names what a computed rollback cannot keep.
+
+    A computed rollback in a dry run also carries its SQL under ``sql``.
+    """
+    entry: dict[str, Any] = {
+        "direction": step.direction,
+        "from": step.from_version,
+        "to": step.to_version,
+        "file": step.file,
+        "skipped": list(step.skipped),
+        "losses": list(step.losses),
+    }
+    if step.sql is not None:
+        entry["sql"] = step.sql
+    return entry
+
+
 def run_json(report: RunReport) -> dict[str, Any]:
     """Return the ``up --json`` / ``down --json`` document of SPEC.md."""
     databases = []
@@ -137,16 +155,7 @@ def run_json(report: RunReport) -> dict[str, Any]:
             "path": db.path,
             "from": db.from_version,
             "to": db.to_version,
-            "applied": [
-                {
-                    "direction": step.direction,
-                    "from": step.from_version,
-                    "to": step.to_version,
-                    "file": step.file,
-                    "skipped": list(step.skipped),
-                }
-                for step in db.applied
-            ],
+            "applied": [applied_json(step) for step in db.applied],
             "backup": db.backup,
             "status": db.status,
         }

@@ -51,6 +51,7 @@ from aifp_shell.reports import (
     RunReport,
     StatusReport,
 )
+from aifp_shell.rollbacks import computed_rollbacks
 from aifp_shell.sources import load_migration_set
 
 Clock = Callable[[], datetime]
@@ -219,7 +220,8 @@ def down_planner(target: Version | None) -> Planner:
 
     def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
         assert current is not None
-        return plan_down(migration_set, current, target).alt(lambda e: e)
+        computed = computed_rollbacks(migration_set)
+        return plan_down(migration_set, current, target, computed).alt(lambda e: e)
 
     return planner
 
@@ -232,6 +234,8 @@ def _applied_preview(plan: Plan) -> tuple[AppliedStep, ...]:
             str(step.to_version),
             step.source.display,
             (),
+            step.losses,
+            step.source.text if step.computed else None,
         )
         for step in plan.steps
     )

@@ -1,0 +1,82 @@
+"""The rollback of each forward step: its file, or its inverse computed from replayed schemas.
+
+The schemas before and after a step come from ``expected.schema_at`` (the
+chain replayed in memory); the pure ``aifp_fp.inverse`` turns them into the
+inverse or says why it would lose data. ``down`` and ``verify`` both use this.
+"""
+
+from __future__ import annotations
+
+from returns.result import Failure, Result, Success
+
+from aifp_fp.errors import NotInvertible
+from aifp_fp.files import ForwardStep, MigrationSource
+from aifp_fp.graph import MigrationSet
+from aifp_fp.inverse import ComputedRollbacks, RollbackChoice, compute_rollback
+from aifp_fp.schema import Schema
+from aifp_fp.version import Version
+from aifp_shell.expected import schema_at
+from aifp_shell.messages import message
+from aifp_shell.problems import Problem
+
+
+def computed_rollback(migration_set: MigrationSet, step: ForwardStep) -> RollbackChoice:
+    """Return the computed inverse of ``step``, or why it cannot be computed safely.
+
+    The file, if the step has one, is not looked at: this is the inverse the
+    tool would compute for it.
+    """
+
+    def schema(version: Version) -> Schema | NotInvertible:
+        found = schema_at(migration_set, version)
+        if isinstance(found, Failure):
+            why = f"the schema at version {version} cannot be rebuilt: {message(found.failure())}"
+            return NotInvertible(
+                migration_set.database,
+                step.source.display,
+                str(step.to_version),
+                str(step.from_version),
+                (why,),
+            )
+        built: Schema = found.unwrap()
+        return built
+
+    before = schema(step.from_version)
+    if isinstance(before, NotInvertible):
+        return before
+    after = schema(step.to_version)
+    if isinstance(after, NotInvertible):
+        return after
+    result = compute_rollback(step, before, after)
+    match result:
+        case Success(inverse):
+            return inverse
+        case Failure(refused):
+            return refused
+    raise AssertionError(result)  # pragma: no cover - Result has two cases
+
+
+def computed_rollbacks(migration_set: MigrationSet) -> ComputedRollbacks:
+    """Return, for every step without a rollback file, its computed inverse or why there is none.
+
+    Keyed by the step's (from_version, to_version), as ``plan_down`` expects.
+    Sets whose steps all have files cost nothing.
+    """
+    return {
+        (step.from_version, step.to_version): computed_rollback(migration_set, step)
+        for step in migration_set.steps
+        if migration_set.rollback_of(step) is None
+    }
+
+
+def rollback_source(
+    migration_set: MigrationSet, step: ForwardStep
+) -> Result[MigrationSource, Problem]:
+    """Return what undoes ``step``: its rollback file, else its computed inverse, else why not."""
+    rollback = migration_set.rollback_of(step)
+    if rollback is not None:
+        return Success(rollback.source)
+    choice = computed_rollback(migration_set, step)
+    if isinstance(choice, NotInvertible):
+        return Failure(choice)
+    return Success(choice.source())
