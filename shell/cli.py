@@ -15,6 +15,7 @@ import typer
 from aifp_shell import render
 from aifp_shell.locate import DATABASES, find_places
 from aifp_shell.messages import EXIT_BAD_INPUT
+from aifp_shell.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.service import Runtime, check, down, up
 from aifp_shell.ui import backup_progress_bar
 
@@ -52,6 +53,15 @@ DryRunOption = Annotated[
 TargetOption = Annotated[
     str | None, typer.Option("--target", help="Version to migrate to.", metavar="VERSION")
 ]
+KeepBackupsOption = Annotated[
+    int,
+    typer.Option(
+        "--keep-backups",
+        min=1,
+        metavar="N",
+        help="Backups kept per database after a success; older ones are deleted.",
+    ),
+]
 
 
 def runtime_for(
@@ -59,11 +69,13 @@ def runtime_for(
     aifp_root: Path | None,
     migrations_dir: Path | None,
     as_json: bool,
+    keep_backups: int = DEFAULT_KEEP_BACKUPS,
 ) -> Runtime:
     """Return the runtime of one command: its folders, the system clock, a progress bar."""
     return Runtime(
         find_places(project_dir, aifp_root, migrations_dir),
         backup_progress=None if as_json else backup_progress_bar,
+        keep_backups=keep_backups,
     )
 
 
@@ -109,6 +121,7 @@ def up_command(
     ] = None,
     target: TargetOption = None,
     dry_run: DryRunOption = False,
+    keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Refuse (exit 3) a database whose structure has drifted."),
@@ -123,7 +136,7 @@ def up_command(
         return _usage("up needs exactly one of --all or --db NAME")
     if all_databases and target is not None:
         return _usage("--target needs --db NAME: versions differ between databases")
-    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
     names = DATABASES if db is None else (db,)
     report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None, strict=strict)
     return render.show_run(report, as_json)
@@ -136,13 +149,14 @@ def down_command(
     ],
     target: TargetOption = None,
     dry_run: DryRunOption = False,
+    keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Roll a database back one step (or down to --target), with a backup first."""
-    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
     return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json)
 
 
@@ -244,6 +258,30 @@ def scan_command(
         progress=None if as_json else progress_bar("migrating" if migrate else "checking"),
     )
     return show_scan(report, as_json)
+
+
+@app.command("restore")
+def restore_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    backup: Annotated[
+        Path | None,
+        typer.Option(
+            "--backup", help="Backup file to restore (default: the newest).", metavar="FILE"
+        ),
+    ] = None,
+    keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Put a backup back into the database (SQLite's backup API), backing up what it replaces."""
+    from aifp_shell.restore import restore
+
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
+    return render.show_restore(restore(runtime, db, backup), as_json)
 
 
 @app.command("verify")

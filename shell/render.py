@@ -10,6 +10,7 @@ from aifp_shell.history import HistoryReport, history_json
 from aifp_shell.messages import EXIT_OK, exit_code, message
 from aifp_shell.problems import DriftRefused, Problem
 from aifp_shell.reports import RunReport, StatusReport, run_json, status_json
+from aifp_shell.restore import RestoreReport, restore_json
 
 
 def print_json(document: dict[str, Any]) -> None:
@@ -139,3 +140,21 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
             f"{row.to_version}  {row.file}  sha256 {row.sha256[:12]}…  {matches}\n"
         )
     return EXIT_OK
+
+
+def show_restore(report: RestoreReport, as_json: bool) -> int:
+    """Show what ``restore`` did and return its exit code."""
+    if report.problem is not None:
+        error_line(report.problem)
+    if as_json:
+        print_json(restore_json(report))
+    elif report.problem is None:
+        out = sys.stdout
+        out.write(
+            f"{report.database}: restored {report.backup} into {report.path} "
+            f"(version {report.from_version or '-'} → {report.to_version})\n"
+            f"  backup of the replaced state: {report.saved}\n"
+        )
+        for pruned in report.pruned:
+            out.write(f"  removed old backup: {pruned}\n")
+    return EXIT_OK if report.problem is None else exit_code(report.problem)

@@ -35,6 +35,7 @@ from aifp_shell.drift import drift_at, drift_before_run, refusal
 from aifp_shell.executor import AppliedStep, run_plan
 from aifp_shell.history import refuse_edited, with_checksums
 from aifp_shell.locate import DATABASES, Location, Places, locate
+from aifp_shell.preflight import preflight
 from aifp_shell.problems import (
     CheckFailed,
     CommitFailed,
@@ -51,6 +52,7 @@ from aifp_shell.reports import (
     RunReport,
     StatusReport,
 )
+from aifp_shell.retention import DEFAULT_KEEP_BACKUPS, prune_backups
 from aifp_shell.rollbacks import computed_rollbacks
 from aifp_shell.sources import load_migration_set
 
@@ -73,6 +75,8 @@ class Runtime:
     places: Places
     clock: Clock = system_clock
     backup_progress: BackupProgress | None = None
+    keep_backups: int = DEFAULT_KEEP_BACKUPS
+    """Backups kept per database after a successful run; older ones are pruned."""
 
 
 def _pending(plan: Plan) -> tuple[PendingStep, ...]:
@@ -341,6 +345,9 @@ def _open_existing(
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
+        not_ready = preflight(name, path)
+        if not_ready is not None:
+            raise _Abort(_failed(name, path, not_ready, start))
         progress = runtime.backup_progress(name) if runtime.backup_progress else None
         # Both only read: the backup (second connection) overlaps the full quick_check.
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -574,6 +581,9 @@ def migrate(
                 [],
                 _failed(item.name, item.path, problem),
             )
+    for run in committed:  # only now that every COMMIT succeeded
+        if run.backup is not None and run.path is not None:
+            prune_backups(Path(run.path), runtime.keep_backups, (Path(run.backup),))
     return RunReport(_in_order([*finished, *committed]))
 
 

@@ -1,0 +1,33 @@
+"""Runs the real CLI with a slow, step-by-step backup, so a test can kill it mid-backup.
+
+``python tests/slow_backup_child.py MARKER <aifp-migrate args...>``: the backup
+copies a few pages per step and pauses between steps; the first step creates
+the file MARKER, so the test knows the backup has started.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import aifp_shell.backup as backup
+import aifp_shell.cli as cli
+
+MARKER = Path(sys.argv[1])
+backup.BACKUP_PAGES_PER_STEP = 16
+
+
+def _slow_progress(_database: str) -> backup.ProgressCallback:
+    def progress(_done: int, _total: int) -> None:
+        if not MARKER.exists():
+            MARKER.touch()
+        time.sleep(0.001)
+
+    return progress
+
+
+cli.backup_progress_bar = _slow_progress  # type: ignore[assignment]
+
+if __name__ == "__main__":
+    cli.main(sys.argv[2:])
