@@ -1,0 +1,301 @@
+"""A Hypothesis state machine that drives a real project.db through random command sequences.
+
+Rules: ``up`` and ``down`` to random targets (or the defaults), their dry runs,
+a failure injected at a random statement followed by a retry, and a kill -9 at
+a random statement of a real ``aifp-migrate`` process followed by a rerun. A
+model keeps the version and the history that should result. After every rule:
+the version is a known one and the model's; the live structure is exactly the
+one that version should have (``expected.schema_at``: no drift); every row of
+the v1.0 tables is still there (every shipped step keeps them); and
+``schema_history`` lists exactly the steps that ran, in order.
+
+The service is called in-process (fast); only the kill -9 rule starts a process.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+import aifp_shell.service as service
+from aifp_fp.plan import find_path, plan_down
+from aifp_fp.schema import schema_differences
+from aifp_fp.version import Version, parse_version
+from aifp_shell.expected import schema_at
+from aifp_shell.introspect import read_schema
+from aifp_shell.locate import find_places, shipped_migrations_dir
+from aifp_shell.sources import load_migration_set
+from tests.aifp_data import create_database, snapshot, version_of
+from tests.conftest import REPO
+
+SET = load_migration_set("project", shipped_migrations_dir()).unwrap()
+VERSIONS = tuple(str(v) for v in SET.versions())
+V1_0 = SET.versions()[0]
+TARGETS = st.sampled_from((None, *VERSIONS))
+
+
+def _v(text: str) -> Version:
+    return parse_version(text).unwrap()
+
+
+def _v1_0_columns() -> dict[str, tuple[str, ...]]:
+    schema = schema_at(SET, V1_0).unwrap()
+    return {
+        table.name: table.column_names()
+        for table in schema.tables
+        if table.name.lower() != "schema_version"
+    }
+
+
+V1_0_COLUMNS = _v1_0_columns()
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _rows_of_v1_0_tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        return {
+            table: sorted(
+                conn.execute(f"SELECT {', '.join(map(_q, columns))} FROM {_q(table)}").fetchall(),
+                key=repr,
+            )
+            for table, columns in V1_0_COLUMNS.items()
+        }
+    finally:
+        conn.close()
+
+
+def done_report(version: str) -> Any:
+    """A stand-in for the report of a run that committed before it was killed."""
+
+    class Committed:
+        problem = None
+        to_version = version
+
+    return Committed()
+
+
+class _FailAt:
+    """A connection factory whose write connections fail at the k-th statement (then stop)."""
+
+    def __init__(self, k: int) -> None:
+        self.left = k
+        self.fired = False
+
+    def __call__(self, path: Path, *, write: bool, timeout: float | None = None) -> Any:
+        conn = _REAL_CONNECT(path, write=write, timeout=timeout)
+        if not write:
+            return conn
+        factory = self
+
+        class Failing:
+            """Wraps a connection; ``execute`` raises a disk I/O error when the count runs out."""
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(conn, name)
+
+            def execute(self, sql: str, *args: Any) -> Any:
+                factory.left -= 1
+                if factory.left == 0 and sql.split()[0].upper() not in ("ROLLBACK",):
+                    factory.fired = True
+                    raise sqlite3.OperationalError("disk I/O error (injected by the test)")
+                return conn.execute(sql, *args)
+
+        return Failing()
+
+
+_REAL_CONNECT = service.connect
+
+
+class MigrationMachine(RuleBasedStateMachine):
+    """A project.db, the real runner, and a model of what it should now hold."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(tempfile.mkdtemp(prefix="aifp-sm-"))
+        self.root = self.base / "aifp-root"
+        self.root.mkdir()
+        self.project = self.base / "my-project"
+        self.db = self.project / ".aifp-project" / "project.db"
+        create_database(self.db, "project", rows=3, seed=7)
+        self.places = find_places(self.project, self.root, None)
+        self.moment = datetime(2025, 1, 1, tzinfo=UTC)
+        self.version = "1.0"
+        self.history: list[tuple[str, str | None, str]] = []
+        self.v1_0_rows = _rows_of_v1_0_tables(self.db)
+        self.crashes = 0
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _runtime(self) -> service.Runtime:
+        def clock() -> datetime:
+            self.moment += timedelta(seconds=1)
+            return self.moment
+
+        return service.Runtime(self.places, clock=clock)
+
+    def _up_steps(self, target: str | None) -> list[tuple[str, str | None, str]] | None:
+        """Return the steps ``up`` should record, or None when it should refuse."""
+        start, end = _v(self.version), _v(target) if target else SET.latest()
+        if end < start:
+            return None
+        path = find_path(SET, start, end)
+        assert path is not None
+        return [("up", str(s.from_version), str(s.to_version)) for s in path]
+
+    def _down_steps(self, target: str | None) -> list[tuple[str, str | None, str]] | None:
+        plan = plan_down(SET, _v(self.version), _v(target) if target else None).value_or(None)
+        if plan is None:
+            return None
+        return [("down", str(s.from_version), str(s.to_version)) for s in plan.steps]
+
+    def _expect(self, steps: list[tuple[str, str | None, str]] | None, report: Any) -> None:
+        if steps is None:
+            assert report.problem is not None
+            return
+        assert report.problem is None, report.problem
+        self.history += steps
+        if steps:
+            self.version = steps[-1][2]
+
+    # --- rules ---------------------------------------------------------------------------
+
+    @rule(to=TARGETS)
+    def up(self, to: str | None) -> None:
+        steps = self._up_steps(to)
+        report = service.up(self._runtime(), ("project",), to, explicit=True)
+        self._expect(steps, report)
+
+    @precondition(lambda self: self.version != VERSIONS[0])
+    @rule(to=TARGETS)
+    def down(self, to: str | None) -> None:
+        steps = self._down_steps(to)
+        report = service.down(self._runtime(), "project", to)
+        self._expect(steps, report)
+
+    @rule(to=TARGETS, going_up=st.booleans())
+    def dry_run(self, to: str | None, going_up: bool) -> None:
+        before = snapshot(self.db)
+        if going_up:
+            report = service.up(self._runtime(), ("project",), to, dry_run=True, explicit=True)
+        else:
+            report = service.down(self._runtime(), "project", to, dry_run=True)
+        assert snapshot(self.db) == before
+        assert all(db.backup is None for db in report.databases)
+
+    @precondition(lambda self: self.version != VERSIONS[-1])
+    @rule(k=st.integers(min_value=1, max_value=40))
+    def fail_midway_then_retry(self, k: int) -> None:
+        """An I/O error at the k-th statement: the run is rolled back; a retry completes."""
+        steps = self._up_steps(None)
+        failing = _FailAt(k)
+        service.connect = failing  # type: ignore[assignment]
+        try:
+            report = service.up(self._runtime(), ("project",), explicit=True)
+        finally:
+            service.connect = _REAL_CONNECT
+        if failing.fired:
+            assert report.problem is not None
+            assert version_of(self.db) == self.version, "a failed run changed the version"
+            self.check_structure()
+            report = service.up(self._runtime(), ("project",), explicit=True)
+        self._expect(steps, report)
+
+    @precondition(lambda self: self.version != VERSIONS[-1] and self.crashes < 1)
+    @rule(k=st.integers(min_value=1, max_value=60))
+    def kill_then_rerun(self, k: int) -> None:
+        """kill -9 of a real ``aifp-migrate up`` at its k-th statement, then a rerun."""
+        self.crashes += 1
+        steps = self._up_steps(None)
+        assert steps
+        done = subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "tests" / "fault_child.py"),
+                str(k),
+                "up",
+                "--db",
+                "project",
+                "--json",
+                "--aifp-root",
+                str(self.root),
+                "--project-dir",
+                str(self.project),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr
+        found = version_of(self.db)
+        assert found in (self.version, steps[-1][2]), (found, done.stderr)
+        if found == steps[-1][2]:  # the kill came after COMMIT: every step is recorded
+            self._expect(steps, done_report(found))
+            steps = []  # so the rerun has nothing to do
+        self.check_structure()
+        self._expect(steps, service.up(self._runtime(), ("project",), explicit=True))
+
+    # --- invariants ----------------------------------------------------------------------
+
+    @invariant()
+    def version_is_the_models(self) -> None:
+        assert version_of(self.db) == self.version
+        assert self.version in VERSIONS
+
+    @invariant()
+    def check_structure(self) -> None:
+        conn = sqlite3.connect(f"{self.db.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            live = read_schema(conn)
+            found = conn.execute("SELECT version FROM schema_version").fetchone()[0]
+        finally:
+            conn.close()
+        assert schema_differences(schema_at(SET, _v(found)).unwrap(), live) == ()
+
+    @invariant()
+    def v1_0_rows_survive(self) -> None:
+        assert _rows_of_v1_0_tables(self.db) == self.v1_0_rows
+
+    @invariant()
+    def history_matches(self) -> None:
+        conn = sqlite3.connect(f"{self.db.absolute().as_uri()}?mode=ro", uri=True)
+        try:
+            has = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'schema_history'"
+            ).fetchone()
+            rows = (
+                conn.execute(
+                    "SELECT direction, from_version, to_version FROM schema_history ORDER BY id"
+                ).fetchall()
+                if has
+                else []
+            )
+        finally:
+            conn.close()
+        assert [tuple(r) for r in rows] == self.history
+
+
+TestMigrationMachine = MigrationMachine.TestCase
+TestMigrationMachine.settings = settings(
+    max_examples=20,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
