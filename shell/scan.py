@@ -10,6 +10,7 @@ failure never stops the others.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import stat
@@ -23,7 +24,7 @@ from returns.result import Failure, Success
 
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, plan_create, plan_up
-from aifp_fp.version import parse_version
+from aifp_fp.version import Version, parse_version
 from aifp_shell.database import (
     busy_timeout,
     environment_problem,
@@ -120,6 +121,18 @@ def _pending(plan: Plan) -> tuple[PendingStep, ...]:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _pending_from(
+    migration_set: MigrationSet, version: Version
+) -> tuple[PendingStep, ...] | Problem:
+    """Return the steps up from ``version`` (or why there is no plan); a pure function, memoized
+    because a scan asks it for thousands of databases at a handful of versions."""
+    planned = plan_up(migration_set, version)
+    if isinstance(planned, Failure):
+        return planned.failure()
+    return _pending(planned.unwrap())
+
+
 def _open_untrusted(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(
         f"{path.absolute().as_uri()}?mode=ro",
@@ -198,12 +211,10 @@ def _classify(
             return DatabaseStatus(name, where, True, text, latest, (), "ahead")
         why = f"schema_version holds {text!r}, which is not a version the migration set knows"
         return DatabaseStatus(name, where, True, text, latest, (), "drift", differences=(why,))
-    planned = plan_up(migration_set, version)
-    if isinstance(planned, Failure):
-        return DatabaseStatus(
-            name, where, True, text, latest, (), "pending", problem=planned.failure()
-        )
-    pending = _pending(planned.unwrap())
+    planned = _pending_from(migration_set, version)
+    if not isinstance(planned, tuple):
+        return DatabaseStatus(name, where, True, text, latest, (), "pending", problem=planned)
+    pending = planned
     status = "pending" if pending else "up_to_date"
     drifted = drift_of(conn, migration_set, version)
     if isinstance(drifted, Failure):
