@@ -17,12 +17,9 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.graph import MigrationSet
-from aifp_fp.schema import schema_differences
 from aifp_fp.version import Version, parse_version
 from aifp_shell.database import connect, environment_problem, is_empty_file, read_version
 from aifp_shell.drift_cache import catalog_of, drift_key, recall, remember
-from aifp_shell.expected import schema_at
-from aifp_shell.introspect import read_schema
 from aifp_shell.locate import Places, locate
 from aifp_shell.problems import DriftRefused, Problem
 from aifp_shell.sources import load_migration_set
@@ -50,6 +47,11 @@ def drift_of(
     remembered = recall(key)
     if remembered is not None:
         return Success(remembered)
+    # Only a cache miss replays and parses: imported here so a warm ``check`` never loads them.
+    from aifp_fp.schema import schema_differences
+    from aifp_shell.expected import schema_at
+    from aifp_shell.introspect import read_schema
+
     live = read_schema(conn)
     computed = schema_at(migration_set, version).map(
         lambda expected: schema_differences(expected, live)

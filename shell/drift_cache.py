@@ -22,8 +22,8 @@ import functools
 import hashlib
 import json
 import os
-import secrets
 import sqlite3
+import time
 from pathlib import Path
 
 from aifp_fp.graph import MigrationSet
@@ -98,7 +98,7 @@ def remember(key: str, differences: tuple[str, ...]) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    temporary = folder / f".{key}.{secrets.token_hex(4)}.tmp"
+    temporary = folder / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
         temporary.write_text(
