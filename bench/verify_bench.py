@@ -108,16 +108,55 @@ def bench_check(runs: int, base: Path) -> dict[str, object]:
             command, env = commands[name]
             samples[name].append(_run(command, env))
     assert all(s[2] == 0 for s in samples["check_warm"]), "check found a problem"
+    drift_ms = _drift_share(inst.root, inst.project, cache)
     result: dict[str, object] = {
         "runs": runs,
         "median_s": {name: _median(s, 0) for name, s in samples.items()},
         "median_cpu_s": {name: _median(s, 1) for name, s in samples.items()},
         "target": CHECK_TARGET,
+        "drift_in_process_ms": drift_ms,
     }
     for name in ("check_warm", "check_no_cache"):
         result[f"ratio_{name}"] = _median(samples[name], 0) / _median(samples["baseline"], 0)
         result[f"ratio_cpu_{name}"] = _median(samples[name], 1) / _median(samples["baseline"], 1)
     return result
+
+
+def _drift_share(root: Path, project: Path, cache: Path) -> dict[str, float]:
+    """Return what drift costs inside one ``check`` (ms): its import, and its four look-ups warm.
+
+    Measured in a fresh interpreter that has already imported everything else of
+    the CLI, so only drift's own share is timed.
+    """
+    code = f"""
+import json, os, statistics, sys, time
+os.environ["AIFP_MIGRATE_CACHE_DIR"] = {str(cache)!r}
+import importlib, aifp_shell.executor, aifp_shell.locate, aifp_shell.sources, aifp_shell.problems
+start = time.perf_counter()
+from aifp_shell import drift
+imported = time.perf_counter() - start
+from pathlib import Path
+from aifp_shell.locate import DATABASES, find_places, locate
+from aifp_shell.sources import load_migration_set
+places = find_places(Path({str(project)!r}), Path({str(root)!r}), None)
+work = []
+for name in DATABASES:
+    path = locate(name, places).path
+    work.append((name, path, load_migration_set(name, places.migrations_dir).unwrap()))
+samples = []
+for _ in range(20):
+    start = time.perf_counter()
+    for name, path, migration_set in work:
+        drift.drift_at(name, path, migration_set, migration_set.versions()[0])
+    samples.append(time.perf_counter() - start)
+lookups = statistics.median(samples) * 1000
+print(json.dumps({{"import_ms": imported * 1000, "four_lookups_ms": lookups}}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    found: dict[str, float] = json.loads(done.stdout)
+    return found
 
 
 def main() -> None:
@@ -141,6 +180,12 @@ def main() -> None:
     print(f"check, drift cache warm:     {c['check_warm']:.3f} s")
     print(f"check, drift cache off:      {c['check_no_cache']:.3f} s")
     print(f"baseline_check_app:          {c['baseline']:.3f} s")
+    share = check["drift_in_process_ms"]
+    assert isinstance(share, dict)
+    print(
+        f"drift's own share of a warm check: import {share['import_ms']:.1f} ms + "
+        f"four look-ups {share['four_lookups_ms']:.1f} ms"
+    )
     print(
         f"ratio check/baseline: warm {check['ratio_check_warm']:.2f} "
         f"(CPU {check['ratio_cpu_check_warm']:.2f}), cache off {check['ratio_check_no_cache']:.2f} "

@@ -171,8 +171,12 @@ def test_up_json_lists_the_drift(installation: Installation, tmp_path: Path) -> 
     assert "drift" not in entries["aifp_core"]
 
 
-@pytest.mark.parametrize("kind", sorted(DRIFTS))
-@pytest.mark.parametrize("form", ["one", "all", "seed", "dry-run"])
+STRICT_CASES = [(kind, "one") for kind in sorted(DRIFTS)] + [
+    ("missing column", form) for form in ("all", "seed", "dry-run")
+]
+
+
+@pytest.mark.parametrize(("kind", "form"), STRICT_CASES)
 def test_up_strict_refuses_and_changes_nothing(
     kind: str, form: str, installation: Installation, tmp_path: Path
 ) -> None:

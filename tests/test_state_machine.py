@@ -298,7 +298,7 @@ class MigrationMachine(RuleBasedStateMachine):
 
 TestMigrationMachine = MigrationMachine.TestCase
 TestMigrationMachine.settings = settings(
-    max_examples=20,
+    max_examples=15,
     stateful_step_count=12,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
