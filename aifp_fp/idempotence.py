@@ -6,6 +6,7 @@ from typing import TypeAlias
 
 import attrs
 
+from aifp_fp.schema import Column, Index, Table, Trigger, View, VirtualTable, table_differences
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import (
     AddColumn,
@@ -95,3 +96,51 @@ def decide(statement: Statement, kind: StatementKind, existing: ExistingObject |
             )
         case OtherStatement():
             return Execute()
+
+
+SchemaObject: TypeAlias = Table | Index | Trigger | View | VirtualTable
+"""One object of a schema model, as ``decide_on_models`` compares it."""
+
+_KINDS = {Table: "table", Index: "index", Trigger: "trigger", View: "view", VirtualTable: "table"}
+
+
+def _object_differences(existing: SchemaObject, produced: SchemaObject) -> tuple[str, ...]:
+    if isinstance(existing, Table) and isinstance(produced, Table):
+        return table_differences(existing, produced)
+    if type(existing) is not type(produced):
+        return (f"{existing.name} is a {type(existing).__name__}, not a {type(produced).__name__}",)
+    return (f"{_KINDS[type(existing)]} {existing.name}: definition differs",)
+
+
+def decide_on_models(
+    kind: CreateObject | AddColumn,
+    existing: SchemaObject | Column,
+    produced: SchemaObject | Column,
+    existing_sql: str | None,
+) -> Skip | Conflict:
+    """Return Skip when the live object (or column) equals what the statement would make.
+
+    ``existing`` is the model of the live object the statement names (for ADD
+    COLUMN: the live column), ``produced`` the model the statement builds on
+    its own. Equal models mean the effect already holds, whatever the text
+    looks like (quoting, constraint order, column-level vs table-level UNIQUE);
+    different ones are a Conflict that names each difference.
+    """
+    if isinstance(kind, AddColumn):
+        assert isinstance(existing, Column) and isinstance(produced, Column)
+        if existing == produced:
+            return Skip(f"column {kind.table}.{kind.column} already exists, identical")
+        lines = table_differences(Table(kind.table, (existing,)), Table(kind.table, (produced,)))
+        return Conflict(
+            f"column {kind.table}.{kind.column} already exists with a different definition: "
+            + "; ".join(lines),
+            existing_sql,
+        )
+    assert not isinstance(existing, Column) and not isinstance(produced, Column)
+    if existing == produced:
+        return Skip(f"{kind.object_type} {kind.name} already exists, identical")
+    return Conflict(
+        f"{kind.object_type} {kind.name} already exists with a different definition: "
+        + "; ".join(_object_differences(existing, produced)),
+        existing_sql,
+    )

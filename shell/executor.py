@@ -15,6 +15,7 @@ from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
 from aifp_shell.database import error_kind
+from aifp_shell.object_models import decision_by_model
 from aifp_shell.problems import (
     ConflictingObject,
     Environment,
@@ -121,6 +122,8 @@ def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Con
         case _:
             pass
     decision = decide(statement, kind, existing)
+    if existing is not None and isinstance(decision, Skip | Conflict):
+        decision = decision_by_model(conn, statement, kind, existing) or decision
     if isinstance(decision, Skip | Conflict):
         return decision
     conn.execute(statement.text)
