@@ -186,6 +186,9 @@ def test_version_option(tmp_path: Path) -> None:
 
 
 def test_shell_completion_script(tmp_path: Path) -> None:
-    done = run_cli("--show-completion", "bash", cwd=tmp_path)
+    # Typer asks shellingham for the calling shell before it reads the value given; under a
+    # test runner there is no shell to find, so tell Typer to take the value as given.
+    env = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    done = run_cli("--show-completion", "bash", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert "complete" in done.stdout and "_AIFP_MIGRATE_COMPLETE" in done.stdout
