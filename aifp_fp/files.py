@@ -119,4 +119,4 @@ def normalized_text(text: str) -> str:
 
 def checksum(text: str) -> str:
     """Return the hex SHA-256 of a file's text, BOM and CRLF/CR line endings normalized."""
-    return hashlib.sha256(normalized_text(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(normalized_text(text).encode("utf-8", "surrogatepass")).hexdigest()
