@@ -102,6 +102,8 @@ def column_changes(a: Table, b: Table) -> _ColumnChanges | None:
         return None
     if any(c.pk or c.generated is not None for c in dropped):
         return None
+    if dropped and not kept:  # SQLite cannot drop a table's last column: rebuild
+        return None
     if not all(can_add_column(c) for c in added):
         return None
     return _ColumnChanges(dropped, added)

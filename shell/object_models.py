@@ -72,10 +72,8 @@ def _deny_other_files(action: int, *_: object) -> int:
     return sqlite3.SQLITE_OK
 
 
-def _scratch_with_structure(live: sqlite3.Connection, leave_out: str) -> sqlite3.Connection:
-    """Return an in-memory database holding the live tables and views (no rows), but one."""
-    scratch = sqlite3.connect(":memory:", isolation_level=None)
-    scratch.set_authorizer(_deny_other_files)
+def _live_structure(live: sqlite3.Connection, leave_out: str) -> tuple[str, ...]:
+    """Return the CREATE text of the live tables and views (all but ``leave_out``), in order."""
     rows = live.execute(
         "SELECT m.sql FROM main.sqlite_master AS m"
         " LEFT JOIN pragma_table_list AS l ON l.schema = 'main' AND l.name = m.name"
@@ -85,16 +83,18 @@ def _scratch_with_structure(live: sqlite3.Connection, leave_out: str) -> sqlite3
         " ORDER BY m.rowid",
         (leave_out,),
     ).fetchall()
-    for (sql,) in rows:
-        scratch.execute(sql)
-    return scratch
+    return tuple(str(sql) for (sql,) in rows)
 
 
 def _produced_object(
-    live: sqlite3.Connection, statement: Statement, name: str
+    structure: tuple[str, ...], statement: Statement, name: str
 ) -> SchemaObject | None:
-    scratch = _scratch_with_structure(live, name)
+    """Return the model of what ``statement`` builds beside ``structure`` (scratch errors raise)."""
+    scratch = sqlite3.connect(":memory:", isolation_level=None)
+    scratch.set_authorizer(_deny_other_files)
     try:
+        for sql in structure:
+            scratch.execute(sql)
         scratch.execute(statement.text)
         return object_model(scratch, name)
     finally:
@@ -123,26 +123,32 @@ def decision_by_model(
     statement, or the object is not one the model describes): the caller then
     keeps the text-based decision.
     """
-    try:
-        match kind:
-            case CreateObject(object_type=object_type, name=name):
-                if existing.object_type != object_type or existing.sql is None:
-                    return None
-                live = object_model(conn, name)
-                produced = _produced_object(conn, statement, name)
-                if live is None or produced is None:
-                    return None
-                return decide_on_models(kind, live, produced, existing.sql)
-            case AddColumn(table=table, column=column):
-                live_table = object_model(conn, table)
-                live_column = getattr(live_table, "column", lambda _: None)(column)
-                if not isinstance(live_column, Column) or fold(column) == _PLACEHOLDER:
-                    return None
-                produced_column = _produced_column(statement, kind)
-                if produced_column is None:
-                    return None
-                return decide_on_models(kind, live_column, produced_column, existing.sql)
-            case _:
+    # Reads of the live database are not guarded: a busy or I/O error there must be
+    # reported as such. Only the scratch database's refusals fall back to the text.
+    match kind:
+        case CreateObject(object_type=object_type, name=name):
+            if existing.object_type != object_type or existing.sql is None:
                 return None
-    except sqlite3.Error:
-        return None
+            live = object_model(conn, name)
+            structure = _live_structure(conn, name)
+            try:
+                produced = _produced_object(structure, statement, name)
+            except sqlite3.Error:
+                return None
+            if live is None or produced is None:
+                return None
+            return decide_on_models(kind, live, produced, existing.sql)
+        case AddColumn(table=table, column=column):
+            live_table = object_model(conn, table)
+            live_column = getattr(live_table, "column", lambda _: None)(column)
+            if not isinstance(live_column, Column) or fold(column) == _PLACEHOLDER:
+                return None
+            try:
+                produced_column = _produced_column(statement, kind)
+            except sqlite3.Error:
+                return None
+            if produced_column is None:
+                return None
+            return decide_on_models(kind, live_column, produced_column, existing.sql)
+        case _:
+            return None

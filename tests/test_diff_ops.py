@@ -432,3 +432,14 @@ def test_a_failing_script_under_sqlite3_bail_leaves_the_file_unchanged(tmp_path:
     assert done.returncode != 0
     assert "CHECK constraint failed" in done.stderr
     assert path.read_bytes() == before
+
+
+def test_replacing_the_only_column_rebuilds_instead_of_dropping_the_last_column() -> None:
+    from aifp_fp.diff import diff
+    from aifp_fp.ops import RebuildTable
+    from aifp_shell.introspect import schema_of_script
+
+    before = schema_of_script("CREATE TABLE t1 (a INTEGER);")
+    after = schema_of_script("CREATE TABLE t1 (b INTEGER);")
+    migration = diff(before, after).unwrap()
+    assert [type(op) for op in migration.operations] == [RebuildTable]
