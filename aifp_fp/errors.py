@@ -144,6 +144,19 @@ class NotInvertible:
     reasons: tuple[str, ...]
 
 
+@attrs.frozen(slots=True)
+class UnreadableDefinition:
+    """An object whose CREATE text the differ cannot rewrite (e.g. no table name found)."""
+
+    kind: str
+    name: str
+    reason: str
+
+
+DiffError: TypeAlias = UnreadableDefinition
+"""What can stop a migration from being computed between two schemas."""
+
+
 SetError: TypeAlias = (
     MalformedFileName | DuplicateStep | UnreachableStep | OrphanRollback | NoMigrations
 )

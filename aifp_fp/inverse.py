@@ -10,51 +10,20 @@ the step created, the values of a column it added) is named in ``losses``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TypeAlias
-
-import attrs
 from returns.result import Failure, Result, Success
 
-from aifp_fp.diff import diff
+from aifp_fp.computed import ComputedRollback, ComputedRollbacks, RollbackChoice
 from aifp_fp.errors import NotInvertible
-from aifp_fp.files import ROLLBACK_FOLDER, ForwardStep, MigrationSource
-from aifp_fp.render import render_script
+from aifp_fp.files import ForwardStep
 from aifp_fp.schema import Schema, fold, is_internal
 from aifp_fp.sqltext import Statement, TokenKind, ascii_upper, meaningful, name_of, split_statements
-from aifp_fp.version import Version
+
+__all__ = ["ComputedRollback", "ComputedRollbacks", "RollbackChoice", "compute_rollback"]
 
 VERSION_TABLES = frozenset({"schema_version", "schema_history"})
 """Tables whose rows record versions; a step may change them and still be invertible."""
 
 _DATA_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-
-
-@attrs.frozen(slots=True)
-class ComputedRollback:
-    """The computed inverse of a forward step: its statements and the data it cannot keep."""
-
-    step: ForwardStep
-    statements: tuple[str, ...]
-    losses: tuple[str, ...]
-    """What running the inverse throws away, one readable line each."""
-    text: str
-    """The inverse as a migration file (``diff --as-step`` form)."""
-
-    def source(self) -> MigrationSource:
-        """Return the inverse as a migration source the planner and runner can use."""
-        step = self.step
-        slug = f"_{step.slug}" if step.slug else ""
-        name = f"{ROLLBACK_FOLDER}/v{step.to_version}_to_v{step.from_version}{slug}.sql (computed)"
-        display = f"computed inverse of {step.source.display}"
-        return MigrationSource(step.source.database, name, display, self.text)
-
-
-RollbackChoice: TypeAlias = ComputedRollback | NotInvertible
-"""For a step without a rollback file: its computed inverse, or why there is none."""
-
-ComputedRollbacks: TypeAlias = Mapping[tuple[Version, Version], RollbackChoice]
-"""Computed inverses keyed by the forward step's (from_version, to_version)."""
 
 
 def _target_of(statement: Statement) -> tuple[str, str] | None:
@@ -106,6 +75,8 @@ def compute_rollback(
     ``before`` and ``after`` are the schemas the migration set gives the
     versions around the step.
     """
+    from aifp_fp.diff import diff  # the differ loads only when an inverse is computed
+    from aifp_fp.render import render_script
 
     def refused(reasons: tuple[str, ...]) -> Result[ComputedRollback, NotInvertible]:
         return Failure(

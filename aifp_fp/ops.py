@@ -11,6 +11,10 @@ from typing import TypeAlias
 
 import attrs
 
+from aifp_fp.errors import DiffError, UnreadableDefinition
+
+__all__ = ["DiffError", "UnreadableDefinition"]
+
 
 @attrs.frozen(slots=True)
 class CreateTable:
@@ -157,16 +161,3 @@ class Migration:
     def statements(self) -> tuple[str, ...]:
         """Return every statement of every operation, in order."""
         return tuple(s for op in self.operations for s in op.statements)
-
-
-@attrs.frozen(slots=True)
-class UnreadableDefinition:
-    """An object whose CREATE text the differ cannot rewrite (e.g. no table name found)."""
-
-    kind: str
-    name: str
-    reason: str
-
-
-DiffError: TypeAlias = UnreadableDefinition
-"""What can stop a migration from being computed between two schemas."""

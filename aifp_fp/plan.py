@@ -9,6 +9,7 @@ from typing import Literal
 import attrs
 from returns.result import Failure, Result, Success
 
+from aifp_fp.computed import ComputedRollback, ComputedRollbacks
 from aifp_fp.errors import (
     DatabaseAhead,
     ForbiddenStatement,
@@ -21,7 +22,6 @@ from aifp_fp.errors import (
 )
 from aifp_fp.files import ForwardStep, MigrationSource, checksum
 from aifp_fp.graph import MigrationSet
-from aifp_fp.inverse import ComputedRollback, ComputedRollbacks
 from aifp_fp.sqltext import Statement, split_statements
 from aifp_fp.statement import refusal
 from aifp_fp.version import Version

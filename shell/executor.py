@@ -7,15 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
 from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
-from aifp_shell.database import error_kind
-from aifp_shell.object_models import decision_by_model
+from aifp_shell.database import HISTORY_TABLE, error_kind
 from aifp_shell.problems import (
     ConflictingObject,
     Environment,
@@ -24,8 +22,7 @@ from aifp_shell.problems import (
     StepFailed,
     Unreadable,
 )
-
-HISTORY_TABLE = "schema_history"
+from aifp_shell.reports import AppliedStep
 
 HISTORY_DDL = """CREATE TABLE schema_history (
     id INTEGER PRIMARY KEY,
@@ -42,21 +39,6 @@ VERSION_DDL = """CREATE TABLE schema_version (
     version TEXT NOT NULL,
     updated_at DATETIME DEFAULT CURRENT_TIMESTAMP
 )"""
-
-
-@attrs.frozen(slots=True)
-class AppliedStep:
-    """A step that ran: direction, versions, file, and the statements it skipped."""
-
-    direction: str
-    from_version: str | None
-    to_version: str
-    file: str
-    skipped: tuple[str, ...]
-    losses: tuple[str, ...] = ()
-    """For a computed rollback: the data it cannot bring back."""
-    sql: str | None = None
-    """For a computed rollback in a dry run: the SQL it would run."""
 
 
 def history_file_name(step: PlannedStep) -> str:
@@ -123,6 +105,8 @@ def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Con
             pass
     decision = decide(statement, kind, existing)
     if existing is not None and isinstance(decision, Skip | Conflict):
+        from aifp_shell.object_models import decision_by_model  # only when a target exists
+
         decision = decision_by_model(conn, statement, kind, existing) or decision
     if isinstance(decision, Skip | Conflict):
         return decision

@@ -19,8 +19,7 @@ from aifp_fp.checksums import (
 )
 from aifp_fp.errors import UnknownDatabase
 from aifp_fp.graph import MigrationSet
-from aifp_shell.database import connect, environment_problem, is_empty_file
-from aifp_shell.executor import HISTORY_TABLE
+from aifp_shell.database import HISTORY_TABLE, connect, environment_problem, is_empty_file
 from aifp_shell.locate import DATABASES, Places, locate
 from aifp_shell.messages import message
 from aifp_shell.problems import DatabaseMissing, EditedAfterApplied, Problem

@@ -18,9 +18,9 @@ from aifp_fp.errors import (
     UnknownDatabase,
     UnknownVersion,
     UnreachableStep,
+    UnreadableDefinition,
     UnterminatedStatement,
 )
-from aifp_fp.ops import UnreadableDefinition
 from aifp_shell.problems import (
     BackupUnusable,
     CheckFailed,

@@ -11,8 +11,7 @@ from typing import TypeAlias
 import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
-from aifp_fp.errors import CoreError
-from aifp_fp.ops import DiffError
+from aifp_fp.errors import CoreError, DiffError
 
 
 @attrs.frozen(slots=True)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aifp_shell.history import HistoryReport, history_json
 from aifp_shell.messages import EXIT_OK, exit_code, message
 from aifp_shell.problems import DriftRefused, Problem
 from aifp_shell.reports import RunReport, StatusReport, run_json, status_json
-from aifp_shell.restore import RestoreReport, restore_json
+
+if TYPE_CHECKING:  # imported where used: check should not load restore or history
+    from aifp_shell.history import HistoryReport
+    from aifp_shell.restore import RestoreReport
 
 
 def print_json(document: dict[str, Any]) -> None:
@@ -123,6 +125,8 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
+        from aifp_shell.history import history_json
+
         print_json(history_json(report))
         return EXIT_OK if report.problem is None else exit_code(report.problem)
     if report.problem is not None:
@@ -147,6 +151,8 @@ def show_restore(report: RestoreReport, as_json: bool) -> int:
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
+        from aifp_shell.restore import restore_json
+
         print_json(restore_json(report))
     elif report.problem is None:
         out = sys.stdout

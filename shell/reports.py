@@ -8,9 +8,23 @@ import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
 from aifp_shell.drift import DatabaseDrift
-from aifp_shell.executor import AppliedStep
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import Problem
+
+
+@attrs.frozen(slots=True)
+class AppliedStep:
+    """A step that ran: direction, versions, file, and the statements it skipped."""
+
+    direction: str
+    from_version: str | None
+    to_version: str
+    file: str
+    skipped: tuple[str, ...]
+    losses: tuple[str, ...] = ()
+    """For a computed rollback: the data it cannot bring back."""
+    sql: str | None = None
+    """For a computed rollback in a dry run: the SQL it would run."""
 
 
 @attrs.frozen(slots=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from returns.result import Failure, Result, Success
 
+from aifp_fp.computed import ComputedRollbacks, RollbackChoice
 from aifp_fp.errors import NotInvertible
 from aifp_fp.files import ForwardStep, MigrationSource
 from aifp_fp.graph import MigrationSet
-from aifp_fp.inverse import ComputedRollbacks, RollbackChoice, compute_rollback
+from aifp_fp.inverse import compute_rollback
 from aifp_fp.schema import Schema
 from aifp_fp.version import Version
 from aifp_shell.expected import schema_at

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import sqlite3
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +30,6 @@ from aifp_shell.database import (
     read_version,
 )
 from aifp_shell.drift import drift_at, drift_before_run, refusal
-from aifp_shell.executor import AppliedStep, run_plan
 from aifp_shell.history import refuse_edited, with_checksums
 from aifp_shell.locate import DATABASES, Location, Places, locate
 from aifp_shell.preflight import preflight
@@ -46,6 +43,7 @@ from aifp_shell.problems import (
     Unversioned,
 )
 from aifp_shell.reports import (
+    AppliedStep,
     DatabaseRun,
     DatabaseStatus,
     PendingStep,
@@ -53,7 +51,6 @@ from aifp_shell.reports import (
     StatusReport,
 )
 from aifp_shell.retention import DEFAULT_KEEP_BACKUPS, prune_backups
-from aifp_shell.rollbacks import computed_rollbacks
 from aifp_shell.sources import load_migration_set
 
 Clock = Callable[[], datetime]
@@ -224,6 +221,8 @@ def down_planner(target: Version | None) -> Planner:
 
     def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
         assert current is not None
+        from aifp_shell.rollbacks import computed_rollbacks  # replays: only for down
+
         computed = computed_rollbacks(migration_set)
         return plan_down(migration_set, current, target, computed).alt(lambda e: e)
 
@@ -291,6 +290,15 @@ def _already_broken(path: Path) -> str:
     )
 
 
+def _run_plan(
+    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
+) -> Result[tuple[AppliedStep, ...], Problem]:
+    """Run a plan with the executor, imported only by commands that write (check stays light)."""
+    from aifp_shell.executor import run_plan
+
+    return run_plan(conn, path, plan, applied_at)
+
+
 class _Abort(Exception):
     """Stops a run: carries the report entry of the database that failed."""
 
@@ -349,6 +357,8 @@ def _open_existing(
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
         progress = runtime.backup_progress(name) if runtime.backup_progress else None
+        from concurrent.futures import ThreadPoolExecutor
+
         # Both only read: the backup (second connection) overlaps the full quick_check.
         with ThreadPoolExecutor(max_workers=1) as pool:
             backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
@@ -364,7 +374,7 @@ def _open_existing(
         if isinstance(backup, Failure):
             raise _Abort(_failed(name, path, backup.failure(), start))
         applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
-        ran = run_plan(conn, path, plan, applied_at)
+        ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
         problem = _final_checks(conn, name, path)
@@ -396,6 +406,8 @@ def _open_new(
     if isinstance(planned, Failure):
         raise _Abort(_failed(name, path, planned.failure()))
     plan = planned.unwrap()
+    import secrets
+
     hidden = path.with_name(f".{path.name}.creating-{os.getpid()}-{secrets.token_hex(4)}")
     try:
         os.close(os.open(hidden, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o644))
@@ -417,7 +429,7 @@ def _open_new(
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
-        ran = run_plan(conn, path, plan, applied_at)
+        ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))
         problem = _final_checks(conn, name, path)

@@ -11,10 +11,11 @@ import pytest
 from conftest import run_cli
 from returns.result import Failure, Success
 
+from aifp_fp.computed import ComputedRollback
 from aifp_fp.errors import NoRollback, NotInvertible
 from aifp_fp.files import ForwardStep, MigrationSource
 from aifp_fp.graph import MigrationSet, build_migration_set
-from aifp_fp.inverse import ComputedRollback, compute_rollback, data_changes
+from aifp_fp.inverse import compute_rollback, data_changes
 from aifp_fp.plan import plan_down
 from aifp_fp.sqltext import split_statements
 from aifp_fp.version import Version, parse_version
