@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from returns.result import Failure, Result, Success
@@ -9,11 +10,25 @@ from returns.result import Failure, Result, Success
 from aifp_fp.errors import CoreError
 from aifp_fp.files import MigrationSource
 from aifp_fp.graph import MigrationSet, build_migration_set
+from aifp_shell.locate import shipped_migrations_dir
 from aifp_shell.problems import MigrationsUnreadable, Problem
 
 
+@functools.lru_cache(maxsize=16)
+def _label(migrations_dir: Path) -> str:
+    """Return how messages name a migrations folder.
+
+    The shipped set is always ``migrations`` (as in the repository and
+    SPEC.md), even where it is installed as the ``aifp_migrations`` package.
+    """
+    if migrations_dir.resolve() == shipped_migrations_dir():
+        return "migrations"
+    return migrations_dir.name
+
+
 def _display(path: Path, migrations_dir: Path) -> str:
-    return f"{migrations_dir.name}/{path.relative_to(migrations_dir).as_posix()}"
+    """Return how messages name a file: ``<folder>/<db>/<file>``."""
+    return f"{_label(migrations_dir)}/{path.relative_to(migrations_dir).as_posix()}"
 
 
 def read_sources(
