@@ -126,7 +126,7 @@ def test_wheel_holds_the_three_packages_and_the_migration_set(wheel: Path) -> No
         shipped = sorted(p.name for p in (REPO / "migrations" / database).glob("*.sql"))
         assert shipped and all(f"aifp_migrations/{database}/{n}" in names for n in shipped)
     rollbacks = [p.name for p in (REPO / "migrations" / "project" / "rollback").glob("*.sql")]
-    assert rollbacks and all(f"aifp_migrations/project/rollback/{n}" in names for n in rollbacks)
+    assert rollbacks and all(f"migrations/project/rollback/{n}" in names for n in rollbacks)
     assert "aifp_fp/py.typed" in names and "aifp_shell/py.typed" in names
 
 
@@ -157,8 +157,8 @@ def test_installed_wheel_checks_with_its_shipped_set_from_any_folder(
     assert {db["name"]: db["latest"] for db in document["databases"]} == LATEST
     pending = document["databases"][1]["pending"]
     assert [step["file"] for step in pending] == [
-        "aifp_migrations/project/v1.0_to_v1.1_git_integration.sql",
-        "aifp_migrations/project/v1.1_to_v1.2_notes_enhancement.sql",
+        "migrations/project/v1.0_to_v1.1_git_integration.sql",
+        "migrations/project/v1.1_to_v1.2_notes_enhancement.sql",
     ]
     where = subprocess.run(
         [
