@@ -126,7 +126,7 @@ def test_wheel_holds_the_three_packages_and_the_migration_set(wheel: Path) -> No
         shipped = sorted(p.name for p in (REPO / "migrations" / database).glob("*.sql"))
         assert shipped and all(f"aifp_migrations/{database}/{n}" in names for n in shipped)
     rollbacks = [p.name for p in (REPO / "migrations" / "project" / "rollback").glob("*.sql")]
-    assert rollbacks and all(f"migrations/project/rollback/{n}" in names for n in rollbacks)
+    assert rollbacks and all(f"aifp_migrations/project/rollback/{n}" in names for n in rollbacks)
     assert "aifp_fp/py.typed" in names and "aifp_shell/py.typed" in names
 
 
