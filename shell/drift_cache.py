@@ -66,18 +66,38 @@ def drift_key(
     catalog: tuple[tuple[str, str, str, str | None], ...],
 ) -> str:
     """Return the SHA-256 that names one drift result: code, set's files, version, catalog."""
+    digest = hashlib.sha256(_set_digest(migration_set).encode())
+    digest.update(json.dumps([str(version), list(catalog)]).encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=16)
+def _set_digest(migration_set: MigrationSet) -> str:
+    """Return the digest of the tool's code and a set's files (sets are immutable values)."""
     digest = hashlib.sha256(_code_fingerprint().encode())
     sources = [initial.source for initial in migration_set.initials]
     sources += [step.source for step in migration_set.steps]
     sources += [rollback.source for rollback in migration_set.rollbacks]
     for source in sorted(sources, key=lambda s: s.name):
         digest.update(json.dumps([source.database, source.name, source.text]).encode())
-    digest.update(json.dumps([str(version), list(catalog)]).encode())
     return digest.hexdigest()
+
+
+_RECALLED: dict[str, tuple[str, ...]] = {}
+"""Answers already read or computed in this process (a scan meets the same catalog often)."""
 
 
 def recall(key: str) -> tuple[str, ...] | None:
     """Return the remembered differences for ``key``, or None when not (validly) cached."""
+    if key in _RECALLED:
+        return _RECALLED[key]
+    found = _recall_from_disk(key)
+    if found is not None:
+        _RECALLED[key] = found
+    return found
+
+
+def _recall_from_disk(key: str) -> tuple[str, ...] | None:
     folder = cache_dir()
     if folder is None:
         return None
@@ -95,6 +115,7 @@ def recall(key: str) -> tuple[str, ...] | None:
 
 def remember(key: str, differences: tuple[str, ...]) -> None:
     """Store the differences for ``key`` (atomically: a temp file renamed); errors are ignored."""
+    _RECALLED[key] = differences
     folder = cache_dir()
     if folder is None:
         return
