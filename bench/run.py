@@ -373,7 +373,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
 
     originals = {
         name: getattr(service, name)
-        for name in ("make_backup", "quick_check", "run_plan", "foreign_key_problems", "_commit")
+        for name in ("make_backup", "quick_check", "_run_plan", "foreign_key_problems", "_commit")
     }
     state = {"final": False}
 
@@ -395,7 +395,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
         return "foreign_key_check"
 
     service.make_backup = wrap("make_backup", lambda: "backup")
-    service.run_plan = wrap("run_plan", lambda: "steps")
+    service._run_plan = wrap("_run_plan", lambda: "steps")
     service.foreign_key_problems = wrap("foreign_key_problems", checks_started)
     service.quick_check = wrap(
         "quick_check", lambda: "quick_check (final)" if state["final"] else "quick_check (before)"

@@ -14,7 +14,8 @@ def _list_types(conn: sqlite3.Connection) -> dict[str, str]:
     return {str(name): str(kind) for name, kind in rows}
 
 
-def _column_rows(conn: sqlite3.Connection, table: str) -> tuple[ColumnRow, ...]:
+def column_rows(conn: sqlite3.Connection, table: str) -> tuple[ColumnRow, ...]:
+    """Return a table's columns as the core's rows, from ``pragma_table_xinfo``."""
     rows = conn.execute(
         'SELECT name, type, "notnull", dflt_value, pk, hidden'
         " FROM pragma_table_xinfo(?, 'main') ORDER BY cid",
@@ -36,7 +37,7 @@ def read_schema(conn: sqlite3.Connection) -> Schema:
         )
     )
     tables = tuple(
-        (row.name, _column_rows(conn, row.name))
+        (row.name, column_rows(conn, row.name))
         for row in catalog
         if row.type == "table" and row.list_type == "table"
     )

@@ -15,23 +15,12 @@ import sqlite3
 from aifp_fp.idempotence import Decision, ExistingObject, SchemaObject, decide_on_models
 from aifp_fp.render import quote
 from aifp_fp.schema import Column, Schema, fold
-from aifp_fp.schemaparse import CatalogRow, ColumnRow, schema_from_catalog
+from aifp_fp.schemaparse import CatalogRow, schema_from_catalog
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import AddColumn, CreateObject, StatementKind
+from aifp_shell.introspect import column_rows
 
 _PLACEHOLDER = "aifp_placeholder_column"
-
-
-def _column_rows(conn: sqlite3.Connection, table: str) -> tuple[ColumnRow, ...]:
-    rows = conn.execute(
-        'SELECT name, type, "notnull", dflt_value, pk, hidden'
-        " FROM pragma_table_xinfo(?, 'main') ORDER BY cid",
-        (table,),
-    )
-    return tuple(
-        ColumnRow(str(name), str(kind or ""), bool(notnull), default, int(pk), int(hidden))
-        for name, kind, notnull, default, pk, hidden in rows
-    )
 
 
 def _only(schema: Schema) -> SchemaObject | None:
@@ -59,7 +48,7 @@ def object_model(conn: sqlite3.Connection, name: str) -> SchemaObject | None:
         for kind, found_name, table, sql, list_type in found
     )
     tables = tuple(
-        (row.name, _column_rows(conn, row.name))
+        (row.name, column_rows(conn, row.name))
         for row in catalog
         if row.type == "table" and row.list_type == "table"
     )

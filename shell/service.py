@@ -556,18 +556,7 @@ def migrate(
                     continue
                 if explicit:
                     raise _Abort(_failed(name, path, _location_problem(location)))
-                finished.append(
-                    DatabaseRun(
-                        name,
-                        None if path is None else str(path),
-                        None,
-                        None,
-                        (),
-                        None,
-                        "skipped",
-                        note=message_of_missing(location),
-                    )
-                )
+                finished.append(_skipped(location))
                 continue
             result = _open_existing(name, path, sets[name], planner, runtime, backups)
             if isinstance(result, _Open):
@@ -597,6 +586,13 @@ def migrate(
         if run.backup is not None and run.path is not None:
             prune_backups(Path(run.path), runtime.keep_backups, (Path(run.backup),))
     return RunReport(_in_order([*finished, *committed]))
+
+
+def _skipped(location: Location) -> DatabaseRun:
+    """Return the report of a database that is missing and not one to create."""
+    path = None if location.path is None else str(location.path)
+    note = message_of_missing(location)
+    return DatabaseRun(location.name, path, None, None, (), None, "skipped", note=note)
 
 
 def message_of_missing(location: Location) -> str:
@@ -657,18 +653,7 @@ def _dry_run(
                 if explicit:
                     problem = _location_problem(location)
                     return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
-                runs.append(
-                    DatabaseRun(
-                        name,
-                        None if path is None else str(path),
-                        None,
-                        None,
-                        (),
-                        None,
-                        "skipped",
-                        note=message_of_missing(location),
-                    )
-                )
+                runs.append(_skipped(location))
                 continue
         else:
             if is_empty_file(path):
