@@ -10,8 +10,8 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -20,7 +20,6 @@ from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
-from aifp_shell.backup import ProgressCallback, make_backup
 from aifp_shell.database import (
     connect,
     environment_problem,
@@ -32,7 +31,6 @@ from aifp_shell.database import (
 from aifp_shell.drift import drift_at, drift_before_run, refusal
 from aifp_shell.history import refuse_edited, with_checksums
 from aifp_shell.locate import DATABASES, Location, Places, locate
-from aifp_shell.preflight import preflight
 from aifp_shell.problems import (
     CheckFailed,
     CommitFailed,
@@ -53,15 +51,22 @@ from aifp_shell.reports import (
 from aifp_shell.retention import DEFAULT_KEEP_BACKUPS, prune_backups
 from aifp_shell.sources import load_migration_set
 
-Clock = Callable[[], datetime]
+if TYPE_CHECKING:  # loaded where used, so check does not pay for them
+    from datetime import datetime
+
+    from aifp_shell.backup import ProgressCallback
+
+Clock: TypeAlias = "Callable[[], datetime]"
 """Returns the current moment (timezone-aware)."""
 
-BackupProgress = Callable[[str], ProgressCallback | None]
+BackupProgress: TypeAlias = "Callable[[str], ProgressCallback | None]"
 """Given a database name, returns a progress callback for its backup (or None)."""
 
 
 def system_clock() -> datetime:
     """Return the current moment from the system clock, in local time."""
+    from datetime import datetime
+
     return datetime.now().astimezone()
 
 
@@ -299,6 +304,13 @@ def _run_plan(
     return run_plan(conn, path, plan, applied_at)
 
 
+def _utc_now_text(runtime: Runtime) -> str:
+    """Return the run's clock reading as UTC ISO 8601 text, for schema_history."""
+    from datetime import UTC
+
+    return runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
+
+
 class _Abort(Exception):
     """Stops a run: carries the report entry of the database that failed."""
 
@@ -353,6 +365,9 @@ def _open_existing(
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
+        from aifp_shell.backup import make_backup
+        from aifp_shell.preflight import preflight
+
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
@@ -373,7 +388,7 @@ def _open_existing(
             raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
         if isinstance(backup, Failure):
             raise _Abort(_failed(name, path, backup.failure(), start))
-        applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
+        applied_at = _utc_now_text(runtime)
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
@@ -428,7 +443,7 @@ def _open_new(
         problem = _begin(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
-        applied_at = runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
+        applied_at = _utc_now_text(runtime)
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aifp_shell.backup import ProgressCallback
+if TYPE_CHECKING:
+    from aifp_shell.backup import ProgressCallback
 
 SHOW_AFTER_SECONDS = 0.5
 
