@@ -369,12 +369,17 @@ PHASES = ("quick_check (before)", "backup", "steps", "foreign_key_check", "quick
 @contextlib.contextmanager
 def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
-    from aifp_shell import service
+    from aifp_shell import backup, service
 
-    originals = {
-        name: getattr(service, name)
-        for name in ("make_backup", "quick_check", "_run_plan", "foreign_key_problems", "_commit")
+    # make_backup is imported by service only when it writes: patch it where it lives.
+    targets = {
+        "make_backup": backup,
+        "quick_check": service,
+        "_run_plan": service,
+        "foreign_key_problems": service,
+        "_commit": service,
     }
+    originals = {name: getattr(module, name) for name, module in targets.items()}
     state = {"final": False}
 
     def wrap(name: str, phase: Callable[[], str]) -> Callable[..., Any]:
@@ -394,7 +399,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
         state["final"] = True  # foreign_key_problems runs first in _final_checks
         return "foreign_key_check"
 
-    service.make_backup = wrap("make_backup", lambda: "backup")
+    backup.make_backup = wrap("make_backup", lambda: "backup")
     service._run_plan = wrap("_run_plan", lambda: "steps")
     service.foreign_key_problems = wrap("foreign_key_problems", checks_started)
     service.quick_check = wrap(
@@ -405,7 +410,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
         yield
     finally:
         for name, original in originals.items():
-            setattr(service, name, original)
+            setattr(targets[name], name, original)
 
 
 def bench_phases(pristine: Path, runs: int) -> dict[str, Any]:
