@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Make .venv (if needed) and install the tool with its test tools into it.
+# pip's output goes to .venv/setup.log and is shown only if the install fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install --quiet --disable-pip-version-check ".[test]"
+log=.venv/setup.log
+if ! {
+    .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
+        && .venv/bin/python -m pip install --disable-pip-version-check ".[test]"
+} >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "setup failed: see the pip output above (also in $log)" >&2
+    exit 1
+fi
