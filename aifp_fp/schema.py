@@ -272,8 +272,35 @@ def _set_differences(label: str, expected: Iterable[str], actual: Iterable[str])
     )
 
 
+def canonical(table: Table) -> Table:
+    """Return ``table`` with column-level CHECKs and REFERENCES moved to table level.
+
+    SQLite treats a CHECK or FOREIGN KEY the same wherever it is declared, and
+    AIFP's facts list both levels alike, so comparisons do not count placement.
+    """
+    checks = set(table.checks)
+    keys = set(table.foreign_keys)
+    columns: list[Column] = []
+    for column in table.columns:
+        checks.update(column.checks)
+        if column.references is not None:
+            reference = column.references
+            if not reference.columns:
+                reference = attrs.evolve(reference, columns=(column.name.upper(),))
+            keys.add(reference)
+        columns.append(attrs.evolve(column, checks=(), references=None))
+    return attrs.evolve(
+        table, columns=tuple(columns), checks=frozenset(checks), foreign_keys=frozenset(keys)
+    )
+
+
 def table_differences(a: Table, b: Table) -> tuple[str, ...]:
-    """Return the lines naming how table ``b`` differs from ``a``; empty when equal."""
+    """Return the lines naming how table ``b`` differs from ``a``; empty when equal.
+
+    Where a CHECK or FOREIGN KEY is declared (on its column or on the table)
+    is not a difference (see ``canonical``).
+    """
+    a, b = canonical(a), canonical(b)
     name = a.name
     lines: list[str] = []
     a_cols = {fold(c.name): c for c in a.columns}

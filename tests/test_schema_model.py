@@ -110,3 +110,25 @@ def test_a_schema_script_cannot_reach_other_files(tmp_path: Path) -> None:
         with pytest.raises((sqlite3.Error, ValueError)):
             schema_of_script(script)
         assert not target.exists()
+
+
+def test_check_and_foreign_key_placement_is_not_a_difference() -> None:
+    from aifp_fp.schema import schema_differences
+
+    parent = "CREATE TABLE p (id INTEGER PRIMARY KEY);"
+    column_level = schema_of_script(
+        parent + "CREATE TABLE t (a TEXT CHECK (a IN ('x', 'y')),"
+        " p INTEGER REFERENCES p(id) ON DELETE CASCADE);"
+    )
+    table_level = schema_of_script(
+        parent + "CREATE TABLE t (a TEXT, p INTEGER, CHECK (a IN ('x','y')),"
+        " FOREIGN KEY (p) REFERENCES p(id) ON DELETE CASCADE);"
+    )
+    changed = schema_of_script(
+        parent + "CREATE TABLE t (a TEXT, p INTEGER, CHECK (a IN ('x','z')),"
+        " FOREIGN KEY (p) REFERENCES p(id));"
+    )
+    assert schema_differences(column_level, table_level) == ()
+    lines = schema_differences(column_level, changed)
+    assert any("CHECK" in line for line in lines)
+    assert any("FOREIGN KEY" in line for line in lines)
