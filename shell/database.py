@@ -35,14 +35,44 @@ def connect(path: Path, *, write: bool, timeout: float | None = None) -> sqlite3
     ``write=False`` opens it read-only. Transactions are left to the caller
     (``isolation_level=None``): the tool issues BEGIN IMMEDIATE/COMMIT itself.
     """
-    conn = sqlite3.connect(
+    wait = busy_timeout() if timeout is None else timeout
+    if not write:
+        recover_hot_journal(path, wait)
+    return sqlite3.connect(
         _uri(path, "rw" if write else "ro"),
         uri=True,
         isolation_level=None,
-        timeout=busy_timeout() if timeout is None else timeout,
+        timeout=wait,
         check_same_thread=False,
     )
-    return conn
+
+
+def recover_hot_journal(path: Path, timeout: float) -> None:
+    """Let SQLite roll back a journal left by a crashed writer, so read-only opens work.
+
+    A process killed in the middle of a large transaction (one that spilled
+    pages into the database file) leaves a hot ``-journal``; a read-only
+    connection then fails with SQLITE_READONLY_ROLLBACK until a writable one
+    replays it. That replay restores the last committed state, as any SQLite
+    client opening the file would. Only done when a non-empty journal exists;
+    any failure is left for the caller's own open to report.
+    """
+    journal = path.with_name(path.name + "-journal")
+    try:
+        if journal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    try:
+        conn = sqlite3.connect(_uri(path, "rw"), uri=True, isolation_level=None, timeout=timeout)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
 
 
 def error_kind(error: sqlite3.Error) -> str:
