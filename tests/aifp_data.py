@@ -7,9 +7,13 @@ that satisfy NOT NULL, UNIQUE, CHECK ... IN and foreign keys.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +198,26 @@ def version_of(path: Path) -> str | None:
         return None if row is None else str(row[0])
     finally:
         conn.close()
+
+
+@contextlib.contextmanager
+def write_lock_held(path: Path) -> Iterator[None]:
+    """Hold ``BEGIN IMMEDIATE`` on a database from another process for the block."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3,sys,time\n"
+            "c=sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()

@@ -22,6 +22,7 @@ from tests.aifp_data import (
     build_installation,
     snapshot,
     version_of,
+    write_lock_held,
 )
 from tests.conftest import REPO, run_cli
 
@@ -132,20 +133,7 @@ def test_two_runs_at_once_serialize_and_apply_each_step_once(tmp_path: Path) -> 
 def test_database_locked_past_busy_timeout_exits_1_and_changes_nothing(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=3)
     before = _hashes(installation)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3,sys,time\n"
-            "c=sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
-            str(installation.path("project")),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with write_lock_held(installation.path("project")):
         started = time.monotonic()
         result = run_cli(
             "up",
@@ -155,9 +143,6 @@ def test_database_locked_past_busy_timeout_exits_1_and_changes_nothing(tmp_path:
             env={**installation.env(), "AIFP_MIGRATE_BUSY_TIMEOUT": "0.5"},
         )
         assert time.monotonic() - started < 20
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.returncode == 1, result.stderr
     assert "locked" in result.stderr and "project" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

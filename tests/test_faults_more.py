@@ -23,7 +23,7 @@ from returns.result import Failure
 from aifp_shell.backup import make_backup
 from aifp_shell.preflight import SPACE_MARGIN, space_needed
 from aifp_shell.retention import list_backups
-from tests.aifp_data import Installation, build_installation, snapshot, version_of
+from tests.aifp_data import Installation, build_installation, snapshot, version_of, write_lock_held
 from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.fault
@@ -454,20 +454,7 @@ def test_restore_into_a_wal_database_with_a_reader_holding_a_snapshot(tmp_path: 
 
 def test_restore_waits_for_a_writer_then_exits_1_unchanged(tmp_path: Path) -> None:
     installation, _ = _migrated(tmp_path)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sqlite3,sys,time\n"
-            "c=sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-            "c.execute('BEGIN IMMEDIATE'); print('locked', flush=True); time.sleep(30)",
-            str(installation.path("project")),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+    with write_lock_held(installation.path("project")):
         before = _hashes(installation)
         result = run_cli(
             "restore",
@@ -476,9 +463,6 @@ def test_restore_waits_for_a_writer_then_exits_1_unchanged(tmp_path: Path) -> No
             cwd=installation.project,
             env={**installation.env(), "AIFP_MIGRATE_BUSY_TIMEOUT": "0.5"},
         )
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.returncode == 1, result.stderr
     assert "locked" in _one_clean_line(result)
     assert _hashes(installation) == before
