@@ -158,6 +158,19 @@ def _migrations_with(tmp_path: Path, extra: dict[str, str]) -> Path:
     return folder
 
 
+def _up_project(installation: Installation, migrations: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``aifp-migrate up --db project`` with another migrations folder."""
+    return run_cli(
+        "up",
+        "--db",
+        "project",
+        "--migrations-dir",
+        migrations,
+        cwd=installation.project,
+        env=installation.env(),
+    )
+
+
 def test_third_of_four_databases_failing_leaves_all_four_unchanged(tmp_path: Path) -> None:
     installation = build_installation(tmp_path / "inst", rows=4)
     migrations = _migrations_with(
@@ -216,15 +229,7 @@ def test_rebuilding_a_parent_keeps_every_cascading_child_row(tmp_path: Path) -> 
         tmp_path, {"project/v1.2_to_v1.3_rebuild_tasks.sql": REBUILD_TASKS}
     )
     before = snapshot(installation.path("project"))
-    result = run_cli(
-        "up",
-        "--db",
-        "project",
-        "--migrations-dir",
-        migrations,
-        cwd=installation.project,
-        env=installation.env(),
-    )
+    result = _up_project(installation, migrations)
     assert result.returncode == 0, result.stderr
     after = snapshot(installation.path("project"))
     for child in ("subtasks", "sidequests", "items", "tasks"):
@@ -238,15 +243,7 @@ def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
         tmp_path, {"project/v1.2_to_v1.3_orphans.sql": "DELETE FROM milestones;\n"}
     )
     before = _hashes(installation)
-    result = run_cli(
-        "up",
-        "--db",
-        "project",
-        "--migrations-dir",
-        migrations,
-        cwd=installation.project,
-        env=installation.env(),
-    )
+    result = _up_project(installation, migrations)
     assert result.returncode == 1, result.stderr
     assert "foreign_key_check" in result.stderr and "tasks" in result.stderr
     assert _hashes(installation) == before
