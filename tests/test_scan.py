@@ -237,8 +237,19 @@ def test_scan_of_a_tree_with_only_current_projects_exits_0(tmp_path: Path) -> No
 def _can_drop_privileges() -> bool:
     if shutil.which("setpriv") is None or os.geteuid() != 0:
         return False
+    # The unprivileged user must also reach the installed tool: a clone under a
+    # root-only folder (mktemp -d is 0700) makes its .venv unreadable to nobody.
     probe = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "true"], check=False
+        [
+            "setpriv",
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            str(installed_cli()),
+            "--version",
+        ],
+        capture_output=True,
+        check=False,
     )
     return probe.returncode == 0
 
@@ -254,7 +265,10 @@ def world_readable_base() -> Iterator[Path]:
         shutil.rmtree(base, ignore_errors=True)
 
 
-@pytest.mark.skipif(not _can_drop_privileges(), reason="needs root and setpriv to drop to nobody")
+@pytest.mark.skipif(
+    not _can_drop_privileges(),
+    reason="needs root, setpriv, and an install the unprivileged user can run",
+)
 def test_scan_as_an_unprivileged_user_skips_an_unreadable_folder(
     world_readable_base: Path,
 ) -> None:
