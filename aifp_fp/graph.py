@@ -25,9 +25,12 @@ from aifp_fp.files import (
 from aifp_fp.version import Version
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class MigrationSet:
     """The validated migration files of one database.
+
+    Its hash is computed once: shells memoize per set, and a set holds every
+    file's text.
 
     Every forward step goes up and starts at a version reachable from an
     initial schema (or from the lowest version, when there is none); no two

@@ -255,7 +255,7 @@ def scan_command(
         migrations_dir=places.migrations_dir,
         migrate=migrate,
         jobs=jobs,
-        progress=None if as_json else progress_bar("migrating" if migrate else "checking"),
+        progress=None if as_json else progress_bar(),
     )
     return show_scan(report, as_json)
 

@@ -136,6 +136,25 @@ def read_version(conn: sqlite3.Connection) -> VersionRead:
     return VersionRead(str(row[0]))
 
 
+def read_version_listed(
+    conn: sqlite3.Connection, catalog: tuple[tuple[str, str, str, str | None], ...]
+) -> VersionRead:
+    """Return what ``read_version`` returns, for a caller that has read ``sqlite_master``.
+
+    ``catalog`` holds its (type, name, table, SQL) rows. The usual table (with
+    ``id`` and ``version``) then costs one query; any other shape falls back.
+    """
+    if not any(row[0] == "table" and row[1] == "schema_version" for row in catalog):
+        return VersionRead(None)
+    try:
+        row = conn.execute("SELECT version FROM schema_version WHERE id = 1 LIMIT 1").fetchone()
+    except sqlite3.OperationalError:  # no id or no version column
+        return read_version(conn)
+    if row is None or row[0] is None:
+        return VersionRead(None)
+    return VersionRead(str(row[0]))
+
+
 def quick_check(conn: sqlite3.Connection) -> str | None:
     """Return None when ``PRAGMA quick_check`` passes, else its first findings."""
     rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]

@@ -19,7 +19,7 @@ from returns.result import Failure, Result, Success
 from aifp_fp.graph import MigrationSet
 from aifp_fp.version import Version, parse_version
 from aifp_shell.database import connect, environment_problem, is_empty_file, read_version
-from aifp_shell.drift_cache import catalog_of, drift_key, recall, remember
+from aifp_shell.drift_cache import Catalog, catalog_of, recall, remember
 from aifp_shell.locate import Places, locate
 from aifp_shell.problems import DriftRefused, Problem
 from aifp_shell.sources import load_migration_set
@@ -36,15 +36,20 @@ class DatabaseDrift:
 
 
 def drift_of(
-    conn: sqlite3.Connection, migration_set: MigrationSet, version: Version
+    conn: sqlite3.Connection,
+    migration_set: MigrationSet,
+    version: Version,
+    catalog: Catalog | None = None,
 ) -> Result[tuple[str, ...], Problem]:
     """Return the differences of ``conn``'s live schema from ``version``'s (empty: no drift).
 
-    It only reads ``conn``. The failure is the set's own: its chain does not
-    replay up to ``version``. Answers are remembered on disk (``drift_cache``).
+    It only reads ``conn`` (``catalog``, when given, is its ``catalog_of``,
+    already read). The failure is the set's own: its chain does not replay up
+    to ``version``. Answers are remembered on disk (``drift_cache``).
     """
-    key = drift_key(migration_set, version, catalog_of(conn))
-    remembered = recall(key)
+    if catalog is None:
+        catalog = catalog_of(conn)
+    remembered = recall(migration_set, version, catalog)
     if remembered is not None:
         return Success(remembered)
     # Only a cache miss replays and parses: imported here so a warm ``check`` never loads them.
@@ -57,7 +62,7 @@ def drift_of(
         lambda expected: schema_differences(expected, live)
     )
     if isinstance(computed, Success):
-        remember(key, computed.unwrap())
+        remember(migration_set, version, catalog, computed.unwrap())
     return computed
 
 

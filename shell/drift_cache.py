@@ -54,17 +54,21 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def catalog_of(conn: sqlite3.Connection) -> tuple[tuple[str, str, str, str | None], ...]:
+Catalog = tuple[tuple[str, str, str, str | None], ...]
+"""``sqlite_master``'s rows (type, name, table, SQL), sorted: what a database's structure is."""
+
+
+def catalog_of(conn: sqlite3.Connection) -> Catalog:
     """Return the live catalog (type, name, table, SQL) of ``main``, sorted; it only reads."""
     rows = conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master").fetchall()
-    return tuple(sorted((str(t), str(n), str(b), s) for t, n, b, s in rows))
+    try:
+        # Names are unique in sqlite_master, so sorting never compares a None SQL text.
+        return tuple(sorted(rows))
+    except TypeError:  # a catalog written with writable_schema may hold non-text values
+        return tuple(sorted((str(t), str(n), str(b), s) for t, n, b, s in rows))
 
 
-def drift_key(
-    migration_set: MigrationSet,
-    version: Version,
-    catalog: tuple[tuple[str, str, str, str | None], ...],
-) -> str:
+def drift_key(migration_set: MigrationSet, version: Version, catalog: Catalog) -> str:
     """Return the SHA-256 that names one drift result: code, set's files, version, catalog."""
     digest = hashlib.sha256(_set_digest(migration_set).encode())
     digest.update(json.dumps([str(version), list(catalog)]).encode())
@@ -83,17 +87,21 @@ def _set_digest(migration_set: MigrationSet) -> str:
     return digest.hexdigest()
 
 
-_RECALLED: dict[str, tuple[str, ...]] = {}
-"""Answers already read or computed in this process (a scan meets the same catalog often)."""
+_RECALLED: dict[tuple[str, Version, Catalog], tuple[str, ...]] = {}
+"""Answers already read or computed in this process, by set digest, version and catalog
+(a scan meets the same catalog thousands of times: no hashing or JSON for those)."""
 
 
-def recall(key: str) -> tuple[str, ...] | None:
-    """Return the remembered differences for ``key``, or None when not (validly) cached."""
-    if key in _RECALLED:
-        return _RECALLED[key]
-    found = _recall_from_disk(key)
+def recall(
+    migration_set: MigrationSet, version: Version, catalog: Catalog
+) -> tuple[str, ...] | None:
+    """Return the remembered differences for these inputs, or None when not (validly) cached."""
+    memo = (_set_digest(migration_set), version, catalog)
+    if memo in _RECALLED:
+        return _RECALLED[memo]
+    found = _recall_from_disk(drift_key(migration_set, version, catalog))
     if found is not None:
-        _RECALLED[key] = found
+        _RECALLED[memo] = found
     return found
 
 
@@ -113,12 +121,19 @@ def _recall_from_disk(key: str) -> tuple[str, ...] | None:
     return tuple(lines)
 
 
-def remember(key: str, differences: tuple[str, ...]) -> None:
-    """Store the differences for ``key`` (atomically: a temp file renamed); errors are ignored."""
-    _RECALLED[key] = differences
+def remember(
+    migration_set: MigrationSet,
+    version: Version,
+    catalog: Catalog,
+    differences: tuple[str, ...],
+) -> None:
+    """Store the differences for these inputs (atomically: a temp file renamed); errors are
+    ignored."""
+    _RECALLED[(_set_digest(migration_set), version, catalog)] = differences
     folder = cache_dir()
     if folder is None:
         return
+    key = drift_key(migration_set, version, catalog)
     temporary = folder / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)

@@ -10,12 +10,17 @@ failure never stops the others.
 
 from __future__ import annotations
 
-import functools
+import gc
+import multiprocessing
+import multiprocessing.context
 import os
 import sqlite3
 import stat
+import sys
+import urllib.parse
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +35,10 @@ from aifp_shell.database import (
     environment_problem,
     is_empty_file,
     quick_check,
-    read_version,
+    read_version_listed,
 )
 from aifp_shell.drift import drift_of
+from aifp_shell.drift_cache import catalog_of
 from aifp_shell.locate import CREATABLE, DATABASES, PROJECT_FOLDER, Places
 from aifp_shell.messages import (
     EXIT_CHECK_FOUND_PROBLEM,
@@ -49,7 +55,6 @@ from aifp_shell.reports import (
     run_json,
     status_json,
 )
-from aifp_shell.service import Runtime, up
 from aifp_shell.sources import load_migration_set
 
 SKIPPED_NAMES = frozenset({".git", "node_modules", ".venv"})
@@ -121,21 +126,56 @@ def _pending(plan: Plan) -> tuple[PendingStep, ...]:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _pending_from(
-    migration_set: MigrationSet, version: Version
-) -> tuple[PendingStep, ...] | Problem:
-    """Return the steps up from ``version`` (or why there is no plan); a pure function, memoized
-    because a scan asks it for thousands of databases at a handful of versions."""
-    planned = plan_up(migration_set, version)
-    if isinstance(planned, Failure):
-        return planned.failure()
-    return _pending(planned.unwrap())
+@attrs.frozen(slots=True)
+class KnownSet:
+    """One database's migration set, with what a scan asks of it for every file worked out once.
+
+    A scan classifies thousands of databases that sit at a handful of versions:
+    the latest version and the versions the set names are read here, and the
+    steps pending from a version are planned the first time it is met.
+    """
+
+    migration_set: MigrationSet
+    latest: str
+    versions: frozenset[Version]
+    by_text: dict[str, Version]
+    """Each version the set names, by its usual spelling (``"1.0"``)."""
+    _planned: dict[Version | None, tuple[PendingStep, ...] | Problem] = attrs.field(
+        factory=dict, eq=False, repr=False
+    )
+
+    def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
+        """Return the steps up from ``version`` to the latest, or why there is no plan."""
+        if version not in self._planned:
+            planned = plan_up(self.migration_set, version)
+            self._planned[version] = (
+                _pending(planned.unwrap()) if isinstance(planned, Success) else planned.failure()
+            )
+        return self._planned[version]
+
+    def created(self) -> tuple[PendingStep, ...]:
+        """Return the steps that would create the database from nothing (none: no plan)."""
+        if None not in self._planned:
+            planned = plan_create(self.migration_set)
+            self._planned[None] = _pending(planned.unwrap()) if isinstance(planned, Success) else ()
+        found = self._planned[None]
+        return found if isinstance(found, tuple) else ()
 
 
-def _open_untrusted(path: Path) -> sqlite3.Connection:
+def know(migration_set: MigrationSet) -> KnownSet:
+    """Return ``migration_set`` with its latest version and versions worked out."""
+    versions = migration_set.versions()
+    return KnownSet(
+        migration_set,
+        str(versions[-1]),
+        frozenset(versions),
+        {str(version): version for version in versions},
+    )
+
+
+def _open_untrusted(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        f"{path.absolute().as_uri()}?mode=ro",
+        f"file://{urllib.parse.quote(os.fsencode(os.path.abspath(path)))}?mode=ro",
         uri=True,
         isolation_level=None,
         timeout=busy_timeout(),
@@ -145,9 +185,7 @@ def _open_untrusted(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def inspect_database(
-    name: str, path: Path, migration_set: MigrationSet, creatable: bool
-) -> DatabaseStatus:
+def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> DatabaseStatus:
     """Return a database's status, reading it as untrusted: read-only, quick_check first.
 
     Besides ``check``'s statuses, a database that fails ``quick_check`` or is
@@ -155,68 +193,66 @@ def inspect_database(
     permission, I/O error, locked past the busy timeout) is ``unreadable``;
     both carry the problem.
     """
-    latest = str(migration_set.latest())
-    where = str(path)
+    latest = known.latest
     try:
-        mode = path.lstat().st_mode
+        found = os.lstat(path)
     except FileNotFoundError:
-        pending: tuple[PendingStep, ...] = ()
-        if creatable:
-            created = plan_create(migration_set)
-            if isinstance(created, Success):
-                pending = _pending(created.unwrap())
-        return DatabaseStatus(name, where, False, None, latest, pending, "missing")
+        pending = known.created() if creatable else ()
+        return DatabaseStatus(name, path, False, None, latest, pending, "missing")
     except OSError as error:
-        problem = Unreadable(name, where, error.strerror or str(error))
-        return DatabaseStatus(name, where, True, None, latest, (), "unreadable", problem=problem)
-    if stat.S_ISDIR(mode):
-        problem = Unreadable(name, where, "a folder, not a database file")
-        return DatabaseStatus(name, where, True, None, latest, (), "corrupt", problem=problem)
-    if is_empty_file(path):
-        return DatabaseStatus(name, where, True, None, latest, (), "unversioned")
+        problem = Unreadable(name, path, error.strerror or str(error))
+        return DatabaseStatus(name, path, True, None, latest, (), "unreadable", problem=problem)
+    if stat.S_ISDIR(found.st_mode):
+        problem = Unreadable(name, path, "a folder, not a database file")
+        return DatabaseStatus(name, path, True, None, latest, (), "corrupt", problem=problem)
+    if found.st_size == 0 if stat.S_ISREG(found.st_mode) else is_empty_file(Path(path)):
+        return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
     try:
         conn = _open_untrusted(path)
         try:
+            # One read transaction: the shared lock is taken once, not per statement.
+            conn.execute("BEGIN")
             try:
                 damage = quick_check(conn)
             except sqlite3.DatabaseError as error:
-                if environment_problem(name, path, error).__class__ is not Unreadable:
+                if environment_problem(name, Path(path), error).__class__ is not Unreadable:
                     raise
                 damage = str(error)
             if damage is not None:
-                problem = Unreadable(name, where, f"PRAGMA quick_check failed: {damage}")
+                problem = Unreadable(name, path, f"PRAGMA quick_check failed: {damage}")
                 return DatabaseStatus(
-                    name, where, True, None, latest, (), "corrupt", problem=problem
+                    name, path, True, None, latest, (), "corrupt", problem=problem
                 )
-            return _classify(name, path, conn, migration_set)
+            return _classify(name, path, conn, known)
         finally:
             conn.close()
     except sqlite3.Error as error:
-        found = environment_problem(name, path, error)
+        found = environment_problem(name, Path(path), error)
         status = "corrupt" if isinstance(found, Unreadable) else "unreadable"
-        return DatabaseStatus(name, where, True, None, latest, (), status, problem=found)
+        return DatabaseStatus(name, path, True, None, latest, (), status, problem=found)
 
 
-def _classify(
-    name: str, path: Path, conn: sqlite3.Connection, migration_set: MigrationSet
-) -> DatabaseStatus:
+def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
     """Return the status of a readable database, as ``check`` defines the statuses."""
-    latest, where = str(migration_set.latest()), str(path)
-    text = read_version(conn).version
+    latest = known.latest
+    catalog = catalog_of(conn)
+    text = read_version_listed(conn, catalog).version
     if text is None:
         return DatabaseStatus(name, where, True, None, latest, (), "unversioned")
-    version = parse_version(text).value_or(None)
-    if version is None or version not in migration_set.versions():
-        if version is not None and version > migration_set.latest():
+    version = known.by_text.get(text)
+    if version is None:
+        version = parse_version(text).value_or(None)
+    if version is None or version not in known.versions:
+        if version is not None and version > known.migration_set.latest():
             return DatabaseStatus(name, where, True, text, latest, (), "ahead")
         why = f"schema_version holds {text!r}, which is not a version the migration set knows"
         return DatabaseStatus(name, where, True, text, latest, (), "drift", differences=(why,))
-    planned = _pending_from(migration_set, version)
+    planned = known.pending(version)
     if not isinstance(planned, tuple):
         return DatabaseStatus(name, where, True, text, latest, (), "pending", problem=planned)
     pending = planned
     status = "pending" if pending else "up_to_date"
-    drifted = drift_of(conn, migration_set, version)
+    drifted = drift_of(conn, known.migration_set, version, catalog)
     if isinstance(drifted, Failure):
         return DatabaseStatus(
             name, where, True, text, latest, pending, status, problem=drifted.failure()
@@ -304,26 +340,118 @@ class ScanReport:
         return EXIT_OK
 
 
-def _sets(migrations_dir: Path) -> dict[str, MigrationSet] | Problem:
-    sets: dict[str, MigrationSet] = {}
+def _known_sets(migrations_dir: Path) -> dict[str, KnownSet] | Problem:
+    sets: dict[str, KnownSet] = {}
     for name in DATABASES:
         loaded = load_migration_set(name, migrations_dir)
         if isinstance(loaded, Failure):
             return loaded.failure()
-        sets[name] = loaded.unwrap()
+        sets[name] = know(loaded.unwrap())
     return sets
 
 
-def check_project(project: Path, sets: dict[str, MigrationSet]) -> ProjectScan:
+def check_project(project: str, sets: dict[str, KnownSet]) -> ProjectScan:
     """Return the status of a project's three databases, read as untrusted files."""
-    folder = project / PROJECT_FOLDER
+    folder = os.path.join(project, PROJECT_FOLDER)
     return ProjectScan(
-        str(project),
+        project,
         tuple(
-            inspect_database(name, folder / f"{name}.db", sets[name], name in CREATABLE)
+            inspect_database(
+                name, os.path.join(folder, f"{name}.db"), sets[name], name in CREATABLE
+            )
             for name in PROJECT_DATABASES
         ),
     )
+
+
+Progress = Callable[[], None]
+"""Called once per project finished (for a progress bar)."""
+
+ProgressFactory = Callable[[str, int], Progress]
+"""Given what is being done (``checking``, ``migrating``) and to how many projects, returns
+the callback for one progress bar."""
+
+CHUNK = 16
+"""Projects a worker process checks per task: enough to make a task's overhead small, few
+enough to keep both workers busy to the end and the progress bar moving."""
+
+IN_PROCESS_BELOW = 2 * CHUNK
+"""Fewer projects than this are checked in this process: starting workers would cost more."""
+
+_WORKER_SETS: dict[str, KnownSet] = {}
+"""The migration sets, in a worker process (given once, when it starts)."""
+
+
+def _start_worker(sets: dict[str, KnownSet]) -> None:
+    # What the worker inherited stays alive to its end: keep the collector off it.
+    gc.freeze()
+    _WORKER_SETS.update(sets)
+
+
+def _check_chunk(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+    return tuple(check_project(project, _WORKER_SETS) for project in projects)
+
+
+def _process_context() -> multiprocessing.context.BaseContext | None:
+    """Return the fork context where the platform starts processes by forking (Linux), else
+    None. Forked workers start in milliseconds with the sets already in memory; elsewhere
+    a worker would start a fresh interpreter, so projects are checked by threads instead."""
+    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
+        return None
+    return multiprocessing.get_context("fork")
+
+
+def check_projects(
+    projects: tuple[str, ...],
+    sets: dict[str, KnownSet],
+    workers: int,
+    progress: ProgressFactory | None = None,
+) -> tuple[ProjectScan, ...]:
+    """Return every project's status, in order, checked by ``workers`` processes at once.
+
+    The work is CPU-bound in SQLite (parse the schema, ``quick_check``) and
+    threads do not speed it up, so on Linux forked worker processes share it,
+    in chunks. Few projects, one worker or another platform: checked here, by
+    threads. Workers are started before the progress bar, so no thread of this
+    process is running when they are forked. A worker that dies has its
+    projects checked again here.
+    """
+    context = _process_context()
+    chunks = [projects[i : i + CHUNK] for i in range(0, len(projects), CHUNK)]
+    if workers == 1 or context is None or len(projects) < IN_PROCESS_BELOW:
+        tick = progress("checking", len(projects)) if progress is not None else None
+
+        def one(project: str) -> ProjectScan:
+            scanned = check_project(project, sets)
+            if tick is not None:
+                tick()
+            return scanned
+
+        if workers == 1 or len(projects) < 2:
+            return tuple(one(project) for project in projects)
+        with ThreadPoolExecutor(max_workers=workers) as threads:
+            return tuple(threads.map(one, projects))
+    found: list[ProjectScan] = []
+    with ProcessPoolExecutor(
+        max_workers=min(workers, len(chunks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(sets,),
+    ) as pool:
+        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
+        tick = progress("checking", len(projects)) if progress is not None else None
+        for chunk, future in zip(chunks, futures, strict=True):
+            try:
+                scanned = future.result()
+            except BrokenProcessPool:
+                scanned = tuple(check_project(project, sets) for project in chunk)
+            found.extend(scanned)
+            if tick is not None:
+                for _ in scanned:
+                    tick()
+    return tuple(found)
 
 
 def _migrate(
@@ -332,14 +460,14 @@ def _migrate(
     places: Places,
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
 ) -> ProjectScan:
-    if not scanned.healthy() or not scanned.needs_migration():
-        return scanned
+    from aifp_shell.service import Runtime, up  # only a migrating scan needs the runner
+
     run = up(Runtime(places), names, None, dry_run=False, explicit=False)
     return attrs.evolve(scanned, run=run, after=recheck())
 
 
-Progress = Callable[[], None]
-"""Called once per project finished (for a progress bar)."""
+def _due(scanned: ProjectScan) -> bool:
+    return scanned.healthy() and scanned.needs_migration()
 
 
 def scan(
@@ -349,20 +477,20 @@ def scan(
     migrations_dir: Path,
     migrate: bool = False,
     jobs: int | None = None,
-    progress: Callable[[int], Progress] | None = None,
+    progress: ProgressFactory | None = None,
 ) -> ScanReport:
     """Return what scanning ``root`` found and, with ``migrate``, what migrating did.
 
-    Projects are checked (and migrated) in parallel by ``jobs`` threads
-    (default: the number of CPUs). With ``migrate``, aifp_core is migrated
+    Projects are checked by ``jobs`` workers at once (default: the number of
+    CPUs; see ``check_projects``). With ``migrate``, aifp_core is migrated
     first, once; then every healthy project with pending steps, each in its
-    own ``up`` run, so one project's failure leaves the others going.
-    ``progress`` is given the number of projects and returns a callback
-    called as each finishes.
+    own ``up`` run by ``jobs`` threads, so one project's failure leaves the
+    others going. ``progress`` is given what is being done and to how many
+    projects, and returns a callback called as each finishes.
     """
     walk = find_projects(root)
-    core_path = aifp_root / "aifp_core.db"
-    loaded = _sets(migrations_dir)
+    core_path = str(aifp_root / "aifp_core.db")
+    loaded = _known_sets(migrations_dir)
     if not isinstance(loaded, dict):
         empty = ProjectScan(str(aifp_root), ())
         return ScanReport(str(root), empty, (), walk.skipped, loaded)
@@ -372,30 +500,51 @@ def scan(
         return (inspect_database("aifp_core", core_path, sets["aifp_core"], creatable=False),)
 
     core = ProjectScan(str(aifp_root), check_core())
-    if migrate:
+    if migrate and _due(core):
         core = _migrate(core, ("aifp_core",), Places(aifp_root, None, migrations_dir), check_core)
-    tick = progress(len(walk.projects)) if progress is not None else None
+    workers = max(1, jobs or os.cpu_count() or 1)
+    paths = tuple(str(project) for project in walk.projects)
+    projects = check_projects(paths, sets, workers, progress)
+    if migrate:
+        projects = _migrate_all(projects, sets, workers, aifp_root, migrations_dir, progress)
+    return ScanReport(str(root), core, projects, walk.skipped)
 
-    def one(project: Path) -> ProjectScan:
-        scanned = check_project(project, sets)
-        if migrate:
-            scanned = _migrate(
-                scanned,
-                PROJECT_DATABASES,
-                Places(aifp_root, project, migrations_dir),
-                lambda: check_project(project, sets).found,
-            )
+
+def _migrate_all(
+    projects: tuple[ProjectScan, ...],
+    sets: dict[str, KnownSet],
+    workers: int,
+    aifp_root: Path,
+    migrations_dir: Path,
+    progress: ProgressFactory | None,
+) -> tuple[ProjectScan, ...]:
+    """Return the projects with every healthy one that has pending steps migrated."""
+    due = [index for index, scanned in enumerate(projects) if _due(scanned)]
+    if not due:
+        return projects
+    tick = progress("migrating", len(due)) if progress is not None else None
+
+    def one(index: int) -> ProjectScan:
+        scanned = projects[index]
+        migrated = _migrate(
+            scanned,
+            PROJECT_DATABASES,
+            Places(aifp_root, Path(scanned.path), migrations_dir),
+            lambda: check_project(scanned.path, sets).found,
+        )
         if tick is not None:
             tick()
-        return scanned
+        return migrated
 
-    workers = max(1, jobs or os.cpu_count() or 1)
-    if workers == 1 or len(walk.projects) < 2:
-        projects = tuple(one(project) for project in walk.projects)
+    if workers == 1 or len(due) < 2:
+        done = [one(index) for index in due]
     else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            projects = tuple(pool.map(one, walk.projects))
-    return ScanReport(str(root), core, projects, walk.skipped)
+        with ThreadPoolExecutor(max_workers=workers) as threads:
+            done = list(threads.map(one, due))
+    result = list(projects)
+    for index, migrated in zip(due, done, strict=True):
+        result[index] = migrated
+    return tuple(result)
 
 
 def _project_json(project: ProjectScan) -> dict[str, Any]:

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from aifp_shell.render import error_line, print_json
-from aifp_shell.scan import Progress, ScanReport, rows, scan_json
+from aifp_shell.scan import Progress, ProgressFactory, ScanReport, rows, scan_json
 
 
-def progress_bar(label: str) -> Callable[[int], Progress] | None:
+def progress_bar() -> ProgressFactory | None:
     """Return a factory of rich progress callbacks on stderr, or None when it is not a terminal."""
     if not sys.stderr.isatty():
         return None
 
-    def start(total: int) -> Progress:
+    def start(label: str, total: int) -> Progress:
         import threading
 
         from rich.console import Console
@@ -46,7 +45,7 @@ def show_scan(report: ScanReport, as_json: bool) -> int:
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
-        print_json(scan_json(report))
+        print_json(scan_json(report), compact=True)
         return report.exit_code()
     out = sys.stdout
     table = [("project", "database", "version", "latest", "status"), *rows(report)]

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from aifp_shell import migrate
-from aifp_shell.scan import find_projects
+from aifp_shell import scan as scan_module
+from aifp_shell.scan import ProjectScan, find_projects
 from tests.aifp_data import PROJECT_DATABASES, Installation, build_installation, version_of
 from tests.conftest import installed_cli, run_cli
 
@@ -324,3 +325,62 @@ def test_scan_is_the_same_code_path_for_python_callers(tree: Tree) -> None:
     )
     assert len(report.projects) == 9 and report.exit_code() == 1
     assert {".git", "node_modules", ".venv"} <= sys.modules["aifp_shell.scan"].SKIPPED_NAMES
+
+
+def _more_projects(tree: Tree, count: int) -> None:
+    """Add copies of the v1.0 project, so a scan has enough projects to use worker processes."""
+    for index in range(count):
+        _copy_project(Installation(tree.root_dir, tree.v10), tree.tree / "many" / f"p{index:03}")
+
+
+ORIGINAL_CHECK_CHUNK = scan_module._check_chunk
+
+
+def _chunk_recording_its_process(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+    marks = Path(os.environ["SCAN_TEST_MARKS"])
+    (marks / f"{os.getpid()}-{len(list(marks.iterdir()))}").write_text("\n".join(projects))
+    return ORIGINAL_CHECK_CHUNK(projects)
+
+
+def _chunk_that_kills_its_process(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+    if any(project.endswith("p007") for project in projects):
+        os._exit(9)
+    return ORIGINAL_CHECK_CHUNK(projects)
+
+
+def _scan(tree: Tree, jobs: int) -> scan_module.ScanReport:
+    return scan_module.scan(
+        tree.tree,
+        aifp_root=tree.root_dir,
+        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+        jobs=jobs,
+    )
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux only")
+def test_worker_processes_report_exactly_what_one_process_reports(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _more_projects(tree, 2 * scan_module.IN_PROCESS_BELOW)
+    alone = _scan(tree, jobs=1)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("SCAN_TEST_MARKS", str(marks))
+    monkeypatch.setattr(scan_module, "_check_chunk", _chunk_recording_its_process)
+    shared = _scan(tree, jobs=2)
+    assert shared == alone
+    assert len(alone.projects) == 9 + 2 * scan_module.IN_PROCESS_BELOW
+    workers = {mark.name.split("-")[0] for mark in marks.iterdir()}
+    assert str(os.getpid()) not in workers and 1 <= len(workers) <= 2
+    checked = [line for mark in marks.iterdir() for line in mark.read_text().splitlines()]
+    assert sorted(checked) == sorted(project.path for project in alone.projects)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux only")
+def test_projects_of_a_worker_that_died_are_checked_again_here(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _more_projects(tree, 2 * scan_module.IN_PROCESS_BELOW)
+    alone = _scan(tree, jobs=1)
+    monkeypatch.setattr(scan_module, "_check_chunk", _chunk_that_kills_its_process)
+    assert _scan(tree, jobs=2) == alone
