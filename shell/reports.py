@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
+from aifp_fp.plan import Plan
 from aifp_shell.drift import DatabaseDrift
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import Problem
@@ -34,6 +35,18 @@ class PendingStep:
     from_version: str | None
     to_version: str
     file: str
+
+
+def pending_steps(plan: Plan) -> tuple[PendingStep, ...]:
+    """Return a plan's steps as a report lists them: from, to and the file's display name."""
+    return tuple(
+        PendingStep(
+            None if step.from_version is None else str(step.from_version),
+            str(step.to_version),
+            step.source.display,
+        )
+        for step in plan.steps
+    )
 
 
 @attrs.frozen(slots=True)

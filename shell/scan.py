@@ -28,7 +28,7 @@ import attrs
 from returns.result import Failure, Success
 
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import Plan, plan_create, plan_up
+from aifp_fp.plan import plan_create, plan_up
 from aifp_fp.version import Version, parse_version
 from aifp_shell.database import (
     busy_timeout,
@@ -52,6 +52,7 @@ from aifp_shell.reports import (
     PendingStep,
     RunReport,
     StatusReport,
+    pending_steps,
     run_json,
     status_json,
 )
@@ -115,17 +116,6 @@ def find_projects(root: Path) -> Walk:
     return Walk(tuple(sorted(projects)), tuple(skipped))
 
 
-def _pending(plan: Plan) -> tuple[PendingStep, ...]:
-    return tuple(
-        PendingStep(
-            None if step.from_version is None else str(step.from_version),
-            str(step.to_version),
-            step.source.display,
-        )
-        for step in plan.steps
-    )
-
-
 @attrs.frozen(slots=True)
 class KnownSet:
     """One database's migration set, with what a scan asks of it for every file worked out once.
@@ -149,7 +139,9 @@ class KnownSet:
         if version not in self._planned:
             planned = plan_up(self.migration_set, version)
             self._planned[version] = (
-                _pending(planned.unwrap()) if isinstance(planned, Success) else planned.failure()
+                pending_steps(planned.unwrap())
+                if isinstance(planned, Success)
+                else planned.failure()
             )
         return self._planned[version]
 
@@ -157,7 +149,8 @@ class KnownSet:
         """Return the steps that would create the database from nothing (none: no plan)."""
         if None not in self._planned:
             planned = plan_create(self.migration_set)
-            self._planned[None] = _pending(planned.unwrap()) if isinstance(planned, Success) else ()
+            created = planned.unwrap() if isinstance(planned, Success) else None
+            self._planned[None] = () if created is None else pending_steps(created)
         found = self._planned[None]
         return found if isinstance(found, tuple) else ()
 

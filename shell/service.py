@@ -47,6 +47,7 @@ from aifp_shell.reports import (
     PendingStep,
     RunReport,
     StatusReport,
+    pending_steps,
 )
 from aifp_shell.retention import DEFAULT_KEEP_BACKUPS, prune_backups
 from aifp_shell.sources import load_migration_set
@@ -81,17 +82,6 @@ class Runtime:
     """Backups kept per database after a successful run; older ones are pruned."""
 
 
-def _pending(plan: Plan) -> tuple[PendingStep, ...]:
-    return tuple(
-        PendingStep(
-            None if step.from_version is None else str(step.from_version),
-            str(step.to_version),
-            step.source.display,
-        )
-        for step in plan.steps
-    )
-
-
 def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
     location = locate(name, runtime.places)
     path = str(location.path) if location.path is not None else None
@@ -116,7 +106,7 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
         if location.creatable:
             created = plan_create(migration_set)
             if isinstance(created, Success):
-                pending = _pending(created.unwrap())
+                pending = pending_steps(created.unwrap())
         return DatabaseStatus(name, path, False, None, latest, pending, "missing")
     if is_empty_file(location.path):
         return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
@@ -169,7 +159,7 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
         return DatabaseStatus(
             name, path, True, version_text, latest, (), "pending", problem=planned.failure()
         )
-    pending = _pending(planned.unwrap())
+    pending = pending_steps(planned.unwrap())
     status = "pending" if pending else "up_to_date"
     drifted = drift_at(name, location.path, migration_set, version)
     if isinstance(drifted, Failure):
