@@ -221,3 +221,21 @@ def write_lock_held(path: Path) -> Iterator[None]:
     finally:
         holder.kill()
         holder.wait()
+
+
+def damage_leaf_page(path: Path) -> None:
+    """Break a leaf page of a new 2,000-row table in ``path``: the schema and version still
+    read, ``PRAGMA quick_check`` fails."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+        "INSERT INTO bulk SELECT i, substr(hex(randomblob(300)), 1, 500) FROM n"
+    )
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    start = (root + 4) * page_size  # page root + 5: a leaf of bulk, far from the schema
+    data[start : start + 64] = b"\xff" * 64
+    path.write_bytes(bytes(data))

@@ -19,7 +19,14 @@ import pytest
 import aifp_shell
 from aifp_shell import EnsureReport, ensure_current, ensure_json, migrate, status
 from aifp_shell.problems import Environment, Unreadable
-from tests.aifp_data import DATABASES, Installation, build_installation, snapshot, version_of
+from tests.aifp_data import (
+    DATABASES,
+    Installation,
+    build_installation,
+    damage_leaf_page,
+    snapshot,
+    version_of,
+)
 
 LATEST = {"aifp_core": "1.1", "project": "1.2", "user_preferences": "1.0", "user_directives": "1.0"}
 
@@ -164,27 +171,11 @@ def test_ensure_current_on_a_locked_database_reports_it_and_changes_nothing(
     assert _hashes(installation) == before and _backups(installation) == []
 
 
-def _damage(path: Path) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
-    conn.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-        "INSERT INTO bulk SELECT i, substr(hex(randomblob(300)), 1, 500) FROM n"
-    )
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    start = (root + 4) * page_size
-    data[start : start + 64] = b"\xff" * 64
-    path.write_bytes(bytes(data))
-
-
 def test_ensure_current_on_a_corrupt_database_reports_it_and_changes_nothing(
     tmp_path: Path,
 ) -> None:
     installation = build_installation(tmp_path, rows=1)
-    _damage(installation.path("project"))
+    damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
     report = ensure_current(**_places(installation))
     assert not report.migrated and not report.ok

@@ -20,6 +20,7 @@ from tests.aifp_data import (
     DATABASES,
     Installation,
     build_installation,
+    damage_leaf_page,
     snapshot,
     version_of,
     write_lock_held,
@@ -252,23 +253,7 @@ def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
 
 def test_damage_deep_in_an_untouched_table_is_exit_2_and_nothing_written(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=3)
-    path = installation.path("project")
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
-    conn.execute(
-        "INSERT INTO bulk SELECT value, printf('%.500c', 'x') FROM generate_series(1, 2000)"
-        if False
-        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-        "INSERT INTO bulk SELECT i, substr(hex(randomblob(300)), 1, 500) FROM n"
-    )
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    page = root + 5  # a leaf page of bulk, far from the schema
-    start = (page - 1) * page_size
-    data[start : start + 64] = b"\xff" * 64
-    path.write_bytes(bytes(data))
+    damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
     result = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
     assert result.returncode == 2, result.stderr

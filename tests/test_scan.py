@@ -18,7 +18,13 @@ import pytest
 from aifp_shell import migrate
 from aifp_shell import scan as scan_module
 from aifp_shell.scan import ProjectScan, find_projects
-from tests.aifp_data import PROJECT_DATABASES, Installation, build_installation, version_of
+from tests.aifp_data import (
+    PROJECT_DATABASES,
+    Installation,
+    build_installation,
+    damage_leaf_page,
+    version_of,
+)
 from tests.conftest import installed_cli, run_cli
 
 pytestmark = pytest.mark.e2e
@@ -39,23 +45,6 @@ def _hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _damage(path: Path) -> None:
-    """Break a leaf page of a big table: the version still reads, quick_check fails."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
-    conn.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-        "INSERT INTO bulk SELECT i, substr(hex(randomblob(300)), 1, 500) FROM n"
-    )
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
-    conn.close()
-    data = bytearray(path.read_bytes())
-    start = (root + 4) * page_size
-    data[start : start + 64] = b"\xff" * 64
-    path.write_bytes(bytes(data))
-
-
 class Tree:
     """The generated tree: where each kind of project is."""
 
@@ -74,7 +63,7 @@ class Tree:
         self.no_user_db = _copy_project(template, t / "epsilon")
         (self.no_user_db / ".aifp-project" / "user_directives.db").unlink()
         self.corrupt = _copy_project(template, t / "broken" / "corrupt")
-        _damage(self.corrupt / ".aifp-project" / "project.db")
+        damage_leaf_page(self.corrupt / ".aifp-project" / "project.db")
         self.not_db = _copy_project(template, t / "broken" / "garbage")
         (self.not_db / ".aifp-project" / "user_preferences.db").write_bytes(b"garbage\n" * 600)
         self.drifted = _copy_project(template, t / "drifted")
