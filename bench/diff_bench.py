@@ -43,7 +43,7 @@ from aifp_fp.diff import diff  # noqa: E402
 from aifp_fp.render import quote, render_script  # noqa: E402
 from aifp_fp.schema import Schema  # noqa: E402
 from aifp_fp.sqltext import split_statements  # noqa: E402
-from aifp_shell.introspect import apply_script, read_schema, schema_of_script  # noqa: E402
+from aifp_shell.sqlite.introspect import apply_script, read_schema, schema_of_script  # noqa: E402
 
 APPLY_TARGET = 0.1
 CHECK_TARGET = 1.2

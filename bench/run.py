@@ -369,7 +369,7 @@ PHASES = ("quick_check (before)", "backup", "steps", "foreign_key_check", "quick
 @contextlib.contextmanager
 def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
-    from aifp_shell import backup, service
+    from aifp_shell.files import backup, service
 
     # make_backup is imported by service only when it writes: patch it where it lives.
     targets = {
@@ -415,8 +415,8 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
 
 def bench_phases(pristine: Path, runs: int) -> dict[str, Any]:
     """Time ``service.up`` for the project db in-process, split into its phases."""
-    from aifp_shell import service
-    from aifp_shell.locate import find_places
+    from aifp_shell.commands import service
+    from aifp_shell.files.locate import find_places
 
     work = OUT / "phase-work"
     per_run: list[dict[str, float]] = []

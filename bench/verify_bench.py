@@ -131,13 +131,14 @@ def _drift_share(root: Path, project: Path, cache: Path) -> dict[str, float]:
     code = f"""
 import json, os, statistics, sys, time
 os.environ["AIFP_MIGRATE_CACHE_DIR"] = {str(cache)!r}
-import importlib, aifp_shell.executor, aifp_shell.locate, aifp_shell.sources, aifp_shell.problems
+import importlib, aifp_shell.sqlite.executor, aifp_shell.files.locate
+import aifp_shell.files.sources, aifp_shell.problems
 start = time.perf_counter()
-from aifp_shell import drift
+from aifp_shell.schema import drift
 imported = time.perf_counter() - start
 from pathlib import Path
-from aifp_shell.locate import DATABASES, find_places, locate
-from aifp_shell.sources import load_migration_set
+from aifp_shell.files.locate import DATABASES, find_places, locate
+from aifp_shell.files.sources import load_migration_set
 places = find_places(Path({str(project)!r}), Path({str(root)!r}), None)
 work = []
 for name in DATABASES:

@@ -36,7 +36,7 @@ def _reexec_with_project_venv() -> None:
 
 if __name__ == "__main__":
     try:
-        from aifp_shell import seed
+        from aifp_shell.cli import seed
     except ImportError:
         _reexec_with_project_venv()
         raise

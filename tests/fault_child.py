@@ -13,8 +13,8 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import aifp_shell.service as service
-from aifp_shell.cli import main
+import aifp_shell.commands.service as service
+from aifp_shell.cli.app import main
 
 KILL_AT = int(sys.argv[1])
 _count = 0

@@ -12,7 +12,7 @@ from aifp_fp.ops import Migration
 from aifp_fp.render import quote, render_script
 from aifp_fp.schema import Schema
 from aifp_fp.sqltext import split_statements
-from aifp_shell.introspect import apply_script, read_schema, schema_of_script
+from aifp_shell.sqlite.introspect import apply_script, read_schema, schema_of_script
 
 SQLITE3_CLI = shutil.which("sqlite3")
 

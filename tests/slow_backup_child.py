@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-import aifp_shell.backup as backup
-import aifp_shell.cli as cli
+import aifp_shell.cli.app as cli
+import aifp_shell.files.backup as backup
 
 MARKER = Path(sys.argv[1])
 backup.BACKUP_PAGES_PER_STEP = 16

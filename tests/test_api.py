@@ -57,7 +57,8 @@ def _history(path: Path) -> list[tuple[str, str | None, str]]:
 
 
 def test_import_of_the_shell_package_loads_no_service_until_used() -> None:
-    code = "import sys, aifp_shell; assert 'aifp_shell.service' not in sys.modules; print('ok')"
+    service = "aifp_shell.commands.service"
+    code = f"import sys, aifp_shell; assert {service!r} not in sys.modules; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert done.returncode == 0, done.stderr
     assert set(aifp_shell.__all__) >= {"status", "migrate", "ensure_current", "EnsureReport"}

@@ -19,10 +19,10 @@ from aifp_fp.inverse import compute_rollback, data_changes
 from aifp_fp.plan import plan_down
 from aifp_fp.sqltext import split_statements
 from aifp_fp.version import Version, parse_version
-from aifp_shell.expected import schema_at
-from aifp_shell.introspect import read_schema, schema_of_script
-from aifp_shell.rollbacks import rollback_source
-from aifp_shell.sources import load_migration_set
+from aifp_shell.files.sources import load_migration_set
+from aifp_shell.schema.expected import schema_at
+from aifp_shell.schema.rollbacks import rollback_source
+from aifp_shell.sqlite.introspect import read_schema, schema_of_script
 
 DB = "user_preferences"
 

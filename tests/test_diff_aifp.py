@@ -15,8 +15,8 @@ from aifp_fp.diff import diff
 from aifp_fp.ops import AddColumn, CreateIndex, CreateTable
 from aifp_fp.render import render_script
 from aifp_fp.schema import fold, schema_differences
-from aifp_shell.diff_service import UnreadableSource, diff_sources
-from aifp_shell.introspect import schema_of_script
+from aifp_shell.commands.diff.source import UnreadableSource, diff_sources
+from aifp_shell.sqlite.introspect import schema_of_script
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN = shared_dir() / "seed" / "migration-scripts-plan.md"

@@ -35,7 +35,7 @@ from aifp_fp.ops import (
 from aifp_fp.render import render_script
 from aifp_fp.sqltext import split_statements
 from aifp_fp.statement import refusal
-from aifp_shell.introspect import schema_of_script
+from aifp_shell.sqlite.introspect import schema_of_script
 
 
 def kinds(a: str, b: str) -> list[str]:
@@ -437,7 +437,7 @@ def test_a_failing_script_under_sqlite3_bail_leaves_the_file_unchanged(tmp_path:
 def test_replacing_the_only_column_rebuilds_instead_of_dropping_the_last_column() -> None:
     from aifp_fp.diff import diff
     from aifp_fp.ops import RebuildTable
-    from aifp_shell.introspect import schema_of_script
+    from aifp_shell.sqlite.introspect import schema_of_script
 
     before = schema_of_script("CREATE TABLE t1 (a INTEGER);")
     after = schema_of_script("CREATE TABLE t1 (b INTEGER);")

@@ -21,7 +21,7 @@ from strategies import SchemaSpec, render, rows, schema_pairs, schemas
 
 from aifp_fp.render import quote, render_script
 from aifp_fp.schema import Schema, Table, fold, schema_differences
-from aifp_shell.introspect import schema_of_script
+from aifp_shell.sqlite.introspect import schema_of_script
 
 Rows = dict[str, list[tuple[object, ...]]]
 FAST_FOLDER = "/dev/shm" if os.path.isdir("/dev/shm") else None

@@ -36,7 +36,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from schema_facts import facts_of, load_facts
 
-from aifp_shell.sources import load_migration_set
+from aifp_shell.files.sources import load_migration_set
 
 pytestmark = pytest.mark.e2e
 

@@ -12,8 +12,8 @@ import pytest
 from conftest import run_cli
 from schema_apply import build, live_schema, run_wrapped, table_rows
 
-from aifp_shell.diff_apply import without_versioning
-from aifp_shell.introspect import schema_of_script
+from aifp_shell.commands.diff.apply import without_versioning
+from aifp_shell.sqlite.introspect import schema_of_script
 
 pytestmark = pytest.mark.e2e
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aifp_shell.locate import find_places
-from aifp_shell.service import Runtime, up
+from aifp_shell.commands.service import Runtime, up
+from aifp_shell.files.locate import find_places
 from tests.aifp_data import (
     DATABASES,
     Installation,

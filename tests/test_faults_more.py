@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from returns.result import Failure
 
-from aifp_shell.backup import make_backup
-from aifp_shell.preflight import SPACE_MARGIN, space_needed
-from aifp_shell.retention import list_backups
+from aifp_shell.files.backup import make_backup
+from aifp_shell.files.preflight import SPACE_MARGIN, space_needed
+from aifp_shell.files.retention import list_backups
 from tests.aifp_data import Installation, build_installation, snapshot, version_of, write_lock_held
 from tests.conftest import REPO, run_cli
 

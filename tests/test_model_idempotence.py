@@ -12,7 +12,7 @@ from conftest import run_cli
 from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
 from aifp_fp.sqltext import split_statements
 from aifp_fp.statement import classify
-from aifp_shell.object_models import decision_by_model
+from aifp_shell.sqlite.object_models import decision_by_model
 
 LIVE = """
 CREATE TABLE t(

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from aifp_shell import migrate
-from aifp_shell import scan as scan_module
-from aifp_shell.scan import ProjectScan, find_projects
+from aifp_shell.commands import scan as scan_module
+from aifp_shell.commands.scan import ProjectScan, find_projects
 from tests.aifp_data import (
     PROJECT_DATABASES,
     Installation,
@@ -304,7 +304,7 @@ def test_scan_as_an_unprivileged_user_skips_an_unreadable_folder(
 
 
 def test_scan_is_the_same_code_path_for_python_callers(tree: Tree) -> None:
-    from aifp_shell.scan import scan
+    from aifp_shell.commands.scan import scan
 
     report = scan(
         tree.tree,
@@ -313,7 +313,9 @@ def test_scan_is_the_same_code_path_for_python_callers(tree: Tree) -> None:
         jobs=1,
     )
     assert len(report.projects) == 9 and report.exit_code() == 1
-    assert {".git", "node_modules", ".venv"} <= sys.modules["aifp_shell.scan"].SKIPPED_NAMES
+    assert {".git", "node_modules", ".venv"} <= sys.modules[
+        "aifp_shell.commands.scan"
+    ].SKIPPED_NAMES
 
 
 def _more_projects(tree: Tree, count: int) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from aifp_fp.schema import ForeignKey, schema_differences
 from aifp_fp.schemaparse import parse_create_table
-from aifp_shell.introspect import apply_script, read_schema, schema_of_script
+from aifp_shell.sqlite.introspect import apply_script, read_schema, schema_of_script
 
 PLAIN = """
 CREATE TABLE notes(id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL,

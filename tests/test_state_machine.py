@@ -27,14 +27,14 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-import aifp_shell.service as service
+import aifp_shell.commands.service as service
 from aifp_fp.plan import find_path, plan_down
 from aifp_fp.schema import schema_differences
 from aifp_fp.version import Version, parse_version
-from aifp_shell.expected import schema_at
-from aifp_shell.introspect import read_schema
-from aifp_shell.locate import find_places, shipped_migrations_dir
-from aifp_shell.sources import load_migration_set
+from aifp_shell.files.locate import find_places, shipped_migrations_dir
+from aifp_shell.files.sources import load_migration_set
+from aifp_shell.schema.expected import schema_at
+from aifp_shell.sqlite.introspect import read_schema
 from tests.aifp_data import create_database, snapshot, version_of
 from tests.conftest import REPO
 

@@ -18,9 +18,9 @@ from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, plan_create
 from aifp_fp.schema import Schema
 from aifp_fp.version import Version
-from aifp_shell.executor import run_plan
-from aifp_shell.introspect import read_schema
 from aifp_shell.problems import Problem
+from aifp_shell.sqlite.executor import run_plan
+from aifp_shell.sqlite.introspect import read_schema
 
 _REPLAY = Path(":memory:")
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aifp_shell.api import EnsureReport, ensure_current, ensure_json, migrate, status
-    from aifp_shell.reports import RunReport, StatusReport
+    from aifp_shell.commands.reports import RunReport, StatusReport
 
 _HOME = {
     "EnsureReport": "aifp_shell.api",
@@ -22,8 +22,8 @@ _HOME = {
     "ensure_json": "aifp_shell.api",
     "migrate": "aifp_shell.api",
     "status": "aifp_shell.api",
-    "RunReport": "aifp_shell.reports",
-    "StatusReport": "aifp_shell.reports",
+    "RunReport": "aifp_shell.commands.reports",
+    "StatusReport": "aifp_shell.commands.reports",
 }
 
 __all__ = [

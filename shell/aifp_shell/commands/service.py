@@ -20,17 +20,19 @@ from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
-from aifp_shell.database import (
-    connect,
-    environment_problem,
-    foreign_key_problems,
-    is_empty_file,
-    quick_check,
-    read_version,
+from aifp_shell.commands.history import refuse_edited, with_checksums
+from aifp_shell.commands.reports import (
+    AppliedStep,
+    DatabaseRun,
+    DatabaseStatus,
+    PendingStep,
+    RunReport,
+    StatusReport,
+    pending_steps,
 )
-from aifp_shell.drift import drift_at, drift_before_run, refusal
-from aifp_shell.history import refuse_edited, with_checksums
-from aifp_shell.locate import DATABASES, Location, Places, locate
+from aifp_shell.files.locate import DATABASES, Location, Places, locate
+from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS, prune_backups
+from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
     CheckFailed,
     CommitFailed,
@@ -40,22 +42,20 @@ from aifp_shell.problems import (
     Unreadable,
     Unversioned,
 )
-from aifp_shell.reports import (
-    AppliedStep,
-    DatabaseRun,
-    DatabaseStatus,
-    PendingStep,
-    RunReport,
-    StatusReport,
-    pending_steps,
+from aifp_shell.schema.drift import drift_at, drift_before_run, refusal
+from aifp_shell.sqlite.database import (
+    connect,
+    environment_problem,
+    foreign_key_problems,
+    is_empty_file,
+    quick_check,
+    read_version,
 )
-from aifp_shell.retention import DEFAULT_KEEP_BACKUPS, prune_backups
-from aifp_shell.sources import load_migration_set
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from datetime import datetime
 
-    from aifp_shell.backup import ProgressCallback
+    from aifp_shell.files.backup import ProgressCallback
 
 Clock: TypeAlias = "Callable[[], datetime]"
 """Returns the current moment (timezone-aware)."""
@@ -216,7 +216,7 @@ def down_planner(target: Version | None) -> Planner:
 
     def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
         assert current is not None
-        from aifp_shell.rollbacks import computed_rollbacks  # replays: only for down
+        from aifp_shell.schema.rollbacks import computed_rollbacks  # replays: only for down
 
         computed = computed_rollbacks(migration_set)
         return plan_down(migration_set, current, target, computed).alt(lambda e: e)
@@ -289,7 +289,7 @@ def _run_plan(
     conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
 ) -> Result[tuple[AppliedStep, ...], Problem]:
     """Run a plan with the executor, imported only by commands that write (check stays light)."""
-    from aifp_shell.executor import run_plan
+    from aifp_shell.sqlite.executor import run_plan
 
     return run_plan(conn, path, plan, applied_at)
 
@@ -355,8 +355,8 @@ def _open_existing(
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
-        from aifp_shell.backup import make_backup
-        from aifp_shell.preflight import preflight
+        from aifp_shell.files.backup import make_backup
+        from aifp_shell.files.preflight import preflight
 
         not_ready = preflight(name, path)
         if not_ready is not None:

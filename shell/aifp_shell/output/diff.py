@@ -8,10 +8,10 @@ from typing import Any
 import attrs
 
 from aifp_fp.ops import Migration, Operation
-from aifp_shell.diff_apply import DiffApplied
+from aifp_shell.commands.diff.apply import DiffApplied
 from aifp_shell.messages import EXIT_OK, exit_code, message
+from aifp_shell.output.console import error_line, print_json
 from aifp_shell.problems import Problem
-from aifp_shell.render import error_line, print_json
 
 
 def operation_json(operation: Operation) -> dict[str, Any]:

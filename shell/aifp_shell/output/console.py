@@ -6,13 +6,13 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
 from aifp_shell.messages import EXIT_OK, exit_code, message
 from aifp_shell.problems import DriftRefused, Problem
-from aifp_shell.reports import RunReport, StatusReport, run_json, status_json
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
-    from aifp_shell.history import HistoryReport
-    from aifp_shell.restore import RestoreReport
+    from aifp_shell.commands.history import HistoryReport
+    from aifp_shell.commands.restore import RestoreReport
 
 
 def print_json(document: dict[str, Any], *, compact: bool = False) -> None:
@@ -132,7 +132,7 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
-        from aifp_shell.history import history_json
+        from aifp_shell.commands.history import history_json
 
         print_json(history_json(report))
         return EXIT_OK if report.problem is None else exit_code(report.problem)
@@ -158,7 +158,7 @@ def show_restore(report: RestoreReport, as_json: bool) -> int:
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
-        from aifp_shell.restore import restore_json
+        from aifp_shell.commands.restore import restore_json
 
         print_json(restore_json(report))
     elif report.problem is None:

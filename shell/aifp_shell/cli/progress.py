@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aifp_shell.backup import ProgressCallback
+    from aifp_shell.files.backup import ProgressCallback
 
 SHOW_AFTER_SECONDS = 0.5
 

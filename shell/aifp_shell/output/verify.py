@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from aifp_shell.commands.verify.run import VerifyReport
 from aifp_shell.messages import message
-from aifp_shell.render import error_line, print_json
-from aifp_shell.verify import VerifyReport
+from aifp_shell.output.console import error_line, print_json
 
 
 def verify_json(report: VerifyReport) -> dict[str, Any]:

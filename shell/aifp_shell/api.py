@@ -19,11 +19,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from aifp_shell.locate import DATABASES, Places, find_places
+from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
+from aifp_shell.commands.service import Runtime, check, up
+from aifp_shell.files.locate import DATABASES, Places, find_places
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK
 from aifp_shell.problems import Environment, Problem
-from aifp_shell.reports import RunReport, StatusReport, run_json, status_json
-from aifp_shell.service import Runtime, check, up
 
 PathArg = str | os.PathLike[str] | None
 """A folder given by the caller: text, a ``Path``, or None for the usual default."""

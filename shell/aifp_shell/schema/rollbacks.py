@@ -16,9 +16,9 @@ from aifp_fp.graph import MigrationSet
 from aifp_fp.inverse import compute_rollback
 from aifp_fp.schema import Schema
 from aifp_fp.version import Version
-from aifp_shell.expected import schema_at
 from aifp_shell.messages import message
 from aifp_shell.problems import Problem
+from aifp_shell.schema.expected import schema_at
 
 
 def computed_rollback(migration_set: MigrationSet, step: ForwardStep) -> RollbackChoice:

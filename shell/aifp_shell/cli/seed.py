@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from aifp_shell import render
-from aifp_shell.cli import runtime_for
-from aifp_shell.locate import DATABASES
+from aifp_shell.cli.app import runtime_for
+from aifp_shell.commands.service import check, down, up
+from aifp_shell.files.locate import DATABASES
 from aifp_shell.messages import EXIT_BAD_INPUT
-from aifp_shell.service import check, down, up
+from aifp_shell.output import console as render
 
 
 class _Parser(argparse.ArgumentParser):

@@ -10,7 +10,7 @@ from returns.result import Failure, Result, Success
 from aifp_fp.errors import CoreError
 from aifp_fp.files import MigrationSource
 from aifp_fp.graph import MigrationSet, build_migration_set
-from aifp_shell.locate import shipped_migrations_dir
+from aifp_shell.files.locate import shipped_migrations_dir
 from aifp_shell.problems import MigrationsUnreadable, Problem
 
 

@@ -11,8 +11,8 @@ from aifp_fp.diff import diff
 from aifp_fp.ops import DiffError, Migration
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema
-from aifp_shell.introspect import read_schema, schema_of_script
 from aifp_shell.problems import UnreadableSource
+from aifp_shell.sqlite.introspect import read_schema, schema_of_script
 
 __all__ = ["DiffServiceError", "UnreadableSource", "diff_migration", "diff_sources", "read_source"]
 

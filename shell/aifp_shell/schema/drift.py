@@ -18,11 +18,11 @@ from returns.result import Failure, Result, Success
 
 from aifp_fp.graph import MigrationSet
 from aifp_fp.version import Version, parse_version
-from aifp_shell.database import connect, environment_problem, is_empty_file, read_version
-from aifp_shell.drift_cache import Catalog, catalog_of, recall, remember
-from aifp_shell.locate import Places, locate
+from aifp_shell.files.locate import Places, locate
+from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import DriftRefused, Problem
-from aifp_shell.sources import load_migration_set
+from aifp_shell.schema.drift_cache import Catalog, catalog_of, recall, remember
+from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file, read_version
 
 
 @attrs.frozen(slots=True)
@@ -54,8 +54,8 @@ def drift_of(
         return Success(remembered)
     # Only a cache miss replays and parses: imported here so a warm ``check`` never loads them.
     from aifp_fp.schema import schema_differences
-    from aifp_shell.expected import schema_at
-    from aifp_shell.introspect import read_schema
+    from aifp_shell.schema.expected import schema_at
+    from aifp_shell.sqlite.introspect import read_schema
 
     live = read_schema(conn)
     computed = schema_at(migration_set, version).map(

@@ -26,11 +26,9 @@ from aifp_fp.ops import Migration
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema, fold
 from aifp_fp.sqltext import Statement, split_statements
-from aifp_shell.backup import make_backup
-from aifp_shell.database import connect, environment_problem, error_kind, quick_check
-from aifp_shell.diff_service import read_source
-from aifp_shell.executor import guarded
-from aifp_shell.introspect import read_schema
+from aifp_shell.commands.diff.source import read_source
+from aifp_shell.commands.service import _begin, _final_checks
+from aifp_shell.files.backup import make_backup
 from aifp_shell.problems import (
     Environment,
     Problem,
@@ -39,7 +37,9 @@ from aifp_shell.problems import (
     Unreadable,
     UnreadableSource,
 )
-from aifp_shell.service import _begin, _final_checks
+from aifp_shell.sqlite.database import connect, environment_problem, error_kind, quick_check
+from aifp_shell.sqlite.executor import guarded
+from aifp_shell.sqlite.introspect import read_schema
 
 VERSIONING_TABLES = frozenset({"schema_version", "schema_history"})
 """Tables of the versioned runner that ``diff --apply`` never changes (folded names)."""

@@ -20,19 +20,12 @@ import attrs
 from returns.result import Failure
 
 from aifp_fp.errors import UnknownDatabase
-from aifp_shell.backup import make_backup
-from aifp_shell.database import (
-    busy_timeout,
-    connect,
-    environment_problem,
-    error_kind,
-    is_empty_file,
-    quick_check,
-    read_version,
-)
-from aifp_shell.locate import DATABASES, locate
+from aifp_shell.commands.service import Runtime
+from aifp_shell.files.backup import make_backup
+from aifp_shell.files.locate import DATABASES, locate
+from aifp_shell.files.preflight import preflight
+from aifp_shell.files.retention import newest_backup, prune_backups
 from aifp_shell.messages import message
-from aifp_shell.preflight import preflight
 from aifp_shell.problems import (
     BackupUnusable,
     CheckFailed,
@@ -41,8 +34,15 @@ from aifp_shell.problems import (
     NoBackup,
     Problem,
 )
-from aifp_shell.retention import newest_backup, prune_backups
-from aifp_shell.service import Runtime
+from aifp_shell.sqlite.database import (
+    busy_timeout,
+    connect,
+    environment_problem,
+    error_kind,
+    is_empty_file,
+    quick_check,
+    read_version,
+)
 
 
 @attrs.frozen(slots=True)

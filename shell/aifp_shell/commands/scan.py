@@ -30,24 +30,7 @@ from returns.result import Failure, Success
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import plan_create, plan_up
 from aifp_fp.version import Version, parse_version
-from aifp_shell.database import (
-    busy_timeout,
-    environment_problem,
-    is_empty_file,
-    quick_check,
-    read_version_listed,
-)
-from aifp_shell.drift import drift_of
-from aifp_shell.drift_cache import catalog_of
-from aifp_shell.locate import CREATABLE, DATABASES, PROJECT_FOLDER, Places
-from aifp_shell.messages import (
-    EXIT_CHECK_FOUND_PROBLEM,
-    EXIT_OK,
-    EXIT_STEP_FAILED,
-    message,
-)
-from aifp_shell.problems import Problem, Unreadable
-from aifp_shell.reports import (
+from aifp_shell.commands.reports import (
     DatabaseStatus,
     PendingStep,
     RunReport,
@@ -56,7 +39,24 @@ from aifp_shell.reports import (
     run_json,
     status_json,
 )
-from aifp_shell.sources import load_migration_set
+from aifp_shell.files.locate import CREATABLE, DATABASES, PROJECT_FOLDER, Places
+from aifp_shell.files.sources import load_migration_set
+from aifp_shell.messages import (
+    EXIT_CHECK_FOUND_PROBLEM,
+    EXIT_OK,
+    EXIT_STEP_FAILED,
+    message,
+)
+from aifp_shell.problems import Problem, Unreadable
+from aifp_shell.schema.drift import drift_of
+from aifp_shell.schema.drift_cache import catalog_of
+from aifp_shell.sqlite.database import (
+    busy_timeout,
+    environment_problem,
+    is_empty_file,
+    quick_check,
+    read_version_listed,
+)
 
 SKIPPED_NAMES = frozenset({".git", "node_modules", ".venv"})
 """Folders never walked into: they never hold AIFP projects and can be huge."""
@@ -453,7 +453,7 @@ def _migrate(
     places: Places,
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
 ) -> ProjectScan:
-    from aifp_shell.service import Runtime, up  # only a migrating scan needs the runner
+    from aifp_shell.commands.service import Runtime, up  # only a migrating scan needs the runner
 
     run = up(Runtime(places), names, None, dry_run=False, explicit=False)
     return attrs.evolve(scanned, run=run, after=recheck())

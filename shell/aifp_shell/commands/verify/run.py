@@ -37,15 +37,15 @@ from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, PlannedStep, plan_create, plan_up, prepare_step
 from aifp_fp.schema import Schema, schema_differences
 from aifp_fp.version import Version, parse_version
-from aifp_shell.database import foreign_key_problems, read_version
-from aifp_shell.executor import run_plan
-from aifp_shell.expected import replay, schema_at
-from aifp_shell.introspect import read_schema
-from aifp_shell.locate import DATABASES
+from aifp_shell.commands.verify.sample_rows import fill, fillable_tables
+from aifp_shell.files.locate import DATABASES
+from aifp_shell.files.sources import load_migration_set, read_sources
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import MigrationsUnreadable, Problem
-from aifp_shell.sample_rows import fill, fillable_tables
-from aifp_shell.sources import load_migration_set, read_sources
+from aifp_shell.schema.expected import replay, schema_at
+from aifp_shell.sqlite.database import foreign_key_problems, read_version
+from aifp_shell.sqlite.executor import run_plan
+from aifp_shell.sqlite.introspect import read_schema
 
 SAMPLE_ROWS = 4
 """Rows per table in each scratch database (a second batch is added before a rollback)."""
@@ -116,10 +116,10 @@ def file_rollback(
 
 
 def default_rollback_finder() -> RollbackFinder:
-    """Return ``aifp_shell.rollbacks.rollback_source`` (file, else computed) when it exists."""
-    if importlib.util.find_spec("aifp_shell.rollbacks") is None:
+    """Return ``schema.rollbacks.rollback_source`` (file, else computed) when it exists."""
+    if importlib.util.find_spec("aifp_shell.schema.rollbacks") is None:
         return file_rollback
-    from aifp_shell import rollbacks
+    from aifp_shell.schema import rollbacks
 
     found: RollbackFinder = rollbacks.rollback_source
     return found

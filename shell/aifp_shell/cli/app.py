@@ -12,12 +12,12 @@ from typing import Annotated
 
 import typer
 
-from aifp_shell import render
-from aifp_shell.locate import DATABASES, find_places
+from aifp_shell.cli.progress import backup_progress_bar
+from aifp_shell.commands.service import Runtime, check, down, up
+from aifp_shell.files.locate import DATABASES, find_places
+from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.messages import EXIT_BAD_INPUT
-from aifp_shell.retention import DEFAULT_KEEP_BACKUPS
-from aifp_shell.service import Runtime, check, down, up
-from aifp_shell.ui import backup_progress_bar
+from aifp_shell.output import console as render
 
 app = typer.Typer(
     name="aifp-migrate",
@@ -186,10 +186,10 @@ def diff_command(
     from returns.result import Failure, Success
 
     from aifp_fp.render import render_script
-    from aifp_shell.diff_apply import apply_diff
-    from aifp_shell.diff_report import show_applied, show_diff, show_problem
-    from aifp_shell.diff_service import diff_migration
-    from aifp_shell.service import system_clock
+    from aifp_shell.commands.diff.apply import apply_diff
+    from aifp_shell.commands.diff.source import diff_migration
+    from aifp_shell.commands.service import system_clock
+    from aifp_shell.output.diff import show_applied, show_diff, show_problem
 
     if apply and reverse:
         return _usage("--apply changes FROM; it cannot be combined with --reverse")
@@ -220,7 +220,7 @@ def history_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """List the runs schema_history recorded, oldest first, and whether each file still matches."""
-    from aifp_shell.history import history
+    from aifp_shell.commands.history import history
 
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
     return render.show_history(history(runtime.places, db), as_json)
@@ -243,8 +243,8 @@ def scan_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Find every .aifp-project/ under ROOT and check it read-only; --migrate updates them."""
-    from aifp_shell.scan import scan
-    from aifp_shell.scan_render import progress_bar, show_scan
+    from aifp_shell.commands.scan import scan
+    from aifp_shell.output.scan import progress_bar, show_scan
 
     if not root.is_dir():
         return _usage(f"scan: {root} is not a folder")
@@ -278,7 +278,7 @@ def restore_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Put a backup back into the database (SQLite's backup API), backing up what it replaces."""
-    from aifp_shell.restore import restore
+    from aifp_shell.commands.restore import restore
 
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
     return render.show_restore(restore(runtime, db, backup), as_json)
@@ -292,8 +292,8 @@ def verify_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Prove a migrations folder: names, statements, every step and rollback on sample rows."""
-    from aifp_shell.verify import verify  # imported here: only verify needs it
-    from aifp_shell.verify_render import show_verify
+    from aifp_shell.commands.verify.run import verify  # imported here: only verify needs it
+    from aifp_shell.output.verify import show_verify
 
     folder = find_places(project_dir, aifp_root, migrations_dir).migrations_dir
     return show_verify(verify(folder), as_json)

@@ -8,9 +8,9 @@ import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.plan import Plan
-from aifp_shell.drift import DatabaseDrift
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import Problem
+from aifp_shell.schema.drift import DatabaseDrift
 
 
 @attrs.frozen(slots=True)

@@ -13,7 +13,7 @@ from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
 from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
-from aifp_shell.database import HISTORY_TABLE, error_kind
+from aifp_shell.commands.reports import AppliedStep
 from aifp_shell.problems import (
     ConflictingObject,
     Environment,
@@ -22,7 +22,7 @@ from aifp_shell.problems import (
     StepFailed,
     Unreadable,
 )
-from aifp_shell.reports import AppliedStep
+from aifp_shell.sqlite.database import HISTORY_TABLE, error_kind
 
 HISTORY_DDL = """CREATE TABLE schema_history (
     id INTEGER PRIMARY KEY,
@@ -105,7 +105,7 @@ def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Con
             pass
     decision = decide(statement, kind, existing)
     if existing is not None and isinstance(decision, Skip | Conflict):
-        from aifp_shell.object_models import decision_by_model  # only when a target exists
+        from aifp_shell.sqlite.object_models import decision_by_model  # only when a target exists
 
         decision = decision_by_model(conn, statement, kind, existing) or decision
     if isinstance(decision, Skip | Conflict):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
-from aifp_shell.database import connect, error_kind
 from aifp_shell.problems import Environment
+from aifp_shell.sqlite.database import connect, error_kind
 
 BACKUP_PAGES_PER_STEP = 8192
 """Pages copied per backup step: large enough to be fast, small enough for a progress bar."""

@@ -18,7 +18,7 @@ from aifp_fp.schema import Column, Schema, fold
 from aifp_fp.schemaparse import CatalogRow, schema_from_catalog
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import AddColumn, CreateObject, StatementKind
-from aifp_shell.introspect import column_rows
+from aifp_shell.sqlite.introspect import column_rows
 
 _PLACEHOLDER = "aifp_placeholder_column"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from aifp_shell.render import error_line, print_json
-from aifp_shell.scan import Progress, ProgressFactory, ScanReport, rows, scan_json
+from aifp_shell.commands.scan import Progress, ProgressFactory, ScanReport, rows, scan_json
+from aifp_shell.output.console import error_line, print_json
 
 
 def progress_bar() -> ProgressFactory | None:

@@ -1,0 +1,1 @@
+"""The two front ends (Typer app, seed argparse) and the backup progress bar."""

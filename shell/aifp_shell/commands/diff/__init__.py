@@ -1,0 +1,1 @@
+"""diff FROM TO: reading the two schemas, and --apply."""

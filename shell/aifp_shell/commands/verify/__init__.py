@@ -1,0 +1,1 @@
+"""verify: every step of a migration set, run on scratch databases."""

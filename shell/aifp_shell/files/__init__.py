@@ -1,0 +1,1 @@
+"""Files: where things are, the migration set on disk, backups, pre-flight, retention."""

@@ -1,0 +1,1 @@
+"""Output: reports as one JSON document or text."""

@@ -1,0 +1,1 @@
+"""SQLite: opening databases, reading them, running a plan's statements."""
