@@ -9,7 +9,7 @@ fi
 log=.venv/setup.log
 if ! {
     .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip \
-        && .venv/bin/python -m pip install --disable-pip-version-check ".[test]"
+        && .venv/bin/python -m pip install --disable-pip-version-check -e ".[test]"
 } >"$log" 2>&1; then
     cat "$log" >&2
     echo "setup failed: see the pip output above (also in $log)" >&2

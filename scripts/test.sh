@@ -10,7 +10,7 @@ for p in aifp_fp shell tests bench migrations/migrate.py scripts; do [ -e "$p" ]
 .venv/bin/ruff format --check "${paths[@]}"
 echo "== import-linter (the core does no I/O)"
 .venv/bin/lint-imports
-echo "== mypy --strict aifp_fp"
-.venv/bin/mypy aifp_fp
+echo "== mypy --strict (aifp_fp and shell/aifp_shell)"
+.venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest -n 2 -q -p no:cacheprovider "$@"

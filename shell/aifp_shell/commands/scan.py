@@ -220,9 +220,9 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
         finally:
             conn.close()
     except sqlite3.Error as error:
-        found = environment_problem(name, Path(path), error)
-        status = "corrupt" if isinstance(found, Unreadable) else "unreadable"
-        return DatabaseStatus(name, path, True, None, latest, (), status, problem=found)
+        failed = environment_problem(name, Path(path), error)
+        status = "corrupt" if isinstance(failed, Unreadable) else "unreadable"
+        return DatabaseStatus(name, path, True, None, latest, (), status, problem=failed)
 
 
 def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
@@ -338,7 +338,8 @@ def _known_sets(migrations_dir: Path) -> dict[str, KnownSet] | Problem:
     for name in DATABASES:
         loaded = load_migration_set(name, migrations_dir)
         if isinstance(loaded, Failure):
-            return loaded.failure()
+            problem: Problem = loaded.failure()
+            return problem
         sets[name] = know(loaded.unwrap())
     return sets
 

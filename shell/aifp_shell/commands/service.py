@@ -647,6 +647,7 @@ def _dry_run(
     creates: bool,
 ) -> RunReport:
     runs: list[DatabaseRun] = []
+    problem: Problem
     for name in DATABASES:
         if name not in names:
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -44,9 +45,10 @@ def find_project_dir(start: Path) -> Path | None:
 
 def shipped_migrations_dir() -> Path:
     """Return the folder of the AIFP migration set shipped with this installation."""
-    import aifp_migrations
-
-    return Path(aifp_migrations.__file__).resolve().parent
+    spec = importlib.util.find_spec("aifp_migrations")
+    if spec is None or spec.origin is None:  # pragma: no cover - the wheel ships it
+        raise RuntimeError("the package aifp_migrations is not installed")
+    return Path(spec.origin).resolve().parent
 
 
 def find_places(

@@ -70,4 +70,5 @@ def load_migration_set(database: str, migrations_dir: Path) -> Result[MigrationS
         )
         return built.alt(lambda error: error)
 
-    return read_sources(database, migrations_dir).alt(lambda e: e).bind(build)
+    read: Result[tuple[MigrationSource, ...], Problem] = read_sources(database, migrations_dir)
+    return read.bind(build)

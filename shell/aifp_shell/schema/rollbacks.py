@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from returns.result import Failure, Result, Success
 
-from aifp_fp.computed import ComputedRollbacks, RollbackChoice
+from aifp_fp.computed import ComputedRollback, ComputedRollbacks, RollbackChoice
 from aifp_fp.errors import NotInvertible
 from aifp_fp.files import ForwardStep, MigrationSource
 from aifp_fp.graph import MigrationSet
@@ -51,9 +51,11 @@ def computed_rollback(migration_set: MigrationSet, step: ForwardStep) -> Rollbac
     result = compute_rollback(step, before, after)
     match result:
         case Success(inverse):
-            return inverse
+            computed: ComputedRollback = inverse
+            return computed
         case Failure(refused):
-            return refused
+            why: NotInvertible = refused
+            return why
     raise AssertionError(result)  # pragma: no cover - Result has two cases
 
 
