@@ -65,9 +65,7 @@ class ChecksumMismatch:
 
 def current_files(migration_set: MigrationSet) -> tuple[CurrentFile, ...]:
     """Return every file of a migration set with its history name and SHA-256, sorted by name."""
-    sources = [initial.source for initial in migration_set.initials]
-    sources += [step.source for step in migration_set.steps]
-    sources += [rollback.source for rollback in migration_set.rollbacks]
+    sources = migration_set.sources()
     return tuple(
         sorted(
             (CurrentFile(f"{s.database}/{s.name}", s.display, checksum(s.text)) for s in sources),

@@ -49,6 +49,14 @@ class MigrationSet:
             found.update((step.from_version, step.to_version))
         return tuple(sorted(found))
 
+    def sources(self) -> tuple[MigrationSource, ...]:
+        """Return every file of the set: initial schemas, then steps, then rollbacks."""
+        return (
+            *(initial.source for initial in self.initials),
+            *(step.source for step in self.steps),
+            *(rollback.source for rollback in self.rollbacks),
+        )
+
     def latest(self) -> Version:
         """Return the highest version the set names."""
         return self.versions()[-1]

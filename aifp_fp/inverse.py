@@ -17,10 +17,10 @@ from aifp_fp.errors import NotInvertible
 from aifp_fp.files import ForwardStep
 from aifp_fp.schema import Schema, fold, is_internal
 from aifp_fp.sqltext import Statement, TokenKind, ascii_upper, meaningful, name_of, split_statements
+from aifp_fp.tables import TOOL_TABLES
 
 __all__ = ["ComputedRollback", "ComputedRollbacks", "RollbackChoice", "compute_rollback"]
 
-VERSION_TABLES = frozenset({"schema_version", "schema_history"})
 """Tables whose rows record versions; a step may change them and still be invertible."""
 
 _DATA_WORDS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
@@ -55,7 +55,7 @@ def data_changes(statements: tuple[Statement, ...], before: Schema) -> tuple[str
 
     Writes to tables the step itself creates, and to the version tables, are fine.
     """
-    existing = {fold(t.name) for t in before.tables if fold(t.name) not in VERSION_TABLES}
+    existing = {fold(t.name) for t in before.tables if fold(t.name) not in TOOL_TABLES}
     lines: list[str] = []
     for statement in statements:
         target = _target_of(statement)

@@ -18,7 +18,9 @@ from typing import TypeVar
 
 import attrs
 
-EXCLUDED_TABLES = frozenset({"schema_history"})
+from aifp_fp.tables import HISTORY_TABLE
+
+EXCLUDED_TABLES = frozenset({HISTORY_TABLE})
 """Tables of the tool itself, never part of a schema (lower-cased)."""
 
 

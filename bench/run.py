@@ -1,7 +1,7 @@
 """Benchmarks for issue 3's speed targets, measured as ratios against baselines in the same run.
 
-    /work/devenv/bin/python bench/run.py           # full: ~330 MB project.db, 3 runs of `up`
-    /work/devenv/bin/python bench/run.py --quick   # ~30 MB project.db, 1 run of `up`
+    .venv/bin/python bench/run.py           # full: ~330 MB project.db, 3 runs of `up`
+    .venv/bin/python bench/run.py --quick   # ~30 MB project.db, 1 run of `up`
 
 Figures (see bench/README.md):
 
@@ -44,8 +44,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from aifp_data import build_installation  # noqa: E402
 
 TOOL = Path(sys.executable).parent / "aifp-migrate"
-SQLITE3 = shutil.which("sqlite3") or "/usr/bin/sqlite3"
-TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+SQLITE3 = shutil.which("sqlite3") or "sqlite3"
+TIME = shutil.which("time")  # GNU time, for peak RSS (the shell builtin is not on PATH)
 
 BIG_DB_VERSION = "1"
 """Bump when the big project.db's recipe changes: the cached file is keyed by it."""
@@ -67,7 +67,7 @@ def run_child(
     which other processes on a shared machine disturb less than wall time.
 
     The peak RSS is the child's own maximum resident set size, read from GNU
-    ``/usr/bin/time -f %M``, which forks the command from its own small
+    ``time -f %M`` (GNU time), which forks the command from its own small
     process. (``os.wait4`` or ``getrusage(RUSAGE_CHILDREN)`` from this script
     would report at least this script's own size: Linux carries the parent's
     high-water mark across fork/vfork + exec.) The wrapper costs ~1 ms and
@@ -369,14 +369,17 @@ PHASES = ("quick_check (before)", "backup", "steps", "foreign_key_check", "quick
 @contextlib.contextmanager
 def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
-    from aifp_shell.files import backup, service
+    from aifp_shell.commands import service
+    from aifp_shell.files import backup
+    from aifp_shell.sqlite import transaction
 
     # make_backup is imported by service only when it writes: patch it where it lives.
+    # The final checks (foreign_key_check, then quick_check) live in sqlite.transaction.
     targets = {
         "make_backup": backup,
         "quick_check": service,
         "_run_plan": service,
-        "foreign_key_problems": service,
+        "foreign_key_problems": transaction,
         "_commit": service,
     }
     originals = {name: getattr(module, name) for name, module in targets.items()}
@@ -396,21 +399,24 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
         return wrapper
 
     def checks_started() -> str:
-        state["final"] = True  # foreign_key_problems runs first in _final_checks
+        state["final"] = True  # foreign_key_problems runs first in final_checks
         return "foreign_key_check"
 
     backup.make_backup = wrap("make_backup", lambda: "backup")
     service._run_plan = wrap("_run_plan", lambda: "steps")
-    service.foreign_key_problems = wrap("foreign_key_problems", checks_started)
-    service.quick_check = wrap(
+    transaction.foreign_key_problems = wrap("foreign_key_problems", checks_started)
+    quick = wrap(
         "quick_check", lambda: "quick_check (final)" if state["final"] else "quick_check (before)"
     )
+    service.quick_check = quick
+    transaction.quick_check = quick
     service._commit = wrap("_commit", lambda: "commit")
     try:
         yield
     finally:
         for name, original in originals.items():
             setattr(targets[name], name, original)
+        transaction.quick_check = originals["quick_check"]
 
 
 def bench_phases(pristine: Path, runs: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import aifp_shell.bootstrap as bootstrap
 import aifp_shell.cli.app as cli
 import aifp_shell.files.backup as backup
 
@@ -27,7 +28,7 @@ def _slow_progress(_database: str) -> backup.ProgressCallback:
     return progress
 
 
-cli.backup_progress_bar = _slow_progress  # type: ignore[assignment]
+bootstrap.backup_progress_bar = _slow_progress  # type: ignore[assignment]
 
 if __name__ == "__main__":
     cli.main(sys.argv[2:])

@@ -663,3 +663,17 @@ def test_prepare_step_reports_the_first_forbidden_statement() -> None:
     error = failure(prepare_step(source_named("v1_to_v2.sql", text), "up", v("1"), v("2")))
     assert isinstance(error, ForbiddenStatement)
     assert (error.line, error.statement) == (2, "VACUUM;")
+
+
+def test_sources_lists_every_file_of_the_set_once() -> None:
+    names = [
+        "v1.0_initial_schema.sql",
+        "v1.0_to_v1.1_a.sql",
+        "v1.1_to_v1.2.sql",
+        "rollback/v1.1_to_v1.0_a.sql",
+    ]
+    migration_set = valid(names)
+    listed = [source.name for source in migration_set.sources()]
+    assert sorted(listed) == sorted(names)
+    assert listed[0] == "v1.0_initial_schema.sql"  # initial schemas first, rollbacks last
+    assert listed[-1] == "rollback/v1.1_to_v1.0_a.sql"

@@ -34,7 +34,6 @@ from aifp_shell.problems import (
     NoBackup,
     Problem,
     RefusedAtRunTime,
-    RolledBackWithOthers,
     StepFailed,
     Unreadable,
     UnreadableSource,
@@ -131,8 +130,6 @@ def message(problem: Problem) -> str:
             return f"{db}: {path}: {what}: {detail}; nothing was changed"
         case MigrationsUnreadable(path=path, detail=detail):
             return f"migrations folder {path}: {detail}"
-        case RolledBackWithOthers(database=db, failed=failed):
-            return f"{db}: rolled back because {failed} failed; unchanged"
         case CommitFailed(database=db, path=path, detail=detail, committed=committed):
             done = (
                 f"already committed (migrated): {', '.join(committed)}; "
@@ -182,7 +179,6 @@ def exit_code(problem: Problem) -> int:
             | ConflictingObject()
             | CheckFailed()
             | Environment()
-            | RolledBackWithOthers()
             | CommitFailed()
             | NotInvertible()
         ):

@@ -103,14 +103,6 @@ class MigrationsUnreadable:
 
 
 @attrs.frozen(slots=True)
-class RolledBackWithOthers:
-    """This database's steps succeeded but were rolled back because another failed."""
-
-    database: str
-    failed: str
-
-
-@attrs.frozen(slots=True)
 class CommitFailed:
     """COMMIT failed for one database after others had already committed."""
 
@@ -175,7 +167,6 @@ ShellError: TypeAlias = (
     | CheckFailed
     | Environment
     | MigrationsUnreadable
-    | RolledBackWithOthers
     | CommitFailed
     | DriftRefused
     | UnreadableSource

@@ -1,1 +1,1 @@
-"""The two front ends (Typer app, seed argparse) and the backup progress bar."""
+"""The two front ends: the Typer app and the seed form's argparse."""

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from aifp_shell.cli.progress import backup_progress_bar
-from aifp_shell.commands.service import Runtime, check, down, up
+from aifp_shell.bootstrap import runtime_for
+from aifp_shell.commands.service import check, down, up
 from aifp_shell.files.locate import DATABASES, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.messages import EXIT_BAD_INPUT
@@ -62,21 +62,6 @@ KeepBackupsOption = Annotated[
         help="Backups kept per database after a success; older ones are deleted.",
     ),
 ]
-
-
-def runtime_for(
-    project_dir: Path | None,
-    aifp_root: Path | None,
-    migrations_dir: Path | None,
-    as_json: bool,
-    keep_backups: int = DEFAULT_KEEP_BACKUPS,
-) -> Runtime:
-    """Return the runtime of one command: its folders, the system clock, a progress bar."""
-    return Runtime(
-        find_places(project_dir, aifp_root, migrations_dir),
-        backup_progress=None if as_json else backup_progress_bar,
-        keep_backups=keep_backups,
-    )
 
 
 def _version_callback(value: bool) -> None:

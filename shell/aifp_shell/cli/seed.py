@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from aifp_shell.cli.app import runtime_for
+from aifp_shell.bootstrap import runtime_for
 from aifp_shell.commands.service import check, down, up
 from aifp_shell.files.locate import DATABASES
 from aifp_shell.messages import EXIT_BAD_INPUT

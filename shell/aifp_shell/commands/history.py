@@ -19,12 +19,13 @@ from aifp_fp.checksums import (
 )
 from aifp_fp.errors import UnknownDatabase
 from aifp_fp.graph import MigrationSet
+from aifp_fp.tables import HISTORY_TABLE
 from aifp_shell.commands.reports import DatabaseStatus
 from aifp_shell.files.locate import DATABASES, Places, locate
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.messages import message
 from aifp_shell.problems import DatabaseMissing, EditedAfterApplied, Problem
-from aifp_shell.sqlite.database import HISTORY_TABLE, connect, environment_problem, is_empty_file
+from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file
 
 _COLUMNS = ("id", "direction", "from_version", "to_version", "file", "sha256", "applied_at")
 

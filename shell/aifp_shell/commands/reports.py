@@ -8,24 +8,11 @@ import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.plan import Plan
+from aifp_fp.status import Status
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import Problem
 from aifp_shell.schema.drift import DatabaseDrift
-
-
-@attrs.frozen(slots=True)
-class AppliedStep:
-    """A step that ran: direction, versions, file, and the statements it skipped."""
-
-    direction: str
-    from_version: str | None
-    to_version: str
-    file: str
-    skipped: tuple[str, ...]
-    losses: tuple[str, ...] = ()
-    """For a computed rollback: the data it cannot bring back."""
-    sql: str | None = None
-    """For a computed rollback in a dry run: the SQL it would run."""
+from aifp_shell.sqlite.applied import AppliedStep
 
 
 @attrs.frozen(slots=True)
@@ -59,8 +46,9 @@ class DatabaseStatus:
     version: str | None
     latest: str | None
     pending: tuple[PendingStep, ...]
-    status: str
-    """``up_to_date``, ``pending``, ``missing``, ``ahead``, ``unversioned`` or ``drift``."""
+    status: Status
+    """``up_to_date``, ``pending``, ``missing``, ``ahead``, ``unversioned`` or ``drift``
+    (``scan`` adds ``corrupt`` and ``unreadable``): ``aifp_fp.status`` decides."""
     differences: tuple[str, ...] = ()
     problem: Problem | None = None
     checksum_mismatches: tuple[ChecksumMismatch, ...] = ()

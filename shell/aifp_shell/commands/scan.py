@@ -29,7 +29,8 @@ from returns.result import Failure, Success
 
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import plan_create, plan_up
-from aifp_fp.version import Version, parse_version
+from aifp_fp.status import HEALTHY, Settled, Status, settled, standing
+from aifp_fp.version import Version
 from aifp_shell.commands.reports import (
     DatabaseStatus,
     PendingStep,
@@ -63,7 +64,6 @@ SKIPPED_NAMES = frozenset({".git", "node_modules", ".venv"})
 
 PROJECT_DATABASES = tuple(name for name in DATABASES if name != "aifp_core")
 
-HEALTHY = frozenset({"up_to_date", "pending", "missing"})
 """Database statuses a project may be migrated from; any other leaves it untouched."""
 
 
@@ -221,7 +221,7 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
             conn.close()
     except sqlite3.Error as error:
         failed = environment_problem(name, Path(path), error)
-        status = "corrupt" if isinstance(failed, Unreadable) else "unreadable"
+        status: Status = "corrupt" if isinstance(failed, Unreadable) else "unreadable"
         return DatabaseStatus(name, path, True, None, latest, (), status, problem=failed)
 
 
@@ -230,30 +230,25 @@ def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) 
     latest = known.latest
     catalog = catalog_of(conn)
     text = read_version_listed(conn, catalog).version
-    if text is None:
-        return DatabaseStatus(name, where, True, None, latest, (), "unversioned")
-    version = known.by_text.get(text)
-    if version is None:
-        version = parse_version(text).value_or(None)
-    if version is None or version not in known.versions:
-        if version is not None and version > known.migration_set.latest():
-            return DatabaseStatus(name, where, True, text, latest, (), "ahead")
-        why = f"schema_version holds {text!r}, which is not a version the migration set knows"
-        return DatabaseStatus(name, where, True, text, latest, (), "drift", differences=(why,))
+    stands = standing(text, known.versions, known.by_text[latest], known.by_text)
+    if isinstance(stands, Settled):
+        return DatabaseStatus(
+            name, where, True, text, latest, (), stands.status, stands.differences
+        )
+    version = stands.version
     planned = known.pending(version)
     if not isinstance(planned, tuple):
         return DatabaseStatus(name, where, True, text, latest, (), "pending", problem=planned)
     pending = planned
-    status = "pending" if pending else "up_to_date"
     drifted = drift_of(conn, known.migration_set, version, catalog)
     if isinstance(drifted, Failure):
+        status = settled(bool(pending), drifted=False)
         return DatabaseStatus(
             name, where, True, text, latest, pending, status, problem=drifted.failure()
         )
     differences = drifted.unwrap()
-    if differences:
-        return DatabaseStatus(name, where, True, text, latest, pending, "drift", differences)
-    return DatabaseStatus(name, where, True, text, latest, pending, status)
+    status = settled(bool(pending), drifted=bool(differences))
+    return DatabaseStatus(name, where, True, text, latest, pending, status, differences)
 
 
 @attrs.frozen(slots=True)
@@ -579,7 +574,7 @@ def rows(report: ScanReport) -> Iterator[tuple[str, str, str, str, str]]:
         )
         failed = project.run is not None and project.run.problem is not None
         for db in project.databases:
-            status = db.status
+            status: str = db.status
             if db.name in migrated:
                 status = "migrated"
             elif failed and db.status in HEALTHY:

@@ -6,7 +6,6 @@ the CLI and the seed front both call them.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from collections.abc import Callable
@@ -19,10 +18,10 @@ from returns.result import Failure, Result, Success
 from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
+from aifp_fp.status import Settled, settled, standing
 from aifp_fp.version import Version, parse_version
 from aifp_shell.commands.history import refuse_edited, with_checksums
 from aifp_shell.commands.reports import (
-    AppliedStep,
     DatabaseRun,
     DatabaseStatus,
     PendingStep,
@@ -32,25 +31,25 @@ from aifp_shell.commands.reports import (
 )
 from aifp_shell.files.locate import DATABASES, Location, Places, locate
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS, prune_backups
+from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
-    CheckFailed,
     CommitFailed,
     DatabaseMissing,
     Problem,
-    RolledBackWithOthers,
     Unreadable,
     Unversioned,
 )
 from aifp_shell.schema.drift import drift_at, drift_before_run, refusal
+from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import (
     connect,
     environment_problem,
-    foreign_key_problems,
     is_empty_file,
     quick_check,
     read_version,
 )
+from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from datetime import datetime
@@ -127,51 +126,29 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
             "unversioned",
             problem=environment_problem(name, location.path, error),
         )
-    if version_text is None:
-        return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
-    version = parse_version(version_text).value_or(None)
-    if version is None:
+    versions = frozenset(migration_set.versions())
+    stands = standing(version_text, versions, migration_set.latest(), {str(v): v for v in versions})
+    if isinstance(stands, Settled):
         return DatabaseStatus(
-            name,
-            path,
-            True,
-            version_text,
-            latest,
-            (),
-            "drift",
-            differences=(f"schema_version holds {version_text!r}, which is not a version",),
+            name, path, True, version_text, latest, (), stands.status, stands.differences
         )
-    if version > migration_set.latest():
-        return DatabaseStatus(name, path, True, version_text, latest, (), "ahead")
-    if version not in migration_set.versions():
-        return DatabaseStatus(
-            name,
-            path,
-            True,
-            version_text,
-            latest,
-            (),
-            "drift",
-            differences=(f"version {version_text} is not a version the migration set knows",),
-        )
+    version = stands.version
     planned = plan_up(migration_set, version)
     if isinstance(planned, Failure):
         return DatabaseStatus(
             name, path, True, version_text, latest, (), "pending", problem=planned.failure()
         )
     pending = pending_steps(planned.unwrap())
-    status = "pending" if pending else "up_to_date"
     drifted = drift_at(name, location.path, migration_set, version)
     if isinstance(drifted, Failure):
+        status = settled(bool(pending), drifted=False)
         return DatabaseStatus(
             name, path, True, version_text, latest, pending, status, problem=drifted.failure()
         )
     found = drifted.unwrap()
-    if found is not None:
-        return DatabaseStatus(
-            name, path, True, version_text, latest, pending, "drift", found.differences
-        )
-    return DatabaseStatus(name, path, True, version_text, latest, pending, status)
+    differences = () if found is None else found.differences
+    status = settled(bool(pending), drifted=found is not None)
+    return DatabaseStatus(name, path, True, version_text, latest, pending, status, differences)
 
 
 def check(runtime: Runtime) -> StatusReport:
@@ -249,42 +226,6 @@ def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[
     return Success(version)
 
 
-def _begin(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
-    conn.execute("PRAGMA foreign_keys = OFF")
-    if conn.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
-        return CheckFailed(name, str(path), "foreign_keys", "foreign keys could not be turned off")
-    conn.execute("BEGIN IMMEDIATE")
-    return None
-
-
-def _final_checks(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
-    found = foreign_key_problems(conn)
-    if found is not None:
-        return CheckFailed(name, str(path), "foreign_key_check", found + _already_broken(path))
-    damage = quick_check(conn)
-    if damage is not None:
-        return CheckFailed(name, str(path), "quick_check", damage)
-    return None
-
-
-def _already_broken(path: Path) -> str:
-    """Return a hint when the database broke its foreign keys before this run touched it."""
-    try:
-        conn = connect(path, write=False)
-        try:
-            broken = foreign_key_problems(conn)
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return ""
-    if broken is None:
-        return ""
-    return (
-        " (these rows already broke their foreign keys before the migration: "
-        "repair them, see PRAGMA foreign_key_check)"
-    )
-
-
 def _run_plan(
     conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
 ) -> Result[tuple[AppliedStep, ...], Problem]:
@@ -340,7 +281,7 @@ def _open_existing(
     except sqlite3.Error as error:
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
     try:
-        problem = _begin(conn, name, path)
+        problem = begin_write(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         current = _current_version(name, path, conn)
@@ -382,7 +323,7 @@ def _open_existing(
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
-        problem = _final_checks(conn, name, path)
+        problem = final_checks(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem, start))
         run = DatabaseRun(
@@ -396,10 +337,10 @@ def _open_existing(
         )
         return _Open(name, path, conn, run)
     except _Abort:
-        _close(conn)
+        abandon(conn)
         raise
     except sqlite3.Error as error:
-        _close(conn)
+        abandon(conn)
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
 
 
@@ -418,7 +359,7 @@ def _open_new(
         os.close(os.open(hidden, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o644))
         conn = connect(hidden, write=True)
     except (OSError, sqlite3.Error) as error:
-        _discard(hidden)
+        discard(hidden)
         detail = error.strerror if isinstance(error, OSError) else str(error)
         raise _Abort(
             _failed(
@@ -430,48 +371,26 @@ def _open_new(
             )
         ) from None
     try:
-        problem = _begin(conn, name, path)
+        problem = begin_write(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         applied_at = _utc_now_text(runtime)
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))
-        problem = _final_checks(conn, name, path)
+        problem = final_checks(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
     except _Abort:
-        _close(conn)
-        _discard(hidden)
+        abandon(conn)
+        discard(hidden)
         raise
     except sqlite3.Error as error:
-        _close(conn)
-        _discard(hidden)
+        abandon(conn)
+        discard(hidden)
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
     run = DatabaseRun(name, str(path), None, str(plan.end), ran.unwrap(), None, "migrated")
     return _Open(name, path, conn, run, created_from=hidden)
-
-
-def _close(conn: sqlite3.Connection) -> None:
-    with contextlib.suppress(sqlite3.Error):
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-    with contextlib.suppress(sqlite3.Error):
-        conn.close()
-
-
-def _discard(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + "-journal")):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _commit(opened: _Open) -> DatabaseRun:
@@ -481,23 +400,19 @@ def _commit(opened: _Open) -> DatabaseRun:
     if opened.created_from is None:
         return opened.run
     hidden = opened.created_from
-    fd = os.open(hidden, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(hidden)
     try:
         os.link(hidden, opened.path, follow_symlinks=False)
     except FileExistsError:
-        _discard(hidden)
+        discard(hidden)
         return attrs.evolve(
             opened.run,
             status="up_to_date",
             applied=(),
             note="another run created this database at the same moment",
         )
-    _discard(hidden)
-    _fsync_folder(opened.path.parent)
+    discard(hidden)
+    fsync_path(opened.path.parent)
     return opened.run
 
 
@@ -578,9 +493,9 @@ def migrate(
             problem = CommitFailed(
                 item.name, str(item.path), str(error), tuple(run.name for run in committed)
             )
-            _close(item.conn)
+            abandon(item.conn)
             if item.created_from is not None:
-                _discard(item.created_from)
+                discard(item.created_from)
             return _roll_back_all(
                 opened[index + 1 :],
                 [*finished, *committed],
@@ -615,9 +530,9 @@ def _roll_back_all(
 ) -> RunReport:
     rolled: list[DatabaseRun] = []
     for item in opened:
-        _close(item.conn)
+        abandon(item.conn)
         if item.created_from is not None:
-            _discard(item.created_from)
+            discard(item.created_from)
         rolled.append(
             attrs.evolve(
                 item.run,
@@ -630,12 +545,9 @@ def _roll_back_all(
             )
         )
     for backup in backups:
-        _discard(backup)
+        discard(backup)
     assert failed.problem is not None
-    problem = failed.problem
-    if isinstance(problem, RolledBackWithOthers):  # pragma: no cover - never the first failure
-        problem = failed.problem
-    return RunReport(_in_order([*finished, *rolled, failed]), problem)
+    return RunReport(_in_order([*finished, *rolled, failed]), failed.problem)
 
 
 def _dry_run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import secrets
@@ -14,6 +13,7 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
+from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.problems import Environment
 from aifp_shell.sqlite.database import connect, error_kind
 
@@ -27,14 +27,6 @@ ProgressCallback = Callable[[int, int], None]
 def backup_name(database_file: Path, now: datetime) -> str:
     """Return ``<db>.backup_<YYYYmmdd_HHMMSS>`` for a database file and a moment."""
     return f"{database_file.name}.backup_{now:%Y%m%d_%H%M%S}"
-
-
-def _fsync_path(path: Path, flags: int = os.O_RDONLY) -> None:
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _link_final(temp: Path, folder: Path, base: str) -> Path:
@@ -102,13 +94,13 @@ def make_backup(
                 target.close()
         finally:
             source.close()
-        _fsync_path(temp)
+        fsync_path(temp)
         os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
         final = _link_final(temp, folder, backup_name(real, now))
         os.unlink(temp)
-        _fsync_path(folder)
+        fsync_path(folder)
     except sqlite3.Error as error:
-        _discard(temp)
+        discard(temp)
         kind = error_kind(error)
         return Failure(
             Environment(
@@ -119,12 +111,6 @@ def make_backup(
             )
         )
     except OSError as error:
-        _discard(temp)
+        discard(temp)
         return Failure(_os_problem(database, real, error))
     return Success(final)
-
-
-def _discard(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + "-journal")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()

@@ -79,9 +79,7 @@ def drift_key(migration_set: MigrationSet, version: Version, catalog: Catalog) -
 def _set_digest(migration_set: MigrationSet) -> str:
     """Return the digest of the tool's code and a set's files (sets are immutable values)."""
     digest = hashlib.sha256(_code_fingerprint().encode())
-    sources = [initial.source for initial in migration_set.initials]
-    sources += [step.source for step in migration_set.steps]
-    sources += [rollback.source for rollback in migration_set.rollbacks]
+    sources = migration_set.sources()
     for source in sorted(sources, key=lambda s: s.name):
         digest.update(json.dumps([source.database, source.name, source.text]).encode())
     return digest.hexdigest()

@@ -10,9 +10,6 @@ import attrs
 
 from aifp_shell.problems import Environment, Unreadable
 
-HISTORY_TABLE = "schema_history"
-"""The one table the tool adds to a database: what ran, when, with which file checksum."""
-
 DEFAULT_BUSY_TIMEOUT = 10.0
 """Seconds to wait for another writer before giving up (``AIFP_MIGRATE_BUSY_TIMEOUT``)."""
 

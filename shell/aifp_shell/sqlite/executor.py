@@ -13,7 +13,7 @@ from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
 from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
-from aifp_shell.commands.reports import AppliedStep
+from aifp_fp.tables import HISTORY_TABLE, VERSION_TABLE
 from aifp_shell.problems import (
     ConflictingObject,
     Environment,
@@ -22,7 +22,8 @@ from aifp_shell.problems import (
     StepFailed,
     Unreadable,
 )
-from aifp_shell.sqlite.database import HISTORY_TABLE, error_kind
+from aifp_shell.sqlite.applied import AppliedStep
+from aifp_shell.sqlite.database import error_kind
 
 HISTORY_DDL = """CREATE TABLE schema_history (
     id INTEGER PRIMARY KEY,
@@ -115,7 +116,7 @@ def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Con
 
 
 def _record(conn: sqlite3.Connection, step: PlannedStep, applied_at: str) -> None:
-    if _existing(conn, "schema_version") is None:
+    if _existing(conn, VERSION_TABLE) is None:
         conn.execute(VERSION_DDL)
     version = str(step.to_version)
     updated = conn.execute(

@@ -12,7 +12,6 @@ out of both schemas, so their structure and rows are never touched.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -26,9 +25,10 @@ from aifp_fp.ops import Migration
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema, fold
 from aifp_fp.sqltext import Statement, split_statements
+from aifp_fp.tables import TOOL_TABLES
 from aifp_shell.commands.diff.source import read_source
-from aifp_shell.commands.service import _begin, _final_checks
 from aifp_shell.files.backup import make_backup
+from aifp_shell.files.safe_io import discard
 from aifp_shell.problems import (
     Environment,
     Problem,
@@ -40,8 +40,8 @@ from aifp_shell.problems import (
 from aifp_shell.sqlite.database import connect, environment_problem, error_kind, quick_check
 from aifp_shell.sqlite.executor import guarded
 from aifp_shell.sqlite.introspect import read_schema
+from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
-VERSIONING_TABLES = frozenset({"schema_version", "schema_history"})
 """Tables of the versioned runner that ``diff --apply`` never changes (folded names)."""
 
 
@@ -60,24 +60,10 @@ def without_versioning(schema: Schema) -> Schema:
     """Return ``schema`` without the runner's own tables and the objects on them."""
     return attrs.evolve(
         schema,
-        tables=tuple(t for t in schema.tables if fold(t.name) not in VERSIONING_TABLES),
-        indexes=tuple(i for i in schema.indexes if fold(i.table) not in VERSIONING_TABLES),
-        triggers=tuple(t for t in schema.triggers if fold(t.table) not in VERSIONING_TABLES),
+        tables=tuple(t for t in schema.tables if fold(t.name) not in TOOL_TABLES),
+        indexes=tuple(i for i in schema.indexes if fold(i.table) not in TOOL_TABLES),
+        triggers=tuple(t for t in schema.triggers if fold(t.table) not in TOOL_TABLES),
     )
-
-
-def _discard(path: Path) -> None:
-    for leftover in (path, path.with_name(path.name + "-journal")):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    with contextlib.suppress(sqlite3.Error):
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-    with contextlib.suppress(sqlite3.Error):
-        conn.close()
 
 
 def _statement_problem(
@@ -120,13 +106,13 @@ def apply_diff(
     backup: Path | None = None
 
     def fail(problem: Problem) -> Result[DiffApplied, Problem]:
-        _rollback(conn)
+        abandon(conn)
         if backup is not None:
-            _discard(backup)
+            discard(backup)
         return Failure(problem)
 
     try:
-        problem = _begin(conn, name, database_path)
+        problem = begin_write(conn, name, database_path)
         if problem is not None:
             return fail(problem)
         computed = diff(without_versioning(read_schema(conn)), wanted)
@@ -135,7 +121,7 @@ def apply_diff(
         migration = computed.unwrap()
         script = render_script(migration, wrapped=False)
         if not migration.operations:
-            _rollback(conn)
+            abandon(conn)
             return Success(DiffApplied(str(database_path), None, migration, script))
         damage = quick_check(conn)
         if damage is not None:
@@ -150,7 +136,7 @@ def apply_diff(
                     conn.execute(statement.text)
             except sqlite3.Error as error:
                 return fail(_statement_problem(name, database_path, label, statement, error))
-        problem = _final_checks(conn, name, database_path)
+        problem = final_checks(conn, name, database_path)
         if problem is not None:
             return fail(problem)
         conn.execute("COMMIT")

@@ -9,15 +9,14 @@ from returns.result import Failure, Result, Success
 
 from aifp_fp.diff import diff
 from aifp_fp.ops import DiffError, Migration
-from aifp_fp.render import render_script
 from aifp_fp.schema import Schema
 from aifp_shell.problems import UnreadableSource
 from aifp_shell.sqlite.introspect import read_schema, schema_of_script
 
-__all__ = ["DiffServiceError", "UnreadableSource", "diff_migration", "diff_sources", "read_source"]
+__all__ = ["DiffServiceError", "UnreadableSource", "diff_migration", "read_source"]
 
 DiffServiceError = UnreadableSource | DiffError
-"""What can stop ``diff_sources`` from producing a script."""
+"""What can stop ``diff_migration`` from producing a migration."""
 
 
 def _read_database(path: Path) -> Schema:
@@ -57,19 +56,6 @@ def diff_migration(
         read_source(source)
         .alt(_widen)
         .bind(lambda a: read_source(target).alt(_widen).bind(lambda b: diff(a, b).alt(_widen_diff)))
-    )
-
-
-def diff_sources(
-    from_path: Path, to_path: Path, reverse: bool, as_step: bool
-) -> Result[str, DiffServiceError]:
-    """Return the SQL script that turns FROM's schema into TO's (TO's into FROM's if ``reverse``).
-
-    With ``as_step`` the script has no transaction wrapper or pragmas, fit to be
-    a migration file; otherwise it is self-contained and atomic.
-    """
-    return diff_migration(from_path, to_path, reverse).map(
-        lambda migration: render_script(migration, wrapped=not as_step)
     )
 
 

@@ -16,14 +16,12 @@ are exit 3; a folder that cannot be read at all is exit 2.
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import attrs
-from returns.result import Failure, Result, Success
+from returns.result import Failure
 
 from aifp_fp.errors import (
     DuplicateStep,
@@ -36,6 +34,7 @@ from aifp_fp.files import ForwardStep, MigrationSource, parse_file
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, PlannedStep, plan_create, plan_up, prepare_step
 from aifp_fp.schema import Schema, schema_differences
+from aifp_fp.tables import TOOL_TABLES
 from aifp_fp.version import Version, parse_version
 from aifp_shell.commands.verify.sample_rows import fill, fillable_tables
 from aifp_shell.files.locate import DATABASES
@@ -43,6 +42,7 @@ from aifp_shell.files.sources import load_migration_set, read_sources
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
 from aifp_shell.problems import MigrationsUnreadable, Problem
 from aifp_shell.schema.expected import replay, schema_at
+from aifp_shell.schema.rollbacks import rollback_source
 from aifp_shell.sqlite.database import foreign_key_problems, read_version
 from aifp_shell.sqlite.executor import run_plan
 from aifp_shell.sqlite.introspect import read_schema
@@ -103,29 +103,7 @@ class VerifyReport:
         return EXIT_CHECK_FOUND_PROBLEM if self.findings else EXIT_OK
 
 
-RollbackFinder = Callable[[MigrationSet, ForwardStep], Result[MigrationSource, Problem] | None]
-"""Given a set and a step, returns its rollback's source, why there is none, or None."""
-
-
-def file_rollback(
-    migration_set: MigrationSet, step: ForwardStep
-) -> Result[MigrationSource, Problem] | None:
-    """Return the step's hand-written rollback file, or None."""
-    rollback = migration_set.rollback_of(step)
-    return None if rollback is None else Success(rollback.source)
-
-
-def default_rollback_finder() -> RollbackFinder:
-    """Return ``schema.rollbacks.rollback_source`` (file, else computed) when it exists."""
-    if importlib.util.find_spec("aifp_shell.schema.rollbacks") is None:
-        return file_rollback
-    from aifp_shell.schema import rollbacks
-
-    found: RollbackFinder = rollbacks.rollback_source
-    return found
-
-
-def verify(migrations_dir: Path, rollback_finder: RollbackFinder | None = None) -> VerifyReport:
+def verify(migrations_dir: Path) -> VerifyReport:
     """Return what verifying every database folder of ``migrations_dir`` found."""
     shown = str(migrations_dir)
     if not migrations_dir.is_dir():
@@ -140,7 +118,6 @@ def verify(migrations_dir: Path, rollback_finder: RollbackFinder | None = None) 
                 shown, f"holds none of the database folders ({', '.join(DATABASES)})"
             ),
         )
-    finder = rollback_finder or default_rollback_finder()
     verified: list[DatabaseVerified] = []
     findings: list[Finding] = []
     notes: list[Note] = []
@@ -155,7 +132,7 @@ def verify(migrations_dir: Path, rollback_finder: RollbackFinder | None = None) 
         sources = read_sources(name, migrations_dir)
         if isinstance(sources, Failure):
             return VerifyReport(shown, tuple(verified), tuple(findings), problem=sources.failure())
-        checker = _DatabaseCheck(name, finder)
+        checker = _DatabaseCheck(name)
         checker.run(migrations_dir, sources.unwrap())
         verified.append(checker.summary(len(sources.unwrap())))
         findings += checker.findings
@@ -172,7 +149,7 @@ def _surviving_columns(before: Schema, after: Schema) -> dict[str, tuple[str, ..
     kept: dict[str, tuple[str, ...]] = {}
     for table in before.tables:
         other = after.table(table.name)
-        if other is None or table.name.lower() in ("schema_version", "schema_history"):
+        if other is None or table.name.lower() in TOOL_TABLES:
             continue
         columns = tuple(
             c.name
@@ -221,9 +198,8 @@ def _all_paths(
 class _DatabaseCheck:
     """The checks of one database folder, collecting findings and notes as it goes."""
 
-    def __init__(self, database: str, finder: RollbackFinder) -> None:
+    def __init__(self, database: str) -> None:
         self.database = database
-        self.finder = finder
         self.findings: list[Finding] = []
         self.notes: list[Note] = []
         self.steps = 0
@@ -387,16 +363,7 @@ class _DatabaseCheck:
         self, migration_set: MigrationSet, step: ForwardStep, conn: sqlite3.Connection
     ) -> None:
         start, end = step.from_version, step.to_version
-        found = self.finder(migration_set, step)
-        if found is None:
-            self.notes.append(
-                Note(
-                    self.database,
-                    step.source.display,
-                    "no rollback file (and no computed rollbacks here): inverse not checked",
-                )
-            )
-            return
+        found = rollback_source(migration_set, step)
         if isinstance(found, Failure):
             self.notes.append(
                 Note(

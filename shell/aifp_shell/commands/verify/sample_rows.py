@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import sqlite3
 
+from aifp_fp.tables import TOOL_TABLES
+
 _IN_LIST = re.compile(r"(\w+)\s+IN\s*\(([^()]*)\)", re.IGNORECASE)
 _WORDS = ("alpha", "béta", "γάμμα", "delta'quote", "semi;colon", 'dq"uote', "✓ done")
-_OWN_TABLES = frozenset({"schema_version", "schema_history"})
 
 
 def _q(name: str) -> str:
@@ -31,7 +32,7 @@ def fillable_tables(conn: sqlite3.Connection) -> list[str]:
             "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' "
             "ORDER BY name"
         )
-        if not str(name).lower().startswith("sqlite_") and str(name).lower() not in _OWN_TABLES
+        if not str(name).lower().startswith("sqlite_") and str(name).lower() not in TOOL_TABLES
     ]
     parents = {
         table: {
