@@ -24,6 +24,30 @@ MIGRATIONS = REPO / "migrations"
 DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
 PROJECT_DATABASES = DATABASES[1:]
 
+
+def _shipped_plans() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Read the shipped migration set as the tool does.
+
+    Returns each database's latest version and the file names ``up`` runs from
+    v1.0 to it: derived, so new versions in migrations/ need no edit here.
+    """
+    from aifp_fp.plan import plan_up
+    from aifp_fp.version import Version
+    from aifp_shell.files.sources import load_migration_set
+
+    latest: dict[str, str] = {}
+    steps: dict[str, list[str]] = {}
+    for name in DATABASES:
+        migration_set = load_migration_set(name, MIGRATIONS).unwrap()
+        latest[name] = str(migration_set.latest())
+        plan = plan_up(migration_set, Version((1, 0))).unwrap()
+        steps[name] = [step.source.name for step in plan.steps]
+    return latest, steps
+
+
+LATEST, STEPS_TO_LATEST = _shipped_plans()
+"""Per database: the shipped set's latest version, and the files ``up`` runs from v1.0 to it."""
+
 _IN_LIST = re.compile(r"(\w+)\s+IN\s*\(([^()]*)\)", re.IGNORECASE)
 
 

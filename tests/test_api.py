@@ -21,14 +21,13 @@ from aifp_shell import EnsureReport, ensure_current, ensure_json, migrate, statu
 from aifp_shell.problems import Environment, Unreadable
 from tests.aifp_data import (
     DATABASES,
+    LATEST,
     Installation,
     build_installation,
     damage_leaf_page,
     snapshot,
     version_of,
 )
-
-LATEST = {"aifp_core": "1.1", "project": "1.2", "user_preferences": "1.0", "user_directives": "1.0"}
 
 
 def _places(installation: Installation) -> dict[str, Path]:

@@ -24,7 +24,9 @@ from typing import Any
 import pytest
 from aifp_data import (
     DATABASES,
+    LATEST,
     MIGRATIONS,
+    STEPS_TO_LATEST,
     Installation,
     build_installation,
     create_database,
@@ -40,13 +42,6 @@ from aifp_shell.files.sources import load_migration_set
 
 pytestmark = pytest.mark.e2e
 
-LATEST = {"aifp_core": "1.1", "project": "1.2", "user_preferences": "1.0", "user_directives": "1.0"}
-STEPS_TO_LATEST = {
-    "aifp_core": ["v1.0_to_v1.1_drop_notes.sql"],
-    "project": ["v1.0_to_v1.1_git_integration.sql", "v1.1_to_v1.2_notes_enhancement.sql"],
-    "user_preferences": [],
-    "user_directives": [],
-}
 TOOL_TABLES = {"schema_history"}
 GIT_TABLES = {"work_branches", "merge_history"}
 GIT_INDEXES = {

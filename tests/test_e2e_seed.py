@@ -12,14 +12,20 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from aifp_data import DATABASES, Installation, build_installation, snapshot, version_of
+from aifp_data import (
+    DATABASES,
+    LATEST,
+    STEPS_TO_LATEST,
+    Installation,
+    build_installation,
+    snapshot,
+    version_of,
+)
 from schema_facts import load_facts
 from test_e2e_cli import (
     BACKUP_NAME,
     BROKEN_STEP,
-    LATEST,
     STATUSES,
-    STEPS_TO_LATEST,
     all_backups,
     assert_project_v1_1,
     assert_rows_kept,

@@ -21,13 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.aifp_data import build_installation
+from tests.aifp_data import LATEST, STEPS_TO_LATEST, build_installation
 from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.e2e
 
 DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
-LATEST = {"aifp_core": "1.1", "project": "1.2", "user_preferences": "1.0", "user_directives": "1.0"}
 
 
 def _can_build_offline() -> str | None:
@@ -157,8 +156,7 @@ def test_installed_wheel_checks_with_its_shipped_set_from_any_folder(
     assert {db["name"]: db["latest"] for db in document["databases"]} == LATEST
     pending = document["databases"][1]["pending"]
     assert [step["file"] for step in pending] == [
-        "migrations/project/v1.0_to_v1.1_git_integration.sql",
-        "migrations/project/v1.1_to_v1.2_notes_enhancement.sql",
+        f"migrations/project/{name}" for name in STEPS_TO_LATEST["project"]
     ]
     where = subprocess.run(
         [

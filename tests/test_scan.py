@@ -19,6 +19,7 @@ from aifp_shell import migrate
 from aifp_shell.commands import scan as scan_module
 from aifp_shell.commands.scan import ProjectScan, find_projects
 from tests.aifp_data import (
+    LATEST,
     PROJECT_DATABASES,
     Installation,
     build_installation,
@@ -28,8 +29,6 @@ from tests.aifp_data import (
 from tests.conftest import installed_cli, run_cli
 
 pytestmark = pytest.mark.e2e
-
-LATEST = {"aifp_core": "1.1", "project": "1.2", "user_preferences": "1.0", "user_directives": "1.0"}
 
 
 def _copy_project(template: Installation, to: Path) -> Path:
