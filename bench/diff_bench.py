@@ -1,6 +1,6 @@
 """Benchmarks for issue 4: the differ's migrations against the rebuild-everything baselines.
 
-Run with the dev venv's Python: ``/work/devenv/bin/python bench/diff_bench.py [--quick]``.
+Run with the dev venv's Python: ``.venv/bin/python bench/diff_bench.py [--quick]``.
 
 1. Applying diff(project v1.0, v1.1) to a ~330 MB project.db (bench/run.py's
    cached database) against a script that rebuilds every table from the

@@ -1,6 +1,6 @@
 """Benchmarks for issue 6, as ratios against baselines measured in the same run.
 
-    /work/devenv/bin/python bench/scan_bench.py [--projects N] [--runs N]
+    .venv/bin/python bench/scan_bench.py [--projects N] [--runs N]
 
 1. ``aifp-migrate scan ROOT --json`` (check only) over N generated projects (default 1,000)
    vs a plain sequential Python process that opens each project's three
@@ -113,7 +113,7 @@ def main() -> None:
             shutil.copytree(
                 template.project / ".aifp-project", tree / f"p{index:05}" / ".aifp-project"
             )
-        env = {"AIFP_ROOT": str(template.root), "PATH": "/usr/bin:/bin"}
+        env = {"AIFP_ROOT": str(template.root), "PATH": os.defpath}
         print(f"{'figure':48} {'tool':>12} {'baseline':>12}")
         scan_t, loop_t = interleaved(
             process(TOOL, "scan", tree, "--json", env=env),

@@ -1,7 +1,7 @@
 """Benchmarks for issue 5: ``verify`` of the shipped set, and ``check`` with drift detection.
 
-    /work/devenv/bin/python bench/verify_bench.py            # 15 check runs, 5 verify runs
-    /work/devenv/bin/python bench/verify_bench.py --quick    # 7 and 3
+    .venv/bin/python bench/verify_bench.py            # 15 check runs, 5 verify runs
+    .venv/bin/python bench/verify_bench.py --quick    # 7 and 3
 
 1. ``verify`` (target: under 10 s on this machine): median wall time of
    ``aifp-migrate verify`` on the shipped migrations folder, printed beside a
