@@ -22,7 +22,7 @@ import attrs
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
 from aifp_shell.commands.service import Runtime, check, up
 from aifp_shell.files.locate import DATABASES, Places, find_places
-from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK
+from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json
 from aifp_shell.problems import Environment, Problem
 
 PathArg = str | os.PathLike[str] | None
@@ -91,7 +91,6 @@ class EnsureReport:
 
 def ensure_json(report: EnsureReport) -> dict[str, Any]:
     """Return ``report`` as one JSON document: the ``check``/``up`` documents it is made of."""
-    from aifp_shell.messages import message
 
     return {
         "found": status_json(report.found),
@@ -100,10 +99,7 @@ def ensure_json(report: EnsureReport) -> dict[str, Any]:
         "now": status_json(report.now),
         "backups": list(report.backups),
         "drifted": list(report.drifted),
-        "problems": [
-            {"kind": type(problem).__name__, "message": message(problem)}
-            for problem in report.problems
-        ],
+        "problems": [error_json(problem) for problem in report.problems],
         "ok": report.ok,
     }
 

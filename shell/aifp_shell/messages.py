@@ -212,3 +212,8 @@ def exit_code(problem: Problem) -> int:
             return EXIT_CHECK_FOUND_PROBLEM
         case _:
             assert_never(problem)
+
+
+def error_json(problem: Problem) -> dict[str, str]:
+    """Return the one JSON shape of a failure in every ``--json`` document: kind and message."""
+    return {"kind": type(problem).__name__, "message": message(problem)}

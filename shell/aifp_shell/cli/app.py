@@ -229,7 +229,8 @@ def scan_command(
 ) -> int:
     """Find every .aifp-project/ under ROOT and check it read-only; --migrate updates them."""
     from aifp_shell.commands.scan import scan
-    from aifp_shell.output.scan import progress_bar, show_scan
+    from aifp_shell.output.progress import scan_progress_bar
+    from aifp_shell.output.scan import show_scan
 
     if not root.is_dir():
         return _usage(f"scan: {root} is not a folder")
@@ -240,7 +241,7 @@ def scan_command(
         migrations_dir=places.migrations_dir,
         migrate=migrate,
         jobs=jobs,
-        progress=None if as_json else progress_bar(),
+        progress=None if as_json else scan_progress_bar(),
     )
     return show_scan(report, as_json)
 

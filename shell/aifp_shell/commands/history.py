@@ -23,7 +23,7 @@ from aifp_fp.tables import HISTORY_TABLE
 from aifp_shell.commands.reports import DatabaseStatus
 from aifp_shell.files.locate import DATABASES, Places, locate
 from aifp_shell.files.sources import load_migration_set
-from aifp_shell.messages import message
+from aifp_shell.messages import error_json
 from aifp_shell.problems import DatabaseMissing, EditedAfterApplied, Problem
 from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file
 
@@ -165,10 +165,7 @@ def history_json(report: HistoryReport) -> dict[str, Any]:
         ],
     }
     if report.problem is not None:
-        document["error"] = {
-            "kind": type(report.problem).__name__,
-            "message": message(report.problem),
-        }
+        document["error"] = error_json(report.problem)
     return document
 
 

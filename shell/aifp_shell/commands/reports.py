@@ -9,7 +9,7 @@ import attrs
 from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.plan import Plan
 from aifp_fp.status import Status
-from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
+from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json, exit_code
 from aifp_shell.problems import Problem
 from aifp_shell.schema.drift import DatabaseDrift
 from aifp_shell.sqlite.applied import AppliedStep
@@ -108,7 +108,7 @@ class RunReport:
 def _error(problem: Problem | None) -> dict[str, Any] | None:
     if problem is None:
         return None
-    return {"kind": type(problem).__name__, "message": message(problem)}
+    return error_json(problem)
 
 
 def status_json(report: StatusReport) -> dict[str, Any]:

@@ -8,7 +8,6 @@ with a copied file.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 import time
@@ -25,7 +24,7 @@ from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight
 from aifp_shell.files.retention import newest_backup, prune_backups
-from aifp_shell.messages import message
+from aifp_shell.messages import error_json
 from aifp_shell.problems import (
     BackupUnusable,
     CheckFailed,
@@ -43,6 +42,7 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
+from aifp_shell.sqlite.transaction import abandon
 
 
 @attrs.frozen(slots=True)
@@ -74,14 +74,8 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     ``immutable`` and nothing is created; with one, it is opened normally so
     the pages in the ``-wal`` count.
     """
-    if source.with_name(source.name + "-wal").exists():
-        return connect(source, write=False)
-    return sqlite3.connect(
-        f"{source.absolute().as_uri()}?mode=ro&immutable=1",
-        uri=True,
-        isolation_level=None,
-        check_same_thread=False,
-    )
+    has_wal = source.with_name(source.name + "-wal").exists()
+    return connect(source, write=False, immutable=not has_wal)
 
 
 def _check_backup(name: str, source: Path) -> tuple[str, None] | tuple[None, BackupUnusable]:
@@ -186,11 +180,7 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
     try:
         return _restore_locked(runtime, name, path, source, incoming, conn, failed)
     finally:
-        with contextlib.suppress(sqlite3.Error):
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-        with contextlib.suppress(sqlite3.Error):
-            conn.close()
+        abandon(conn)
 
 
 def _restore_locked(
@@ -274,8 +264,5 @@ def restore_json(report: RestoreReport) -> dict[str, Any]:
         "status": "failed" if report.problem is not None else "restored",
     }
     if report.problem is not None:
-        document["error"] = {
-            "kind": type(report.problem).__name__,
-            "message": message(report.problem),
-        }
+        document["error"] = error_json(report.problem)
     return document

@@ -17,7 +17,6 @@ import os
 import sqlite3
 import stat
 import sys
-import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -46,13 +45,13 @@ from aifp_shell.messages import (
     EXIT_CHECK_FOUND_PROBLEM,
     EXIT_OK,
     EXIT_STEP_FAILED,
-    message,
+    error_json,
 )
 from aifp_shell.problems import Problem, Unreadable
 from aifp_shell.schema.drift import drift_of
 from aifp_shell.schema.drift_cache import catalog_of
 from aifp_shell.sqlite.database import (
-    busy_timeout,
+    connect,
     environment_problem,
     is_empty_file,
     quick_check,
@@ -166,18 +165,6 @@ def know(migration_set: MigrationSet) -> KnownSet:
     )
 
 
-def _open_untrusted(path: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        f"file://{urllib.parse.quote(os.fsencode(os.path.abspath(path)))}?mode=ro",
-        uri=True,
-        isolation_level=None,
-        timeout=busy_timeout(),
-        check_same_thread=False,
-    )
-    conn.execute("PRAGMA trusted_schema = OFF")
-    return conn
-
-
 def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> DatabaseStatus:
     """Return a database's status, reading it as untrusted: read-only, quick_check first.
 
@@ -201,7 +188,7 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
     if found.st_size == 0 if stat.S_ISREG(found.st_mode) else is_empty_file(Path(path)):
         return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
     try:
-        conn = _open_untrusted(path)
+        conn = connect(Path(path), write=False, trusted=False)
         try:
             # One read transaction: the shared lock is taken once, not per statement.
             conn.execute("BEGIN")
@@ -557,10 +544,7 @@ def scan_json(report: ScanReport) -> dict[str, Any]:
         "summary": report.summary(),
     }
     if report.problem is not None:
-        document["error"] = {
-            "kind": type(report.problem).__name__,
-            "message": message(report.problem),
-        }
+        document["error"] = error_json(report.problem)
     return document
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
@@ -25,6 +26,14 @@ def print_json(document: dict[str, Any], *, compact: bool = False) -> None:
         sys.stdout.write(json.dumps(document, separators=(",", ":")) + "\n")
     else:
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
+
+
+def plain_columns(rows: Sequence[tuple[str, ...]]) -> None:
+    """Write rows (the first is the header) as plain columns on stdout: never folded, greppable."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        sys.stdout.write(line.rstrip() + "\n")
 
 
 def error_line(problem: Problem) -> None:
@@ -65,10 +74,7 @@ def show_status(report: StatusReport, as_json: bool) -> int:
             table.add_row(*row)
         Console().print(table)
     else:  # piped: plain columns, never folded, easy to grep
-        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-        for row in rows:
-            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-            sys.stdout.write(line.rstrip() + "\n")
+        plain_columns(rows)
     for db in report.databases:
         for difference in db.differences:
             sys.stdout.write(f"{db.name}: drift: {difference}\n")

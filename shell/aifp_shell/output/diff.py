@@ -9,7 +9,7 @@ import attrs
 
 from aifp_fp.ops import Migration, Operation
 from aifp_shell.commands.diff.apply import DiffApplied
-from aifp_shell.messages import EXIT_OK, exit_code, message
+from aifp_shell.messages import EXIT_OK, error_json, exit_code
 from aifp_shell.output.console import error_line, print_json
 from aifp_shell.problems import Problem
 
@@ -34,7 +34,7 @@ def show_problem(problem: Problem, as_json: bool) -> int:
     """Show a failure (stderr, and as JSON on stdout with ``--json``); return its exit code."""
     error_line(problem)
     if as_json:
-        print_json({"error": {"kind": type(problem).__name__, "message": message(problem)}})
+        print_json({"error": error_json(problem)})
     return exit_code(problem)
 
 

@@ -1,43 +1,12 @@
-"""Showing ``scan``: one table (or one JSON document), a progress bar on a terminal, a summary."""
+"""Showing ``scan``: one table (or one JSON document) and a summary."""
 
 from __future__ import annotations
 
 import sys
 from typing import Any
 
-from aifp_shell.commands.scan import Progress, ProgressFactory, ScanReport, rows, scan_json
-from aifp_shell.output.console import error_line, print_json
-
-
-def progress_bar() -> ProgressFactory | None:
-    """Return a factory of rich progress callbacks on stderr, or None when it is not a terminal."""
-    if not sys.stderr.isatty():
-        return None
-
-    def start(label: str, total: int) -> Progress:
-        import threading
-
-        from rich.console import Console
-        from rich.progress import Progress as Bar
-
-        bar = Bar(console=Console(stderr=True), transient=True)
-        task = bar.add_task(label, total=total)
-        bar.start()
-        lock = threading.Lock()
-        done = [0]
-
-        def tick() -> None:
-            with lock:
-                done[0] += 1
-                bar.update(task, completed=done[0])
-                if done[0] >= total:
-                    bar.stop()
-
-        if total == 0:
-            bar.stop()
-        return tick
-
-    return start
+from aifp_shell.commands.scan import ScanReport, rows, scan_json
+from aifp_shell.output.console import error_line, plain_columns, print_json
 
 
 def show_scan(report: ScanReport, as_json: bool) -> int:
@@ -48,10 +17,7 @@ def show_scan(report: ScanReport, as_json: bool) -> int:
         print_json(scan_json(report), compact=True)
         return report.exit_code()
     out = sys.stdout
-    table = [("project", "database", "version", "latest", "status"), *rows(report)]
-    widths = [max(len(row[i]) for row in table) for i in range(5)]
-    for row in table:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n")
+    plain_columns([("project", "database", "version", "latest", "status"), *rows(report)])
     for project in (report.core, *report.projects):
         for db in project.databases:
             if db.problem is not None:

@@ -6,7 +6,7 @@ import sys
 from typing import Any
 
 from aifp_shell.commands.verify.run import VerifyReport
-from aifp_shell.messages import message
+from aifp_shell.messages import error_json
 from aifp_shell.output.console import error_line, print_json
 
 
@@ -33,8 +33,7 @@ def verify_json(report: VerifyReport) -> dict[str, Any]:
         "notes": [{"database": n.database, "file": n.file, "note": n.detail} for n in report.notes],
     }
     if report.problem is not None:
-        problem = report.problem
-        document["error"] = {"kind": type(problem).__name__, "message": message(problem)}
+        document["error"] = error_json(report.problem)
     return document
 
 

@@ -26,22 +26,36 @@ def _uri(path: Path, mode: str) -> str:
     return f"{path.absolute().as_uri()}?mode={mode}"
 
 
-def connect(path: Path, *, write: bool, timeout: float | None = None) -> sqlite3.Connection:
-    """Return a connection to an EXISTING database file (never creates one).
+def connect(
+    path: Path,
+    *,
+    write: bool,
+    timeout: float | None = None,
+    trusted: bool = True,
+    immutable: bool = False,
+) -> sqlite3.Connection:
+    """Return a connection to an EXISTING database file (never creates one): the one way to open.
 
     ``write=False`` opens it read-only. Transactions are left to the caller
     (``isolation_level=None``): the tool issues BEGIN IMMEDIATE/COMMIT itself.
+
+    - ``trusted=False``, for a file the tool did not make (``scan``, ``diff``):
+      read it with ``trusted_schema=OFF`` and never write to it, so no hot
+      journal is replayed either.
+    - ``immutable=True``, read-only: nothing can change the file while it is
+      open (a backup with no ``-wal``), so SQLite takes no lock and creates no
+      ``-wal``/``-shm`` beside it.
     """
     wait = busy_timeout() if timeout is None else timeout
-    if not write:
+    if not write and trusted and not immutable:
         recover_hot_journal(path, wait)
-    return sqlite3.connect(
-        _uri(path, "rw" if write else "ro"),
-        uri=True,
-        isolation_level=None,
-        timeout=wait,
-        check_same_thread=False,
+    mode = "rw" if write else "ro&immutable=1" if immutable else "ro"
+    conn = sqlite3.connect(
+        _uri(path, mode), uri=True, isolation_level=None, timeout=wait, check_same_thread=False
     )
+    if not trusted:
+        conn.execute("PRAGMA trusted_schema = OFF")
+    return conn
 
 
 def recover_hot_journal(path: Path, timeout: float) -> None:

@@ -11,6 +11,7 @@ from aifp_fp.diff import diff
 from aifp_fp.ops import DiffError, Migration
 from aifp_fp.schema import Schema
 from aifp_shell.problems import UnreadableSource
+from aifp_shell.sqlite.database import connect
 from aifp_shell.sqlite.introspect import read_schema, schema_of_script
 
 __all__ = ["DiffServiceError", "UnreadableSource", "diff_migration", "read_source"]
@@ -20,10 +21,8 @@ DiffServiceError = UnreadableSource | DiffError
 
 
 def _read_database(path: Path) -> Schema:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn = connect(path.resolve(), write=False, trusted=False)
     try:
-        conn.execute("PRAGMA trusted_schema=OFF")
         schema: Schema = read_schema(conn)
         return schema
     finally:
