@@ -369,7 +369,7 @@ PHASES = ("quick_check (before)", "backup", "steps", "foreign_key_check", "quick
 @contextlib.contextmanager
 def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
-    from aifp_shell.commands import service
+    from aifp_shell.commands import migrate as service
     from aifp_shell.files import backup
     from aifp_shell.sqlite import transaction
 
@@ -421,7 +421,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
 
 def bench_phases(pristine: Path, runs: int) -> dict[str, Any]:
     """Time ``service.up`` for the project db in-process, split into its phases."""
-    from aifp_shell.commands import service
+    from aifp_shell.commands import migrate as service
     from aifp_shell.files.locate import find_places
 
     work = OUT / "phase-work"

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-import aifp_shell.commands.service as service
+import aifp_shell.commands.migrate as service
 from aifp_shell.cli.app import main
 
 KILL_AT = int(sys.argv[1])

@@ -56,7 +56,7 @@ def _history(path: Path) -> list[tuple[str, str | None, str]]:
 
 
 def test_import_of_the_shell_package_loads_no_service_until_used() -> None:
-    service = "aifp_shell.commands.service"
+    service = "aifp_shell.commands.migrate"
     code = f"import sys, aifp_shell; assert {service!r} not in sys.modules; print('ok')"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert done.returncode == 0, done.stderr

@@ -27,7 +27,7 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-import aifp_shell.commands.service as service
+import aifp_shell.commands.migrate as service
 from aifp_fp.plan import find_path, plan_down
 from aifp_fp.schema import schema_differences
 from aifp_fp.version import Version, parse_version

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aifp_shell.commands.service import Runtime
+from aifp_shell.commands.migrate import Runtime
 from aifp_shell.files.locate import find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.output.progress import backup_progress_bar

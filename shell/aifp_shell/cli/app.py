@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from aifp_shell.bootstrap import runtime_for
-from aifp_shell.commands.service import check, down, up
+from aifp_shell.commands.migrate import check, down, up
 from aifp_shell.files.locate import DATABASES, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.messages import EXIT_BAD_INPUT
@@ -173,7 +173,7 @@ def diff_command(
     from aifp_fp.render import render_script
     from aifp_shell.commands.diff.apply import apply_diff
     from aifp_shell.commands.diff.source import diff_migration
-    from aifp_shell.commands.service import system_clock
+    from aifp_shell.commands.migrate import system_clock
     from aifp_shell.output.diff import show_applied, show_diff, show_problem
 
     if apply and reverse:
