@@ -13,7 +13,8 @@ from typing import Annotated
 import typer
 
 from aifp_shell.bootstrap import runtime_for
-from aifp_shell.commands.migrate import check, down, up
+from aifp_shell.commands.check import check
+from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.messages import EXIT_BAD_INPUT

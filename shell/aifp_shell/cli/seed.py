@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from aifp_shell.bootstrap import runtime_for
-from aifp_shell.commands.migrate import check, down, up
+from aifp_shell.commands.check import check
+from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES
 from aifp_shell.messages import EXIT_BAD_INPUT
 from aifp_shell.output import console as render
