@@ -213,29 +213,12 @@ def _open_existing(
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
-        from aifp_shell.files.backup import make_backup
         from aifp_shell.files.preflight import preflight
 
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
-        progress = runtime.backup_progress(name) if runtime.backup_progress else None
-        from concurrent.futures import ThreadPoolExecutor
-
-        # Both only read: the backup (second connection) overlaps the full quick_check.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
-            try:
-                damage = quick_check(conn)
-            except sqlite3.DatabaseError as error:
-                damage = str(error)
-            backup = backing_up.result()
-        if isinstance(backup, Success):
-            backups.append(backup.unwrap())
-        if damage is not None:
-            raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
-        if isinstance(backup, Failure):
-            raise _Abort(_failed(name, path, backup.failure(), start))
+        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
         applied_at = _utc_now_text(runtime)
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
@@ -249,7 +232,7 @@ def _open_existing(
             str(start),
             str(plan.end),
             ran.unwrap(),
-            str(backup.unwrap()),
+            str(backup),
             "migrated",
         )
         return _Open(name, path, conn, run)
@@ -259,6 +242,41 @@ def _open_existing(
     except sqlite3.Error as error:
         abandon(conn)
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+
+
+def _backup_during_quick_check(
+    name: str,
+    path: Path,
+    conn: sqlite3.Connection,
+    runtime: Runtime,
+    start: Version,
+    backups: list[Path],
+) -> Path:
+    """Return the backup made while the full quick_check ran; raise ``_Abort`` if either failed.
+
+    Both only read: the backup (a second connection) overlaps the quick_check
+    of the locked connection.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aifp_shell.files.backup import make_backup
+
+    progress = runtime.backup_progress(name) if runtime.backup_progress else None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
+        try:
+            damage = quick_check(conn)
+        except sqlite3.DatabaseError as error:
+            damage = str(error)
+        backup = backing_up.result()
+    if isinstance(backup, Success):
+        backups.append(backup.unwrap())
+    if damage is not None:
+        raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
+    if isinstance(backup, Failure):
+        raise _Abort(_failed(name, path, backup.failure(), start))
+    made: Path = backup.unwrap()
+    return made
 
 
 def _open_new(
@@ -363,15 +381,9 @@ def migrate(
     unknown = [name for name in names if name not in DATABASES]
     if unknown:
         return RunReport((), UnknownDatabase(unknown[0], DATABASES))
-    sets: dict[str, MigrationSet] = {}
-    for name in names:
-        loaded = load_migration_set(name, runtime.places.migrations_dir)
-        if isinstance(loaded, Failure):
-            return RunReport((), loaded.failure())
-        sets[name] = loaded.unwrap()
-        checked = check_every_file(sets[name])
-        if isinstance(checked, Failure):
-            return RunReport((), checked.failure())
+    sets = _checked_sets(runtime, names)
+    if not isinstance(sets, dict):
+        return RunReport((), sets)
     edited = refuse_edited(runtime.places, names, sets)
     if edited is not None:
         return RunReport((), edited)
@@ -383,25 +395,62 @@ def migrate(
     backups: list[Path] = []
     try:
         for name in DATABASES:
-            if name not in names:
-                continue
-            location = locate(name, runtime.places)
-            path = location.path
-            if path is None or not path.exists():
-                if path is not None and location.creatable and creates:
-                    opened.append(_open_new(name, path, sets[name], planner, runtime))
-                    continue
-                if explicit:
-                    raise _Abort(_failed(name, path, _location_problem(location)))
-                finished.append(_skipped(location))
-                continue
-            result = _open_existing(name, path, sets[name], planner, runtime, backups)
-            if isinstance(result, _Open):
-                opened.append(result)
-            else:
-                finished.append(result)
+            if name in names:
+                _open_one(
+                    name, sets[name], planner, runtime, explicit, creates, opened, finished, backups
+                )
     except _Abort as abort:
         return _roll_back_all(opened, finished, backups, abort.run)
+    return _commit_all(opened, finished, runtime.keep_backups)
+
+
+def _checked_sets(runtime: Runtime, names: tuple[str, ...]) -> dict[str, MigrationSet] | Problem:
+    """Return each named database's migration set, every file checked, or the first problem."""
+    sets: dict[str, MigrationSet] = {}
+    for name in names:
+        loaded = load_migration_set(name, runtime.places.migrations_dir)
+        if isinstance(loaded, Failure):
+            problem: Problem = loaded.failure()
+            return problem
+        sets[name] = loaded.unwrap()
+        checked = check_every_file(sets[name])
+        if isinstance(checked, Failure):
+            refused: Problem = checked.failure()
+            return refused
+    return sets
+
+
+def _open_one(
+    name: str,
+    migration_set: MigrationSet,
+    planner: Planner,
+    runtime: Runtime,
+    explicit: bool,
+    creates: bool,
+    opened: list[_Open],
+    finished: list[DatabaseRun],
+    backups: list[Path],
+) -> None:
+    """Open, lock, back up and run one database's steps (left uncommitted), or skip it."""
+    location = locate(name, runtime.places)
+    path = location.path
+    if path is None or not path.exists():
+        if path is not None and location.creatable and creates:
+            opened.append(_open_new(name, path, migration_set, planner, runtime))
+            return
+        if explicit:
+            raise _Abort(_failed(name, path, _location_problem(location)))
+        finished.append(_skipped(location))
+        return
+    result = _open_existing(name, path, migration_set, planner, runtime, backups)
+    if isinstance(result, _Open):
+        opened.append(result)
+    else:
+        finished.append(result)
+
+
+def _commit_all(opened: list[_Open], finished: list[DatabaseRun], keep: int) -> RunReport:
+    """COMMIT each open database in order; prune backups only once every COMMIT succeeded."""
     committed: list[DatabaseRun] = []
     for index, item in enumerate(opened):
         try:
@@ -421,7 +470,7 @@ def migrate(
             )
     for run in committed:  # only now that every COMMIT succeeded
         if run.backup is not None and run.path is not None:
-            prune_backups(Path(run.path), runtime.keep_backups, (Path(run.backup),))
+            prune_backups(Path(run.path), keep, (Path(run.backup),))
     return RunReport(_in_order([*finished, *committed]))
 
 

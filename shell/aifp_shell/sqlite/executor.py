@@ -80,11 +80,11 @@ def _existing(conn: sqlite3.Connection, name: str) -> ExistingObject | None:
     return None if row is None else ExistingObject(row[0], row[1], row[2])
 
 
-def _statement_problem(
-    database: str, path: Path, step: PlannedStep, statement: Statement, error: sqlite3.Error
+def statement_problem(
+    database: str, path: Path, file: str, statement: Statement, error: sqlite3.Error
 ) -> Problem:
+    """Return what a failed statement of ``file`` (a step, or a label) is, by SQLite's error."""
     kind = error_kind(error)
-    file = step.source.display
     if kind == "auth":
         return RefusedAtRunTime(database, file, statement.line, statement.text)
     if kind in ("locked", "read_only", "disk_full", "io"):
@@ -160,7 +160,9 @@ def run_plan(
                 with guarded(conn):
                     outcome = _run_statement(conn, statement)
             except sqlite3.Error as error:
-                return Failure(_statement_problem(plan.database, path, step, statement, error))
+                return Failure(
+                    statement_problem(plan.database, path, step.source.display, statement, error)
+                )
             match outcome:
                 case Skip(reason=reason):
                     skipped.append(f"{step.source.display}:{statement.line}: skipped: {reason}")

@@ -24,21 +24,18 @@ from aifp_fp.diff import diff
 from aifp_fp.ops import Migration
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema, fold
-from aifp_fp.sqltext import Statement, split_statements
+from aifp_fp.sqltext import split_statements
 from aifp_fp.tables import TOOL_TABLES
 from aifp_shell.commands.diff.source import read_source
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.safe_io import discard
 from aifp_shell.problems import (
-    Environment,
     Problem,
-    RefusedAtRunTime,
-    StepFailed,
     Unreadable,
     UnreadableSource,
 )
-from aifp_shell.sqlite.database import connect, environment_problem, error_kind, quick_check
-from aifp_shell.sqlite.executor import guarded
+from aifp_shell.sqlite.database import connect, environment_problem, quick_check
+from aifp_shell.sqlite.executor import guarded, statement_problem
 from aifp_shell.sqlite.introspect import read_schema
 from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
@@ -64,19 +61,6 @@ def without_versioning(schema: Schema) -> Schema:
         indexes=tuple(i for i in schema.indexes if fold(i.table) not in TOOL_TABLES),
         triggers=tuple(t for t in schema.triggers if fold(t.table) not in TOOL_TABLES),
     )
-
-
-def _statement_problem(
-    name: str, path: Path, label: str, statement: Statement, error: sqlite3.Error
-) -> Problem:
-    kind = error_kind(error)
-    if kind == "auth":
-        return RefusedAtRunTime(name, label, statement.line, statement.text)
-    if kind in ("locked", "read_only", "disk_full", "io"):
-        return Environment(name, str(path), kind, f"{label}:{statement.line}: {error}")
-    if kind == "corrupt":
-        return Unreadable(name, str(path), str(error))
-    return StepFailed(name, str(path), label, statement.line, statement.text, str(error))
 
 
 def apply_diff(
@@ -135,7 +119,7 @@ def apply_diff(
                 with guarded(conn):
                     conn.execute(statement.text)
             except sqlite3.Error as error:
-                return fail(_statement_problem(name, database_path, label, statement, error))
+                return fail(statement_problem(name, database_path, label, statement, error))
         problem = final_checks(conn, name, database_path)
         if problem is not None:
             return fail(problem)
