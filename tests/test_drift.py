@@ -278,3 +278,18 @@ def test_drift_answers_are_the_same_cached_or_not(
     code, found = _check(installation, tmp_path)
     assert code == 3
     assert "index another_idx: unexpected" in found["project"]["differences"]
+
+
+def test_the_drift_cache_key_changes_when_a_module_of_a_subpackage_changes(
+    tmp_path: Path,
+) -> None:
+    from aifp_shell.schema.drift_cache import fingerprint_of
+
+    package = tmp_path / "aifp_shell"
+    (package / "schema").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    module = package / "schema" / "expected.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    before = fingerprint_of({"aifp_shell": package})
+    module.write_text("A = 22\n", encoding="utf-8")
+    assert fingerprint_of({"aifp_shell": package}) != before

@@ -127,6 +127,15 @@ def test_wheel_holds_the_three_packages_and_the_migration_set(wheel: Path) -> No
     rollbacks = [p.name for p in (REPO / "migrations" / "project" / "rollback").glob("*.sql")]
     assert rollbacks and all(f"aifp_migrations/project/rollback/{n}" in names for n in rollbacks)
     assert "aifp_fp/py.typed" in names and "aifp_shell/py.typed" in names
+    for package, folder in (
+        ("aifp_fp", REPO / "aifp_fp"),
+        ("aifp_shell", REPO / "shell" / "aifp_shell"),
+    ):
+        modules = [p.relative_to(folder).as_posix() for p in folder.rglob("*.py")]
+        missing = [m for m in modules if f"{package}/{m}" not in names]
+        assert not missing, (
+            f"modules missing from the wheel (a subpackage not in pyproject?): {missing}"
+        )
 
 
 def test_installed_wheel_checks_with_its_shipped_set_from_any_folder(

@@ -44,13 +44,21 @@ def cache_dir() -> Path | None:
 @functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """Return a digest of the tool's own modules (name, size, mtime), so edits invalidate."""
-    digest = hashlib.sha256(_FORMAT.encode())
+    folders = {}
     for package in ("aifp_fp", "aifp_shell"):
         module = __import__(package)
-        folder = Path(module.__file__ or "").parent
-        for path in sorted(folder.glob("*.py")):
+        folders[package] = Path(module.__file__ or "").parent
+    return fingerprint_of(folders)
+
+
+def fingerprint_of(folders: dict[str, Path]) -> str:
+    """Return a digest of every module under each package folder, subpackages included."""
+    digest = hashlib.sha256(_FORMAT.encode())
+    for package, folder in folders.items():
+        for path in sorted(folder.rglob("*.py")):
             stat = path.stat()
-            digest.update(f"{package}/{path.name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+            name = path.relative_to(folder).as_posix()
+            digest.update(f"{package}/{name}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
