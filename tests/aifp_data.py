@@ -8,6 +8,7 @@ that satisfy NOT NULL, UNIQUE, CHECK ... IN and foreign keys.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import re
 import sqlite3
@@ -263,3 +264,24 @@ def damage_leaf_page(path: Path) -> None:
     start = (root + 4) * page_size  # page root + 5: a leaf of bulk, far from the schema
     data[start : start + 64] = b"\xff" * 64
     path.write_bytes(bytes(data))
+
+
+@contextlib.contextmanager
+def small_tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    """Mount a tmpfs of ``size`` (e.g. ``4m``) at ``folder``; skip the test unless root can."""
+    import pytest
+
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount tmpfs here: {mounted.stderr!r}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)

@@ -21,6 +21,7 @@ from tests.aifp_data import (
     Installation,
     build_installation,
     damage_leaf_page,
+    small_tmpfs,
     snapshot,
     version_of,
     write_lock_held,
@@ -350,18 +351,7 @@ def test_read_only_database_exits_1_and_changes_nothing(tmp_path: Path, what: st
 
 
 def test_full_disk_exits_1_and_changes_nothing(tmp_path: Path) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount tmpfs here: {mounted.stderr!r}")
-    try:
+    with small_tmpfs(tmp_path / "small", "3m") as mount:
         installation = build_installation(mount, rows=40)
         filler = mount / "filler"
         stats = os.statvfs(mount)
@@ -381,8 +371,6 @@ def test_full_disk_exits_1_and_changes_nothing(tmp_path: Path) -> None:
         assert not [
             p for p in (installation.project / ".aifp-project").iterdir() if p.name.startswith(".")
         ]
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
 
 
 def test_all_databases_listed(tmp_path: Path) -> None:

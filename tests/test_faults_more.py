@@ -23,7 +23,14 @@ from returns.result import Failure
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.preflight import SPACE_MARGIN, space_needed
 from aifp_shell.files.retention import list_backups
-from tests.aifp_data import Installation, build_installation, snapshot, version_of, write_lock_held
+from tests.aifp_data import (
+    Installation,
+    build_installation,
+    small_tmpfs,
+    snapshot,
+    version_of,
+    write_lock_held,
+)
 from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.fault
@@ -557,19 +564,8 @@ def test_space_needed_counts_the_database_and_its_wal_twice(tmp_path: Path) -> N
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 4 MB tmpfs (needs root); unmounted afterwards."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mount = tmp_path / "small"
-    mount.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount tmpfs here: {mounted.stderr!r}")
-    yield mount
-    subprocess.run(["umount", str(mount)], check=False)
+    with small_tmpfs(tmp_path / "small", "4m") as mount:
+        yield mount
 
 
 def _fill(mount: Path, leave: int) -> None:
