@@ -80,6 +80,12 @@ def _existing(conn: sqlite3.Connection, name: str) -> ExistingObject | None:
     return None if row is None else ExistingObject(row[0], row[1], row[2])
 
 
+def _statement_problem(
+    database: str, path: Path, step: PlannedStep, statement: Statement, error: sqlite3.Error
+) -> Problem:
+    return statement_problem(database, path, step.source.display, statement, error)
+
+
 def statement_problem(
     database: str, path: Path, file: str, statement: Statement, error: sqlite3.Error
 ) -> Problem:
@@ -160,9 +166,7 @@ def run_plan(
                 with guarded(conn):
                     outcome = _run_statement(conn, statement)
             except sqlite3.Error as error:
-                return Failure(
-                    statement_problem(plan.database, path, step.source.display, statement, error)
-                )
+                return Failure(_statement_problem(plan.database, path, step, statement, error))
             match outcome:
                 case Skip(reason=reason):
                     skipped.append(f"{step.source.display}:{statement.line}: skipped: {reason}")
