@@ -13,6 +13,8 @@ from aifp_fp.errors import MalformedFileName
 from aifp_fp.version import VERSION_PATTERN, Version, parse_version
 
 ROLLBACK_FOLDER = "rollback"
+SHAPES_FOLDER = "shapes"
+"""Below a database's folder: whole schemas of published shapes, for recognition only."""
 
 _SLUG = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 _STEP = re.compile(rf"v({VERSION_PATTERN})_to_v({VERSION_PATTERN})(?:_({_SLUG}))?\.sql")
