@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from aifp_shell import render
-from aifp_shell.locate import DATABASES, find_places
+from aifp_shell.locate import DATABASES, both_project_folders, find_places
 from aifp_shell.messages import EXIT_BAD_INPUT
 from aifp_shell.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.service import Runtime, check, down, up
@@ -71,9 +71,23 @@ def runtime_for(
     as_json: bool,
     keep_backups: int = DEFAULT_KEEP_BACKUPS,
 ) -> Runtime:
-    """Return the runtime of one command: its folders, the system clock, a progress bar."""
+    """Return the runtime of one command: its folders, the system clock, a progress bar.
+
+    A project holding both ``.aifp-project/`` and ``.aimfp-project/`` is reported
+    (exit 2, naming both) and ends the command: which one is meant cannot be guessed.
+    """
+    places = find_places(project_dir, aifp_root, migrations_dir)
+    both = both_project_folders(places)
+    if both:
+        from aifp_shell.problems import DatabaseMissing
+        from aifp_shell.reports import RunReport
+
+        problem = DatabaseMissing(
+            "project", str(places.project_dir), f"holds both {both[0]} and {both[1]}; keep one"
+        )
+        raise typer.Exit(render.show_run(RunReport((), problem), as_json))
     return Runtime(
-        find_places(project_dir, aifp_root, migrations_dir),
+        places,
         backup_progress=None if as_json else backup_progress_bar,
         keep_backups=keep_backups,
     )

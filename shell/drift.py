@@ -1,7 +1,9 @@
 """Drift: how a live database's structure differs from the one its version should have.
 
 The structure a version should have is ``expected.schema_at`` (the chain
-replayed in memory). Every difference counts, column order included: a
+replayed in memory), or any shape AIFP published for that version
+(``migrations/<db>/shapes/``, ``aifp_fp.shapes.recognise``). Every difference
+from all of them counts, column order included: a
 database whose ``notes`` table lacked ``source``/``directive_name``/``severity``
 at v1.0 gets them appended by the v1.1 -> v1.2 step, after ``updated_at``,
 while real AIFP databases have them before it; that database is reported as
@@ -17,6 +19,7 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.graph import MigrationSet
+from aifp_fp.schema import Schema
 from aifp_fp.version import Version, parse_version
 from aifp_shell.database import connect, environment_problem, is_empty_file, read_version
 from aifp_shell.drift_cache import Catalog, catalog_of, recall, remember
@@ -53,14 +56,17 @@ def drift_of(
     if remembered is not None:
         return Success(remembered)
     # Only a cache miss replays and parses: imported here so a warm ``check`` never loads them.
-    from aifp_fp.schema import schema_differences
-    from aifp_shell.expected import schema_at
+    from aifp_fp.shapes import Drifted, recognise
+    from aifp_shell.expected import published_shapes_at, schema_at
     from aifp_shell.introspect import read_schema
 
     live = read_schema(conn)
-    computed = schema_at(migration_set, version).map(
-        lambda expected: schema_differences(expected, live)
-    )
+
+    def differences(expected: Schema) -> tuple[str, ...]:
+        found = recognise(live, expected, published_shapes_at(migration_set, version))
+        return found.differences if isinstance(found, Drifted) else ()
+
+    computed = schema_at(migration_set, version).map(differences)
     if isinstance(computed, Success):
         remember(migration_set, version, catalog, computed.unwrap())
     return computed

@@ -82,6 +82,7 @@ def _set_digest(migration_set: MigrationSet) -> str:
     sources = [initial.source for initial in migration_set.initials]
     sources += [step.source for step in migration_set.steps]
     sources += [rollback.source for rollback in migration_set.rollbacks]
+    sources += [shape.source for shape in migration_set.shapes]
     for source in sorted(sources, key=lambda s: s.name):
         digest.update(json.dumps([source.database, source.name, source.text]).encode())
     return digest.hexdigest()

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
+import typer
+
 from aifp_shell import render
 from aifp_shell.cli import runtime_for
 from aifp_shell.locate import DATABASES
@@ -47,9 +49,15 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
     """Return the exit code of the seed command line ``argv``."""
     parser = _parser()
     args = parser.parse_args(argv)
-    runtime = runtime_for(
-        args.project_dir, args.aifp_root, args.migrations_dir or default_migrations_dir, args.json
-    )
+    try:
+        runtime = runtime_for(
+            args.project_dir,
+            args.aifp_root,
+            args.migrations_dir or default_migrations_dir,
+            args.json,
+        )
+    except typer.Exit as ended:  # the folders were reported as unusable
+        return int(ended.exit_code)
     if args.rollback and not args.db:
         parser.error("--rollback needs --db NAME")
     if args.check:

@@ -175,11 +175,24 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
 
 
 def check(runtime: Runtime) -> StatusReport:
-    """Return the status of the four databases, opening each read-only."""
-    databases = tuple(
-        with_checksums(_check_one(name, runtime), runtime.places) for name in DATABASES
-    )
-    return StatusReport(databases)
+    """Return the status of the four databases, opening each read-only.
+
+    Each project database carries the version the installed aifp_core expects
+    of it (``expected_schema_versions``, aifp_core 2.1 and later), if it says.
+    """
+    from aifp_shell.core_expects import read_expectations
+
+    expectations = read_expectations(locate("aifp_core", runtime.places).path or Path())
+    databases = []
+    for name in DATABASES:
+        status = with_checksums(_check_one(name, runtime), runtime.places)
+        expectation = expectations.get(name) if name != "aifp_core" else None
+        if expectation is not None:
+            status = attrs.evolve(
+                status, expected=expectation.expected, minimum=expectation.minimum
+            )
+        databases.append(status)
+    return StatusReport(tuple(databases))
 
 
 # --- migrating ---------------------------------------------------------------------------

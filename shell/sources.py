@@ -8,7 +8,7 @@ from pathlib import Path
 from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import CoreError
-from aifp_fp.files import SHAPES_FOLDER, MigrationSource
+from aifp_fp.files import MigrationSource
 from aifp_fp.graph import MigrationSet, build_migration_set
 from aifp_shell.locate import shipped_migrations_dir
 from aifp_shell.problems import MigrationsUnreadable, Problem
@@ -41,11 +41,7 @@ def read_sources(
     """
     folder = migrations_dir / database
     try:
-        paths = sorted(
-            p
-            for p in folder.rglob("*.sql")
-            if p.is_file() and p.relative_to(folder).parts[0] != SHAPES_FOLDER
-        )
+        paths = sorted(p for p in folder.rglob("*.sql") if p.is_file())
         sources = tuple(
             MigrationSource(
                 database,

@@ -1,0 +1,227 @@
+"""Real AIFP/AIMFP installations: published shapes are recognised, AIMFP's names are found,
+what the installed core expects is shown, and a step's guard refuses rows by name.
+
+Each test runs the installed CLI in a subprocess on real database files.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aifp_data import MIGRATIONS, snapshot
+from conftest import run_cli
+from facts_sql import schema_script
+
+pytestmark = pytest.mark.e2e
+
+HISTORY = Path(__file__).resolve().parent / "facts" / "history"
+
+
+def _manifest() -> list[dict[str, str]]:
+    with (HISTORY / "MANIFEST.tsv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def _shape_db(path: Path, row: dict[str, str]) -> None:
+    facts = json.loads((HISTORY / row["db"] / row["file"]).read_text(encoding="utf-8"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(schema_script(facts, row["version"]))
+    finally:
+        conn.close()
+
+
+def _check(project: Path, root: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+    done = run_cli(
+        "check", "--json", "--project-dir", project, "--aifp-root", root, *extra, cwd=project
+    )
+    return done.returncode, json.loads(done.stdout)
+
+
+def _by_name(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {db["name"]: db for db in document["databases"]}
+
+
+def _known_versions(db: str) -> set[str]:
+    """Versions the shipped set's step files name for ``db``."""
+    names = [p.name for p in (MIGRATIONS / db).glob("v*.sql")]
+    found: set[str] = set()
+    for name in names:
+        head = name.removesuffix(".sql").split("_")
+        found.update(part[1:] for part in head if part.startswith("v") and part[1:2].isdigit())
+    return found
+
+
+SHAPES_OF_KNOWN_VERSIONS = [
+    row for row in _manifest() if row["version"] in _known_versions(row["db"])
+]
+
+
+@pytest.mark.parametrize(
+    "row", SHAPES_OF_KNOWN_VERSIONS, ids=lambda r: f"{r['db']}-{r['version']}-{r['date']}"
+)
+def test_every_published_shape_of_a_known_version_is_that_version_not_drift(
+    tmp_path: Path, row: dict[str, str]
+) -> None:
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    name = "aifp_core.db" if row["db"] == "aifp_core" else f".aifp-project/{row['db']}.db"
+    _shape_db((root if row["db"] == "aifp_core" else project) / name, row)
+    (project / ".aifp-project").mkdir(parents=True, exist_ok=True)
+    code, document = _check(project, root)
+    entry = _by_name(document)[row["db"]]
+    assert entry["version"] == row["version"]
+    assert entry["status"] in ("pending", "up_to_date"), entry
+    assert code == 0, document
+
+
+def test_a_structure_no_shape_has_is_still_drift(tmp_path: Path) -> None:
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    row = next(r for r in _manifest() if r["db"] == "project")
+    db = project / ".aifp-project" / "project.db"
+    _shape_db(db, row)
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE stray (x)")
+    conn.close()
+    code, document = _check(project, root)
+    assert _by_name(document)["project"]["status"] == "drift"
+    assert any("stray" in d for d in _by_name(document)["project"]["differences"])
+    assert code == 3
+
+
+def _v1_project(folder: Path) -> Path:
+    row = next(r for r in _manifest() if r["db"] == "project" and r["date"] == "2025-10-22")
+    db = folder / "project.db"
+    _shape_db(db, row)
+    return db
+
+
+def test_an_aimfp_project_folder_is_found_from_inside_it_and_migrated_in_place(
+    tmp_path: Path,
+) -> None:
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    db = _v1_project(project / ".aimfp-project")
+    inside = project / "src"
+    inside.mkdir()
+    done = run_cli("check", "--json", "--aifp-root", root, cwd=inside)
+    found = _by_name(json.loads(done.stdout))
+    assert found["project"]["path"] == str(db)
+    assert found["project"]["status"] == "pending"
+    migrated = run_cli("up", "--db", "project", "--json", "--aifp-root", root, cwd=inside)
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert json.loads(migrated.stdout)["databases"][0]["path"] == str(db)
+    created = run_cli("up", "--all", "--json", "--aifp-root", root, cwd=inside)
+    assert created.returncode in (0, 2), created.stdout  # aifp_core is missing here
+    assert not (project / ".aifp-project").exists()  # nothing under the other name
+
+
+def test_a_project_holding_both_folders_is_exit_2_naming_both(tmp_path: Path) -> None:
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    aifp = _v1_project(project / ".aifp-project")
+    _v1_project(project / ".aimfp-project")
+    before = snapshot(aifp)
+    for args in (("check",), ("up", "--all"), ("check", "--json")):
+        done = run_cli(*args, "--project-dir", project, "--aifp-root", root, cwd=tmp_path)
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        text = done.stdout + done.stderr
+        assert ".aifp-project" in text and ".aimfp-project" in text
+        assert "Traceback" not in text
+    seed = run_cli(
+        "--check", "--project-dir", project, "--aifp-root", root, cwd=tmp_path, seed=True
+    )
+    assert seed.returncode == 2, seed.stderr
+    assert snapshot(aifp) == before
+
+
+def test_aimfp_core_db_is_used_when_aifp_core_db_is_absent(tmp_path: Path) -> None:
+    project, root = tmp_path / "p", tmp_path / "root"
+    (project / ".aifp-project").mkdir(parents=True)
+    row = next(r for r in _manifest() if r["db"] == "aifp_core")
+    _shape_db(root / "aimfp_core.db", row)
+    _, document = _check(project, root)
+    core = _by_name(document)["aifp_core"]
+    assert core["path"] == str(root / "aimfp_core.db")
+    assert core["status"] == "pending"
+    done = run_cli("up", "--db", "aifp_core", "--aifp-root", root, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert not (root / "aifp_core.db").exists()
+    assert any(p.name.startswith("aimfp_core.db.backup_") for p in root.iterdir())
+
+
+def test_check_shows_what_the_installed_core_expects_and_points_at_it_first(
+    tmp_path: Path,
+) -> None:
+    project, root = tmp_path / "p", tmp_path / "root"
+    _v1_project(project / ".aifp-project")
+    row = next(r for r in _manifest() if r["db"] == "aifp_core")
+    _shape_db(root / "aifp_core.db", row)
+    conn = sqlite3.connect(root / "aifp_core.db")
+    # The table as real aifp_core 2.1 has it, holding the versions it expects.
+    conn.executescript(
+        "CREATE TABLE expected_schema_versions (db_name TEXT PRIMARY KEY,"
+        " expected_version TEXT NOT NULL, minimum_version TEXT, updated_at DATETIME);"
+        "INSERT INTO expected_schema_versions VALUES ('project', '1.1', '1.0', NULL);"
+    )
+    conn.close()
+    _, document = _check(project, root)
+    found = _by_name(document)
+    assert found["project"]["expected"] == "1.1"
+    assert found["user_preferences"]["expected"] is None
+    assert "expected" not in found["aifp_core"]
+    text = run_cli("check", "--project-dir", project, "--aifp-root", root, cwd=tmp_path).stdout
+    first = text.splitlines()[0]
+    assert first.startswith("project: at 1.0") and "expects 1.1" in first
+
+
+def test_a_guard_refuses_rows_by_name_and_nothing_changes(tmp_path: Path) -> None:
+    migrations = tmp_path / "migrations"
+    (migrations / "project").mkdir(parents=True)
+    shutil.copy(MIGRATIONS / "project" / "v1.0_initial_schema.sql", migrations / "project")
+    for other in ("aifp_core", "user_preferences", "user_directives"):
+        shutil.copytree(
+            MIGRATIONS / other, migrations / other, ignore=shutil.ignore_patterns("shapes")
+        )
+    (migrations / "project" / "v1.0_to_v1.1_guarded.sql").write_text(
+        "UPDATE project SET name = upper(name);\n"
+        "SELECT 'project', 'status', id, 'CHECK status IN (''active'')'"
+        " FROM project WHERE status <> 'active';\n"
+        "ALTER TABLE project ADD COLUMN extra TEXT;\n",
+        encoding="utf-8",
+    )
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    db = _v1_project(project / ".aifp-project")
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO project (id, name, purpose, goals_json, status)"
+        " VALUES (7, 'x', 'p', '[]', 'paused')"
+    )
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    done = run_cli(
+        "up",
+        "--db",
+        "project",
+        "--migrations-dir",
+        migrations,
+        "--project-dir",
+        project,
+        "--aifp-root",
+        root,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "project.status, row id 7: CHECK status IN ('active')" in done.stderr
+    assert "v1.0_to_v1.1_guarded.sql" in done.stderr
+    assert db.read_bytes() == before
