@@ -28,7 +28,7 @@ from aifp_shell.database import (
     quick_check,
     read_version,
 )
-from aifp_shell.drift import drift_at, drift_before_run, refusal
+from aifp_shell.drift import drift_at, drift_before_run, refusal, with_alignment
 from aifp_shell.history import refuse_edited, with_checksums
 from aifp_shell.locate import DATABASES, Location, Places, locate
 from aifp_shell.problems import (
@@ -159,7 +159,17 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
         return DatabaseStatus(
             name, path, True, version_text, latest, (), "pending", problem=planned.failure()
         )
-    pending = pending_steps(planned.unwrap())
+    plan = planned.unwrap()
+    if plan.is_empty():
+        try:
+            conn = connect(location.path, write=False)
+            try:
+                plan = with_alignment(conn, migration_set, plan).value_or(plan)
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            pass  # the drift check below reports an unreadable database
+    pending = pending_steps(plan)
     status = "pending" if pending else "up_to_date"
     drifted = drift_at(name, location.path, migration_set, version)
     if isinstance(drifted, Failure):
@@ -337,6 +347,20 @@ def _failed(
     )
 
 
+def _planned(
+    conn: sqlite3.Connection,
+    migration_set: MigrationSet,
+    planner: Planner,
+    current: Version,
+    align: bool,
+) -> Result[Plan, Problem]:
+    """Return the plan for an existing database (read through ``conn``), aligned if asked."""
+    planned = planner(migration_set, current)
+    if not align:
+        return planned
+    return planned.bind(lambda plan: with_alignment(conn, migration_set, plan))
+
+
 def _open_existing(
     name: str,
     path: Path,
@@ -344,6 +368,7 @@ def _open_existing(
     planner: Planner,
     runtime: Runtime,
     backups: list[Path],
+    align: bool,
 ) -> _Open | DatabaseRun:
     """Run a database's plan inside an open transaction; return it open, or its final report."""
     if is_empty_file(path):
@@ -360,7 +385,7 @@ def _open_existing(
         if isinstance(current, Failure):
             raise _Abort(_failed(name, path, current.failure()))
         start = current.unwrap()
-        planned = planner(migration_set, start)
+        planned = _planned(conn, migration_set, planner, start, align)
         if isinstance(planned, Failure):
             raise _Abort(_failed(name, path, planned.failure(), start))
         plan = planned.unwrap()
@@ -530,6 +555,7 @@ def migrate(
     dry_run: bool,
     explicit: bool,
     creates: bool = True,
+    align: bool = False,
 ) -> RunReport:
     """Return what migrating ``names`` with ``planner`` did (or would do, on a dry run).
 
@@ -540,6 +566,8 @@ def migrate(
     removed. ``explicit`` says the user named the database: a missing one is
     then an error instead of being skipped. ``creates`` lets a missing
     user_preferences.db or user_directives.db be created from its initial schema.
+    ``align`` brings a database with nothing left to run, but at an earlier
+    published shape of its version, to the latest shape (``drift.with_alignment``).
     """
     unknown = [name for name in names if name not in DATABASES]
     if unknown:
@@ -556,7 +584,7 @@ def migrate(
     edited = refuse_edited(runtime.places, names, sets)
     if edited is not None:
         return RunReport((), edited)
-    preview = _dry_run(runtime, names, sets, planner, explicit, creates)
+    preview = _dry_run(runtime, names, sets, planner, explicit, creates, align)
     if dry_run or preview.problem is not None:
         return preview
     opened: list[_Open] = []
@@ -576,7 +604,7 @@ def migrate(
                     raise _Abort(_failed(name, path, _location_problem(location)))
                 finished.append(_skipped(location))
                 continue
-            result = _open_existing(name, path, sets[name], planner, runtime, backups)
+            result = _open_existing(name, path, sets[name], planner, runtime, backups, align)
             if isinstance(result, _Open):
                 opened.append(result)
             else:
@@ -658,6 +686,7 @@ def _dry_run(
     planner: Planner,
     explicit: bool,
     creates: bool,
+    align: bool,
 ) -> RunReport:
     runs: list[DatabaseRun] = []
     for name in DATABASES:
@@ -681,6 +710,8 @@ def _dry_run(
                 conn = connect(path, write=False)
                 try:
                     found = _current_version(name, path, conn)
+                    if isinstance(found, Success):
+                        planned = _planned(conn, sets[name], planner, found.unwrap(), align)
                 finally:
                     conn.close()
             except sqlite3.Error as error:
@@ -690,7 +721,8 @@ def _dry_run(
                 problem = found.failure()
                 return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
             current = found.unwrap()
-        planned = planner(sets[name], current)
+        if current is None:
+            planned = planner(sets[name], current)
         if isinstance(planned, Failure):
             problem = planned.failure()
             return RunReport(_in_order([*runs, _failed(name, path, problem, current)]), problem)
@@ -731,7 +763,12 @@ def up(
     if refused is not None:
         return RunReport((), refused, drifts)
     report = migrate(
-        runtime, names, up_planner(parsed.unwrap()), dry_run=dry_run, explicit=explicit
+        runtime,
+        names,
+        up_planner(parsed.unwrap()),
+        dry_run=dry_run,
+        explicit=explicit,
+        align=True,
     )
     return attrs.evolve(report, drift=drifts)
 

@@ -17,6 +17,7 @@ import pytest
 from aifp_data import MIGRATIONS, snapshot
 from conftest import run_cli
 from facts_sql import schema_script
+from schema_facts import facts_of
 
 pytestmark = pytest.mark.e2e
 
@@ -225,3 +226,58 @@ def test_a_guard_refuses_rows_by_name_and_nothing_changes(tmp_path: Path) -> Non
     assert "project.status, row id 7: CHECK status IN ('active')" in done.stderr
     assert "v1.0_to_v1.1_guarded.sql" in done.stderr
     assert db.read_bytes() == before
+
+
+def test_an_earlier_shape_of_the_latest_version_is_pending_and_up_aligns_it(
+    tmp_path: Path,
+) -> None:
+    """user_directives 1.2 was published twice; a database at the first is brought to the second."""
+    first, latest = (
+        r for r in _manifest() if r["db"] == "user_directives" and r["version"] == "1.2"
+    )
+    migrations = tmp_path / "migrations"
+    for other in ("aifp_core", "project", "user_preferences"):
+        (migrations / other).mkdir(parents=True)
+        shutil.copy(MIGRATIONS / other / "v1.0_initial_schema.sql", migrations / other)
+    shapes = migrations / "user_directives" / "shapes"
+    shapes.mkdir(parents=True)
+    for row in (first, latest):
+        name = f"v1.2_{row['date']}_{row['commit']}.sql"
+        shutil.copy(MIGRATIONS / "user_directives" / "shapes" / name, shapes / name)
+    latest_facts = json.loads((HISTORY / "user_directives" / latest["file"]).read_text("utf-8"))
+    (migrations / "user_directives" / "v1.2_initial_schema.sql").write_text(
+        schema_script(latest_facts, "1.2"), encoding="utf-8"
+    )
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    db = project / ".aifp-project" / "user_directives.db"
+    _shape_db(db, first)
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO logging_config (id, error_log_dir) VALUES (1, 'mine/')")
+    conn.commit()
+    conn.close()
+    extra = ("--migrations-dir", str(migrations))
+    _, document = _check(project, root, *extra)
+    entry = _by_name(document)["user_directives"]
+    assert (entry["status"], entry["version"]) == ("pending", "1.2")
+    assert [(s["from"], s["to"]) for s in entry["pending"]] == [("1.2", "1.2")]
+    done = run_cli(
+        "up",
+        "--db",
+        "user_directives",
+        "--json",
+        "--project-dir",
+        project,
+        "--aifp-root",
+        root,
+        *extra,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["databases"][0]["status"] == "migrated"
+    conn = sqlite3.connect(db)
+    assert facts_of(conn) == latest_facts
+    assert conn.execute("SELECT error_log_dir FROM logging_config").fetchall() == [("mine/",)]
+    conn.close()
+    _, after = _check(project, root, *extra)
+    assert _by_name(after)["user_directives"]["status"] == "up_to_date"
