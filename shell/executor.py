@@ -20,6 +20,7 @@ from aifp_shell.problems import (
     Environment,
     Problem,
     RefusedAtRunTime,
+    RowsRefused,
     StepFailed,
     Unreadable,
 )
@@ -98,12 +99,6 @@ def _refused_row(columns: Sequence[str], row: Sequence[object]) -> str:
         table, column, rowid, constraint = row
         return f"{table}.{column}, row id {rowid}: {constraint}"
     return ", ".join(f"{name}={value!r}" for name, value in zip(columns, row, strict=True))
-
-
-def _refusal_text(refusal: _Refusal) -> str:
-    shown = "; ".join(refusal.rows)
-    more = " (and more)" if refusal.more else ""
-    return f"refused rows the target version cannot hold: {shown}{more}"
 
 
 def _statement_problem(
@@ -218,15 +213,16 @@ def run_plan(
                             reason,
                         )
                     )
-                case _Refusal() as refusal:
+                case _Refusal(rows=rows, more=more):
                     return Failure(
-                        StepFailed(
+                        RowsRefused(
                             plan.database,
                             str(path),
                             step.source.display,
                             statement.line,
                             statement.text,
-                            _refusal_text(refusal),
+                            rows,
+                            more,
                         )
                     )
                 case None:
