@@ -24,9 +24,11 @@ from aifp_shell.database import (
     connect,
     environment_problem,
     foreign_key_problems,
+    foreign_key_violations,
     is_empty_file,
     quick_check,
     read_version,
+    violations_in_file,
 )
 from aifp_shell.drift import drift_at, drift_before_run, refusal, with_alignment
 from aifp_shell.history import refuse_edited, with_checksums
@@ -280,14 +282,45 @@ def _begin(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
     return None
 
 
-def _final_checks(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
+def _final_checks(
+    conn: sqlite3.Connection, name: str, path: Path, before: Path | None = None
+) -> Problem | None:
+    """Return why the migrated database may not be committed, or None.
+
+    ``before`` is this run's backup: rows that already broke their foreign keys
+    there (real AIFP cores hold ``'*'`` flows that name no directive) and break
+    them no more after the steps, table by table, are left as they were.
+    """
     found = foreign_key_problems(conn)
-    if found is not None:
+    if found is not None and not _only_old_breakage(conn, before):
         return CheckFailed(name, str(path), "foreign_key_check", found + _already_broken(path))
     damage = quick_check(conn)
     if damage is not None:
         return CheckFailed(name, str(path), "quick_check", damage)
     return None
+
+
+def _only_old_breakage(conn: sqlite3.Connection, before: Path | None) -> bool:
+    """Return whether every foreign-key violation now was already in ``before`` (the backup)."""
+    if before is None:
+        return False
+    old = violations_in_file(before)
+    if old is None:
+        return False
+    return all(count <= old.get(key, 0) for key, count in foreign_key_violations(conn).items())
+
+
+def old_breakage_note(conn: sqlite3.Connection) -> str | None:
+    """Return the note a run reports when rows it left broke their foreign keys beforehand."""
+    found = foreign_key_violations(conn)
+    if not found:
+        return None
+    rows = sum(found.values())
+    where = ", ".join(f"{table} → {parent}" for table, parent in sorted(found))
+    return (
+        f"{rows} row{'s' if rows != 1 else ''} already broke their foreign keys before the "
+        f"migration ({where}); they were carried as they were (see PRAGMA foreign_key_check)"
+    )
 
 
 def _already_broken(path: Path) -> str:
@@ -420,7 +453,7 @@ def _open_existing(
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
-        problem = _final_checks(conn, name, path)
+        problem = _final_checks(conn, name, path, backup.unwrap())
         if problem is not None:
             raise _Abort(_failed(name, path, problem, start))
         run = DatabaseRun(
@@ -431,6 +464,7 @@ def _open_existing(
             ran.unwrap(),
             str(backup.unwrap()),
             "migrated",
+            note=old_breakage_note(conn),
         )
         return _Open(name, path, conn, run)
     except _Abort:

@@ -281,3 +281,57 @@ def test_an_earlier_shape_of_the_latest_version_is_pending_and_up_aligns_it(
     conn.close()
     _, after = _check(project, root, *extra)
     assert _by_name(after)["user_directives"]["status"] == "up_to_date"
+
+
+def _one_step_set(tmp_path: Path, step: str) -> Path:
+    migrations = tmp_path / "migrations"
+    (migrations / "project").mkdir(parents=True)
+    shutil.copy(MIGRATIONS / "project" / "v1.0_initial_schema.sql", migrations / "project")
+    for other in ("aifp_core", "user_preferences", "user_directives"):
+        (migrations / other).mkdir(parents=True)
+        shutil.copy(MIGRATIONS / other / "v1.0_initial_schema.sql", migrations / other)
+    (migrations / "project" / "v1.0_to_v1.1_step.sql").write_text(step, encoding="utf-8")
+    return migrations
+
+
+def test_rows_that_broke_their_foreign_keys_before_the_run_are_carried_and_named(
+    tmp_path: Path,
+) -> None:
+    """SQLite does not enforce foreign keys by default; real AIFP data has such rows."""
+    migrations = _one_step_set(tmp_path, "ALTER TABLE tasks ADD COLUMN extra TEXT;\n")
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    db = _v1_project(project / ".aifp-project")
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO tasks (id, milestone_id, name) VALUES (5, 999, 'orphan')")
+    conn.commit()
+    conn.close()
+    args = ("--migrations-dir", migrations, "--project-dir", project, "--aifp-root", root)
+    done = run_cli("up", "--db", "project", "--json", *args, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)["databases"][0]
+    assert report["status"] == "migrated"
+    assert "1 row already broke their foreign keys" in report["note"]
+    assert "tasks → milestones" in report["note"]
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT name FROM tasks WHERE id = 5").fetchall() == [("orphan",)]
+    conn.close()
+
+
+def test_a_step_that_breaks_more_foreign_keys_is_still_rolled_back(tmp_path: Path) -> None:
+    migrations = _one_step_set(
+        tmp_path, "INSERT INTO tasks (id, milestone_id, name) VALUES (6, 998, 'new orphan');\n"
+    )
+    project, root = tmp_path / "p", tmp_path / "root"
+    root.mkdir()
+    db = _v1_project(project / ".aifp-project")
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO tasks (id, milestone_id, name) VALUES (5, 999, 'orphan')")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    args = ("--migrations-dir", migrations, "--project-dir", project, "--aifp-root", root)
+    done = run_cli("up", "--db", "project", *args, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "foreign_key_check" in done.stderr
+    assert db.read_bytes() == before
