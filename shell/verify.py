@@ -34,7 +34,7 @@ from aifp_fp.errors import (
 )
 from aifp_fp.files import ForwardStep, MigrationSource, parse_file
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import Plan, PlannedStep, plan_create, plan_up, prepare_step
+from aifp_fp.plan import Plan, PlannedStep, find_path, plan_create, plan_up, prepare_step
 from aifp_fp.schema import Schema, schema_differences
 from aifp_fp.version import Version, parse_version
 from aifp_shell.database import foreign_key_problems, read_version
@@ -297,6 +297,7 @@ class _DatabaseCheck:
             self.steps += 1
             self.check_step(migration_set, step)
         self.check_paths(migration_set)
+        self.check_initials(migration_set)
 
     # --- one step ------------------------------------------------------------------------
 
@@ -496,6 +497,32 @@ class _DatabaseCheck:
                             f"from {a} to {b}, the path {other} builds a different structure "
                             f"than {first}: " + "; ".join(differences),
                         )
+
+    def check_initials(self, migration_set: MigrationSet) -> None:
+        """Each later initial schema builds what the oldest initial schema plus the steps build."""
+        roots = sorted(initial.version for initial in migration_set.initials)
+        for initial in migration_set.initials:
+            lower = [r for r in roots if r < initial.version]
+            path = None if not lower else find_path(migration_set, lower[0], initial.version)
+            base = plan_create(migration_set, lower[0]) if lower else None
+            direct = plan_create(migration_set, initial.version)
+            if path is None or base is None or not isinstance(base, Success):
+                continue
+            if not isinstance(direct, Success):
+                continue
+            stepped = self._replay_path(base.unwrap(), path, initial.version)
+            built = self._replay_path(direct.unwrap(), (), initial.version)
+            if stepped is None or built is None:
+                continue
+            self.paths_compared += 1
+            differences = schema_differences(stepped, built)
+            if differences:
+                self.fail(
+                    initial.source.display,
+                    "paths",
+                    f"builds a different structure than the {lower[0]} initial schema and the "
+                    f"steps up to {initial.version}: " + "; ".join(differences),
+                )
 
     def _replay_path(
         self, base: Plan, path: tuple[ForwardStep, ...], end: Version
