@@ -35,7 +35,7 @@ from aifp_fp.errors import (
 from aifp_fp.files import ForwardStep, MigrationSource, parse_file
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, PlannedStep, find_path, plan_create, plan_up, prepare_step
-from aifp_fp.schema import Schema, schema_differences
+from aifp_fp.schema import Column, Schema, Table, canonical, schema_differences
 from aifp_fp.version import Version, parse_version
 from aifp_shell.database import foreign_key_problems, read_version
 from aifp_shell.executor import run_plan
@@ -167,18 +167,32 @@ def _scratch_name(database: str, version: Version) -> Path:
     return Path(f"(scratch {database} database at {version}, filled with sample rows)")
 
 
+def _same_values(before: Table, after: Table, column: Column) -> bool:
+    """Whether a column holds the same kind of values on both sides of a step.
+
+    A column whose declared type or whose CHECK changed (an INTEGER priority
+    that became a TEXT word, a corrected value list) has its values mapped by the
+    step's data migration, so its rows are not compared value for value.
+    """
+    other = after.column(column.name)
+    if other is None or column.generated is not None or column.type != other.type:
+        return False
+    a, b = canonical(before), canonical(after)
+    name = column.name.upper()
+    mentions_a = {check for check in a.checks if name in check}
+    mentions_b = {check for check in b.checks if name in check}
+    return mentions_a == mentions_b
+
+
 def _surviving_columns(before: Schema, after: Schema) -> dict[str, tuple[str, ...]]:
-    """Return, per table present in both, the columns present in both (in ``before``'s order)."""
+    """Return, per table present in both, the columns present in both with the same kind of
+    values (in ``before``'s order; see ``_same_values``)."""
     kept: dict[str, tuple[str, ...]] = {}
     for table in before.tables:
         other = after.table(table.name)
         if other is None or table.name.lower() in ("schema_version", "schema_history"):
             continue
-        columns = tuple(
-            c.name
-            for c in table.columns
-            if other.column(c.name) is not None and c.generated is None
-        )
+        columns = tuple(c.name for c in table.columns if _same_values(table, other, c))
         if columns:
             kept[table.name] = columns
     return kept
