@@ -13,10 +13,13 @@ from aifp_fp.errors import MalformedFileName
 from aifp_fp.version import VERSION_PATTERN, Version, parse_version
 
 ROLLBACK_FOLDER = "rollback"
+SHAPES_FOLDER = "shapes"
+"""Below a database's folder: whole schemas of published shapes, for recognition only."""
 
 _SLUG = r"[A-Za-z0-9][A-Za-z0-9_-]*"
 _STEP = re.compile(rf"v({VERSION_PATTERN})_to_v({VERSION_PATTERN})(?:_({_SLUG}))?\.sql")
 _INITIAL = re.compile(rf"v({VERSION_PATTERN})_initial_schema\.sql")
+_SHAPE = re.compile(rf"v({VERSION_PATTERN})_({_SLUG})\.sql")
 
 
 @attrs.frozen(slots=True)
@@ -61,7 +64,20 @@ class InitialSchema:
     version: Version
 
 
-MigrationFile: TypeAlias = ForwardStep | RollbackStep | InitialSchema
+@attrs.frozen(slots=True)
+class PublishedShape:
+    """``shapes/v<V>_<slug>.sql``: the whole schema of a shape V was published in.
+
+    Never run on a database: a database whose structure is any published shape
+    of its version is recognised as being at that version (not drifted).
+    """
+
+    source: MigrationSource
+    version: Version
+    slug: str
+
+
+MigrationFile: TypeAlias = ForwardStep | RollbackStep | InitialSchema | PublishedShape
 
 
 def _version(text: str) -> Version:
@@ -77,8 +93,15 @@ def parse_file(source: MigrationSource) -> Result[MigrationFile, MalformedFileNa
     def malformed(reason: str) -> Result[MigrationFile, MalformedFileName]:
         return Failure(MalformedFileName(source.database, source.display, reason))
 
+    if folder == SHAPES_FOLDER:
+        shape = _SHAPE.fullmatch(base)
+        if shape is None or _STEP.fullmatch(base) or _INITIAL.fullmatch(base):
+            return malformed(f"a published shape is {SHAPES_FOLDER}/v<V>_<slug>.sql")
+        return Success(PublishedShape(source, _version(shape.group(1)), shape.group(2)))
     if folder not in ("", ROLLBACK_FOLDER):
-        return malformed(f"only {ROLLBACK_FOLDER}/ may hold migration files below a database")
+        return malformed(
+            f"only {ROLLBACK_FOLDER}/ and {SHAPES_FOLDER}/ may hold files below a database"
+        )
     if (initial := _INITIAL.fullmatch(base)) is not None:
         if folder:
             return malformed("an initial schema does not belong in rollback/")
@@ -108,6 +131,8 @@ def file_name(file: MigrationFile) -> str:
             return f"v{a}_to_v{b}" + (f"_{slug}" if slug else "") + ".sql"
         case RollbackStep(from_version=b, to_version=a, slug=slug):
             return f"{ROLLBACK_FOLDER}/v{b}_to_v{a}" + (f"_{slug}" if slug else "") + ".sql"
+        case PublishedShape(version=version, slug=slug):
+            return f"{SHAPES_FOLDER}/v{version}_{slug}.sql"
 
 
 def normalized_text(text: str) -> str:

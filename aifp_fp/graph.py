@@ -9,6 +9,7 @@ from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import (
     DuplicateStep,
+    MalformedFileName,
     NoMigrations,
     OrphanRollback,
     SetError,
@@ -19,6 +20,7 @@ from aifp_fp.files import (
     InitialSchema,
     MigrationFile,
     MigrationSource,
+    PublishedShape,
     RollbackStep,
     parse_file,
 )
@@ -41,6 +43,12 @@ class MigrationSet:
     initials: tuple[InitialSchema, ...]
     steps: tuple[ForwardStep, ...]
     rollbacks: tuple[RollbackStep, ...]
+    shapes: tuple[PublishedShape, ...] = ()
+    """Every published shape of the set's versions (for recognition; never run)."""
+
+    def shapes_of(self, version: Version) -> tuple[PublishedShape, ...]:
+        """Return the published shapes of ``version``, in file-name order."""
+        return tuple(shape for shape in self.shapes if shape.version == version)
 
     def versions(self) -> tuple[Version, ...]:
         """Return every version the set names, ascending."""
@@ -146,6 +154,7 @@ def build_migration_set(
     initials = tuple(f for f in files if isinstance(f, InitialSchema))
     steps = tuple(f for f in files if isinstance(f, ForwardStep))
     rollbacks = tuple(f for f in files if isinstance(f, RollbackStep))
+    shapes = tuple(f for f in files if isinstance(f, PublishedShape))
     if not initials and not steps:
         return Failure(NoMigrations(database, folder))
     duplicate = (
@@ -159,9 +168,18 @@ def build_migration_set(
     for rollback in rollbacks:
         if (rollback.to_version, rollback.from_version) not in forward_keys:
             return Failure(OrphanRollback(database, rollback.source.display))
-    migration_set = MigrationSet(database, initials, steps, rollbacks)
+    migration_set = MigrationSet(database, initials, steps, rollbacks, shapes)
     reached = _reachable(migration_set.roots(), steps)
     for step in sorted(steps, key=lambda s: (s.from_version, s.to_version)):
         if step.from_version not in reached:
             return Failure(UnreachableStep(database, step.source.display, str(step.from_version)))
+    for shape in shapes:
+        if shape.version not in reached:
+            return Failure(
+                MalformedFileName(
+                    database,
+                    shape.source.display,
+                    f"a published shape of version {shape.version}, which no path reaches",
+                )
+            )
     return Success(migration_set)

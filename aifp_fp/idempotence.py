@@ -6,7 +6,17 @@ from typing import TypeAlias
 
 import attrs
 
-from aifp_fp.schema import Column, Index, Table, Trigger, View, VirtualTable, table_differences
+from aifp_fp.schema import (
+    Column,
+    ForeignKey,
+    Index,
+    Table,
+    Trigger,
+    View,
+    VirtualTable,
+    canonical,
+    table_differences,
+)
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import (
     AddColumn,
@@ -112,23 +122,54 @@ def _object_differences(existing: SchemaObject, produced: SchemaObject) -> tuple
     return (f"{_KINDS[type(existing)]} {existing.name}: definition differs",)
 
 
+def _same_column_by_meaning(live: Column, produced: Column, table: Table | None) -> bool:
+    """Whether ``produced`` is ``live`` with its CHECK/REFERENCES declared elsewhere on the table.
+
+    SQLite enforces a CHECK or FOREIGN KEY the same at column or table level; a
+    column added with ``ADD COLUMN c ... CHECK (c IN (...))`` already holds on a
+    table that declares that CHECK at table level.
+    """
+    if table is None:
+        return False
+    bare = attrs.evolve(live, checks=(), references=None)
+    if bare != attrs.evolve(produced, checks=(), references=None):
+        return False
+    whole = canonical(table)
+    produced_keys = () if produced.references is None else (produced.references,)
+    live_keys = () if live.references is None else (live.references,)
+
+    def key_of(reference: ForeignKey) -> ForeignKey:
+        if reference.columns:
+            return reference
+        return attrs.evolve(reference, columns=(live.name.upper(),))
+
+    return (
+        set(produced.checks) <= whole.checks
+        and set(live.checks) <= set(produced.checks)
+        and {key_of(k) for k in produced_keys} <= whole.foreign_keys
+        and {key_of(k) for k in live_keys} <= {key_of(k) for k in produced_keys}
+    )
+
+
 def decide_on_models(
     kind: CreateObject | AddColumn,
     existing: SchemaObject | Column,
     produced: SchemaObject | Column,
     existing_sql: str | None,
+    existing_table: Table | None = None,
 ) -> Skip | Conflict:
     """Return Skip when the live object (or column) equals what the statement would make.
 
     ``existing`` is the model of the live object the statement names (for ADD
-    COLUMN: the live column), ``produced`` the model the statement builds on
-    its own. Equal models mean the effect already holds, whatever the text
-    looks like (quoting, constraint order, column-level vs table-level UNIQUE);
-    different ones are a Conflict that names each difference.
+    COLUMN: the live column, and ``existing_table`` its table), ``produced`` the
+    model the statement builds on its own. Equal models mean the effect already
+    holds, whatever the text looks like (quoting, constraint order, column-level
+    vs table-level UNIQUE, CHECK or FOREIGN KEY); different ones are a Conflict
+    that names each difference.
     """
     if isinstance(kind, AddColumn):
         assert isinstance(existing, Column) and isinstance(produced, Column)
-        if existing == produced:
+        if existing == produced or _same_column_by_meaning(existing, produced, existing_table):
             return Skip(f"column {kind.table}.{kind.column} already exists, identical")
         lines = table_differences(Table(kind.table, (existing,)), Table(kind.table, (produced,)))
         return Conflict(

@@ -11,6 +11,7 @@ at ``; END ;``. Several statements on one line are split as well, which
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 import attrs
@@ -60,8 +61,13 @@ _TOKEN = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def tokenize(text: str) -> tuple[Token, ...]:
-    """Return the tokens of ``text``; concatenated, their texts give ``text`` back."""
+    """Return the tokens of ``text``; concatenated, their texts give ``text`` back.
+
+    Remembered per text (tokens are immutable): a migration set's files and
+    statements are tokenized again by planning, verify and skip decisions.
+    """
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
@@ -147,8 +153,9 @@ def _statement(tokens: list[Token], line: int) -> Statement:
     return Statement("".join(token.text for token in body), body, line)
 
 
+@functools.lru_cache(maxsize=512)
 def split_statements(text: str) -> SplitScript:
-    """Return the complete statements of a script, in order.
+    """Return the complete statements of a script, in order (remembered per text).
 
     Text after the last complete statement that holds more than blanks and
     comments is returned as ``unterminated``: if appending ``;`` completes it,

@@ -266,7 +266,7 @@ def _virtual_table(create_sql: str) -> dict[str, Any]:
         depth = 0
         for tok in tokens[using + 3 : close]:
             if tok.kind == "punct" and tok.text == "," and depth == 0:
-                args.append(join_tokens(current))
+                args.append(join_tokens(current, upper_words=True))
                 current = []
                 continue
             if tok.kind == "punct" and tok.text == "(":
@@ -275,8 +275,9 @@ def _virtual_table(create_sql: str) -> dict[str, Any]:
                 depth -= 1
             current.append(tok)
         if current:
-            args.append(join_tokens(current))
-    return {"module": module, "arguments": args}
+            args.append(join_tokens(current, upper_words=True))
+    # As in shared/aifp-schemas/history: bare words upper-cased, arguments joined by commas.
+    return {"args": ",".join(args), "module": module.lower()}
 
 
 def _ignored(name: str, table: str) -> bool:

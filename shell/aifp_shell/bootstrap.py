@@ -10,9 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from aifp_shell.commands.migrate import Runtime
-from aifp_shell.files.locate import find_places
+from aifp_shell.commands.reports import RunReport
+from aifp_shell.files.locate import both_project_folders, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
+from aifp_shell.output import console
 from aifp_shell.output.progress import backup_progress_bar
+from aifp_shell.problems import DatabaseMissing
+
+
+class CommandEnded(Exception):
+    """The folders of a run were reported as unusable; the command ends with ``code``."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def runtime_for(
@@ -22,9 +33,21 @@ def runtime_for(
     as_json: bool,
     keep_backups: int = DEFAULT_KEEP_BACKUPS,
 ) -> Runtime:
-    """Return the runtime of one command: its folders, the system clock, a progress bar."""
+    """Return the runtime of one command: its folders, the system clock, a progress bar.
+
+    A project holding both ``.aifp-project/`` and ``.aimfp-project/`` is reported
+    (exit 2, naming both) and raises ``CommandEnded``: which one is meant cannot
+    be guessed, and nothing has been opened yet.
+    """
+    places = find_places(project_dir, aifp_root, migrations_dir)
+    both = both_project_folders(places)
+    if both:
+        problem = DatabaseMissing(
+            "project", str(places.project_dir), f"holds both {both[0]} and {both[1]}; keep one"
+        )
+        raise CommandEnded(console.show_run(RunReport((), problem), as_json))
     return Runtime(
-        find_places(project_dir, aifp_root, migrations_dir),
+        places,
         backup_progress=None if as_json else backup_progress_bar,
         keep_backups=keep_backups,
     )

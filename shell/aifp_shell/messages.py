@@ -34,6 +34,7 @@ from aifp_shell.problems import (
     NoBackup,
     Problem,
     RefusedAtRunTime,
+    RowsRefused,
     StepFailed,
     Unreadable,
     UnreadableSource,
@@ -103,6 +104,12 @@ def message(problem: Problem) -> str:
         ):
             return (
                 f"{db}: {file}:{line}: `{_statement(stmt)}` failed: {err}; "
+                f"{path} was rolled back and is unchanged"
+            )
+        case RowsRefused(database=db, path=path, file=file, line=line, rows=rows, more=more):
+            return (
+                f"{db}: {file}:{line}: refused rows the target version cannot hold: "
+                f"{'; '.join(rows)}{' (and more)' if more else ''}; "
                 f"{path} was rolled back and is unchanged"
             )
         case ConflictingObject(database=db, file=file, line=line, statement=stmt, reason=why):
@@ -176,6 +183,7 @@ def exit_code(problem: Problem) -> int:
     match problem:
         case (
             StepFailed()
+            | RowsRefused()
             | ConflictingObject()
             | CheckFailed()
             | Environment()

@@ -53,6 +53,21 @@ class StepFailed:
 
 
 @attrs.frozen(slots=True)
+class RowsRefused:
+    """A step's guard found rows the target version cannot hold; everything was rolled back."""
+
+    database: str
+    path: str
+    file: str
+    line: int
+    statement: str
+    rows: tuple[str, ...]
+    """Each refused row: table.column, row id and the constraint (the first few)."""
+    more: bool
+    """Whether more rows were refused than ``rows`` names."""
+
+
+@attrs.frozen(slots=True)
 class ConflictingObject:
     """A statement would create an object that exists with another definition."""
 
@@ -162,6 +177,7 @@ ShellError: TypeAlias = (
     | Unreadable
     | Unversioned
     | StepFailed
+    | RowsRefused
     | ConflictingObject
     | RefusedAtRunTime
     | CheckFailed

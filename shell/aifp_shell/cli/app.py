@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from aifp_shell.bootstrap import runtime_for
+from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.commands.check import check
 from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES, find_places
@@ -302,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     except typer.Exit as done:
         code = done.exit_code
+    except CommandEnded as ended:  # already reported
+        code = ended.code
     except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("aifp-migrate: interrupted; nothing was committed\n")
         code = 1

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from aifp_shell.bootstrap import runtime_for
+from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.commands.check import check
 from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES
@@ -48,9 +48,15 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
     """Return the exit code of the seed command line ``argv``."""
     parser = _parser()
     args = parser.parse_args(argv)
-    runtime = runtime_for(
-        args.project_dir, args.aifp_root, args.migrations_dir or default_migrations_dir, args.json
-    )
+    try:
+        runtime = runtime_for(
+            args.project_dir,
+            args.aifp_root,
+            args.migrations_dir or default_migrations_dir,
+            args.json,
+        )
+    except CommandEnded as ended:  # the folders were reported as unusable
+        return ended.code
     if args.rollback and not args.db:
         parser.error("--rollback needs --db NAME")
     if args.check:

@@ -35,7 +35,7 @@ from aifp_shell.problems import (
     Unreadable,
     Unversioned,
 )
-from aifp_shell.schema.drift import drift_before_run, refusal
+from aifp_shell.schema.drift import drift_before_run, refusal, with_alignment
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import (
     connect,
@@ -44,7 +44,7 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
+from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks, old_breakage_note
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from datetime import datetime
@@ -78,8 +78,9 @@ class Runtime:
 
 # --- migrating ---------------------------------------------------------------------------
 
-Planner = Callable[[MigrationSet, Version | None], Result[Plan, Problem]]
-"""Given a migration set and the current version (None: no database), returns a plan."""
+Planner = Callable[[MigrationSet, Version | None, sqlite3.Connection | None], Result[Plan, Problem]]
+"""Given a migration set, the current version (None: no database) and a connection to the
+database (None: none yet; the planner only reads through it), returns a plan."""
 
 
 @attrs.define
@@ -95,12 +96,21 @@ class _Open:
 
 
 def up_planner(target: Version | None) -> Planner:
-    """Return a planner that goes up to ``target`` (default latest), creating if needed."""
+    """Return a planner that goes up to ``target`` (default latest), creating if needed.
 
-    def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
+    A database with no step left but at an earlier published shape of its
+    version is aligned with the latest shape (``drift.with_alignment``).
+    """
+
+    def planner(
+        migration_set: MigrationSet, current: Version | None, conn: sqlite3.Connection | None
+    ) -> Result[Plan, Problem]:
         if current is None:
             return plan_create(migration_set, target).alt(lambda e: e)
-        return plan_up(migration_set, current, target).alt(lambda e: e)
+        planned: Result[Plan, Problem] = plan_up(migration_set, current, target).alt(lambda e: e)
+        if conn is None:
+            return planned
+        return planned.bind(lambda plan: with_alignment(conn, migration_set, plan))
 
     return planner
 
@@ -108,7 +118,9 @@ def up_planner(target: Version | None) -> Planner:
 def down_planner(target: Version | None) -> Planner:
     """Return a planner that goes down to ``target`` (default: one step)."""
 
-    def planner(migration_set: MigrationSet, current: Version | None) -> Result[Plan, Problem]:
+    def planner(
+        migration_set: MigrationSet, current: Version | None, _: sqlite3.Connection | None
+    ) -> Result[Plan, Problem]:
         assert current is not None
         from aifp_shell.schema.rollbacks import computed_rollbacks  # replays: only for down
 
@@ -205,7 +217,7 @@ def _open_existing(
         if isinstance(current, Failure):
             raise _Abort(_failed(name, path, current.failure()))
         start = current.unwrap()
-        planned = planner(migration_set, start)
+        planned = planner(migration_set, start, conn)
         if isinstance(planned, Failure):
             raise _Abort(_failed(name, path, planned.failure(), start))
         plan = planned.unwrap()
@@ -223,7 +235,7 @@ def _open_existing(
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
-        problem = final_checks(conn, name, path)
+        problem = final_checks(conn, name, path, backup)
         if problem is not None:
             raise _Abort(_failed(name, path, problem, start))
         run = DatabaseRun(
@@ -234,6 +246,7 @@ def _open_existing(
             ran.unwrap(),
             str(backup),
             "migrated",
+            note=old_breakage_note(conn),
         )
         return _Open(name, path, conn, run)
     except _Abort:
@@ -283,7 +296,7 @@ def _open_new(
     name: str, path: Path, migration_set: MigrationSet, planner: Planner, runtime: Runtime
 ) -> _Open:
     """Build a missing database in a hidden file, transaction left open for COMMIT."""
-    planned = planner(migration_set, None)
+    planned = planner(migration_set, None, None)
     if isinstance(planned, Failure):
         raise _Abort(_failed(name, path, planned.failure()))
     plan = planned.unwrap()
@@ -547,6 +560,8 @@ def _dry_run(
                 conn = connect(path, write=False)
                 try:
                     found = _current_version(name, path, conn)
+                    if isinstance(found, Success):
+                        planned = planner(sets[name], found.unwrap(), conn)
                 finally:
                     conn.close()
             except sqlite3.Error as error:
@@ -556,7 +571,8 @@ def _dry_run(
                 problem = found.failure()
                 return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
             current = found.unwrap()
-        planned = planner(sets[name], current)
+        if current is None:
+            planned = planner(sets[name], None, None)
         if isinstance(planned, Failure):
             problem = planned.failure()
             return RunReport(_in_order([*runs, _failed(name, path, problem, current)]), problem)

@@ -9,6 +9,7 @@ import attrs
 from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.plan import Plan
 from aifp_fp.status import Status
+from aifp_fp.version import parse_version
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json, exit_code
 from aifp_shell.problems import Problem
 from aifp_shell.schema.drift import DatabaseDrift
@@ -53,6 +54,18 @@ class DatabaseStatus:
     problem: Problem | None = None
     checksum_mismatches: tuple[ChecksumMismatch, ...] = ()
     """Applied files edited since (the status stays as computed; ``check`` exits 3)."""
+    expected: str | None = None
+    """For a project database: the version the installed aifp_core expects, if it says."""
+    minimum: str | None = None
+    """For a project database: the oldest version the installed aifp_core accepts, if it says."""
+
+    def behind_core(self) -> bool:
+        """Return whether the database is older than the version aifp_core expects."""
+        if self.version is None or self.expected is None:
+            return False
+        have = parse_version(self.version).value_or(None)
+        want = parse_version(self.expected).value_or(None)
+        return have is not None and want is not None and have < want
 
 
 @attrs.frozen(slots=True)
@@ -127,6 +140,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             ],
             "status": db.status,
         }
+        if db.name != "aifp_core":
+            entry["expected"] = db.expected
         if db.differences:
             entry["differences"] = list(db.differences)
         if db.checksum_mismatches:

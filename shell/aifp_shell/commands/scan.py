@@ -39,7 +39,7 @@ from aifp_shell.commands.reports import (
     run_json,
     status_json,
 )
-from aifp_shell.files.locate import CREATABLE, DATABASES, PROJECT_FOLDER, Places
+from aifp_shell.files.locate import CREATABLE, DATABASES, PROJECT_FOLDERS, Places, core_path
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.messages import (
     EXIT_CHECK_FOUND_PROBLEM,
@@ -83,7 +83,7 @@ class Walk:
 
 
 def find_projects(root: Path) -> Walk:
-    """Return every folder under ``root`` (itself included) that holds ``.aifp-project/``.
+    """Return every folder under ``root`` (itself included) holding ``.aifp-project/`` or AIMFP's.
 
     Symbolic links to folders are never followed (so a link loop cannot trap
     the walk); ``.git``, ``node_modules`` and ``.venv`` are not entered; a
@@ -104,8 +104,9 @@ def find_projects(root: Path) -> Walk:
                         continue
                     if not is_folder or entry.name in SKIPPED_NAMES:
                         continue
-                    if entry.name == PROJECT_FOLDER:
-                        projects.append(folder)
+                    if entry.name in PROJECT_FOLDERS:
+                        if folder not in projects:
+                            projects.append(folder)
                         continue
                     children.append(Path(entry.path))
         except OSError as error:
@@ -328,7 +329,11 @@ def _known_sets(migrations_dir: Path) -> dict[str, KnownSet] | Problem:
 
 def check_project(project: str, sets: dict[str, KnownSet]) -> ProjectScan:
     """Return the status of a project's three databases, read as untrusted files."""
-    folder = os.path.join(project, PROJECT_FOLDER)
+    # AIFP's folder name first, else AIMFP's (``find_projects`` found one of them).
+    folder = next(
+        (path for name in PROJECT_FOLDERS if os.path.isdir(path := os.path.join(project, name))),
+        os.path.join(project, PROJECT_FOLDERS[0]),
+    )
     return ProjectScan(
         project,
         tuple(
@@ -465,7 +470,7 @@ def scan(
     projects, and returns a callback called as each finishes.
     """
     walk = find_projects(root)
-    core_path = str(aifp_root / "aifp_core.db")
+    core_file = str(core_path(aifp_root))
     loaded = _known_sets(migrations_dir)
     if not isinstance(loaded, dict):
         empty = ProjectScan(str(aifp_root), ())
@@ -473,7 +478,7 @@ def scan(
     sets = loaded
 
     def check_core() -> tuple[DatabaseStatus, ...]:
-        return (inspect_database("aifp_core", core_path, sets["aifp_core"], creatable=False),)
+        return (inspect_database("aifp_core", core_file, sets["aifp_core"], creatable=False),)
 
     core = ProjectScan(str(aifp_root), check_core())
     if migrate and _due(core):

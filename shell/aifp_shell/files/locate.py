@@ -12,6 +12,11 @@ DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
 """AIFP's databases, in the order every command handles (and locks) them."""
 
 PROJECT_FOLDER = ".aifp-project"
+AIMFP_PROJECT_FOLDER = ".aimfp-project"
+PROJECT_FOLDERS = (PROJECT_FOLDER, AIMFP_PROJECT_FOLDER)
+"""A project's database folder: AIFP's name, and AIMFP's (AIFP was renamed on 2026-03-29)."""
+CORE_FILES = ("aifp_core.db", "aimfp_core.db")
+"""aifp_core's file in the AIFP root: AIFP's name, else AIMFP's."""
 CREATABLE = frozenset({"user_preferences", "user_directives"})
 """Databases that are created from their initial schema when missing from a project."""
 
@@ -35,12 +40,33 @@ class Places:
     migrations_dir: Path
 
 
+def project_folders_in(folder: Path) -> tuple[Path, ...]:
+    """Return the project database folders (AIFP's, AIMFP's) that exist in ``folder``."""
+    return tuple(folder / name for name in PROJECT_FOLDERS if (folder / name).is_dir())
+
+
 def find_project_dir(start: Path) -> Path | None:
-    """Return the nearest folder at or above ``start`` that holds ``.aifp-project/``."""
+    """Return the nearest folder at or above ``start`` holding ``.aifp-project/`` or AIMFP's."""
     for folder in (start, *start.parents):
-        if (folder / PROJECT_FOLDER).is_dir():
+        if project_folders_in(folder):
             return folder
     return None
+
+
+def both_project_folders(places: Places) -> tuple[Path, ...]:
+    """Return both project folders when the project holds AIFP's and AIMFP's; else ()."""
+    if places.project_dir is None:
+        return ()
+    found = project_folders_in(places.project_dir)
+    return found if len(found) > 1 else ()
+
+
+def core_path(aifp_root: Path) -> Path:
+    """Return aifp_core's file: ``aifp_core.db``, else an existing ``aimfp_core.db``."""
+    for name in CORE_FILES:
+        if (aifp_root / name).exists():
+            return aifp_root / name
+    return aifp_root / CORE_FILES[0]
 
 
 def shipped_migrations_dir() -> Path:
@@ -69,12 +95,24 @@ def find_places(
 def locate(name: str, places: Places) -> Location:
     """Return where database ``name`` is expected."""
     if name == "aifp_core":
-        return Location(name, places.aifp_root / "aifp_core.db", False, "no such file")
+        return Location(name, core_path(places.aifp_root), False, "no such file")
     if places.project_dir is None:
         return Location(
-            name, None, False, f"no {PROJECT_FOLDER}/ folder at or above the working directory"
+            name,
+            None,
+            False,
+            f"no {PROJECT_FOLDER}/ or {AIMFP_PROJECT_FOLDER}/ folder "
+            "at or above the working directory",
         )
-    folder = places.project_dir / PROJECT_FOLDER
-    if not folder.is_dir():
-        return Location(name, folder / f"{name}.db", False, f"{folder} does not exist")
-    return Location(name, folder / f"{name}.db", name in CREATABLE, "no such file")
+    found = project_folders_in(places.project_dir)
+    if not found:
+        folder = places.project_dir / PROJECT_FOLDER
+        return Location(
+            name,
+            folder / f"{name}.db",
+            False,
+            f"neither {folder} nor {places.project_dir / AIMFP_PROJECT_FOLDER} exists",
+        )
+    if len(found) > 1:
+        return Location(name, None, False, f"both {found[0]} and {found[1]} exist; keep one")
+    return Location(name, found[0] / f"{name}.db", name in CREATABLE, "no such file")

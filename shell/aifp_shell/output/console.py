@@ -50,6 +50,13 @@ def show_status(report: StatusReport, as_json: bool) -> int:
     if as_json:
         print_json(status_json(report))
         return report.exit_code()
+    for db in report.databases:  # what AIFP itself needs first
+        if db.behind_core():
+            at_least = f" (at least {db.minimum})" if db.minimum else ""
+            sys.stdout.write(
+                f"{db.name}: at {db.version}, but the installed aifp_core expects "
+                f"{db.expected}{at_least}: aifp-migrate up --db {db.name}\n"
+            )
     rows = [("database", "path", "version", "latest", "pending", "status")]
     for db in report.databases:
         pending = ", ".join(f"{s.from_version or 'new'}→{s.to_version}" for s in db.pending)

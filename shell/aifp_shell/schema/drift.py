@@ -1,7 +1,9 @@
 """Drift: how a live database's structure differs from the one its version should have.
 
 The structure a version should have is ``expected.schema_at`` (the chain
-replayed in memory). Every difference counts, column order included: a
+replayed in memory), or any shape AIFP published for that version
+(``migrations/<db>/shapes/``, ``aifp_fp.shapes.recognise``). Every difference
+from all of them counts, column order included: a
 database whose ``notes`` table lacked ``source``/``directive_name``/``severity``
 at v1.0 gets them appended by the v1.1 -> v1.2 step, after ``updated_at``,
 while real AIFP databases have them before it; that database is reported as
@@ -17,11 +19,14 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.graph import MigrationSet
+from aifp_fp.plan import Plan
+from aifp_fp.schema import Schema
+from aifp_fp.shapes import AtShape, Drifted
 from aifp_fp.version import Version, parse_version
 from aifp_shell.files.locate import Places, locate
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import DriftRefused, Problem
-from aifp_shell.schema.drift_cache import Catalog, catalog_of, recall, remember
+from aifp_shell.schema.drift_cache import Catalog, Recognition, catalog_of, recall, remember
 from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file, read_version
 
 
@@ -35,13 +40,13 @@ class DatabaseDrift:
     differences: tuple[str, ...]
 
 
-def drift_of(
+def recognition_of(
     conn: sqlite3.Connection,
     migration_set: MigrationSet,
     version: Version,
     catalog: Catalog | None = None,
-) -> Result[tuple[str, ...], Problem]:
-    """Return the differences of ``conn``'s live schema from ``version``'s (empty: no drift).
+) -> Result[Recognition, Problem]:
+    """Return which known shape of ``version`` ``conn``'s live schema is, or how it drifted.
 
     It only reads ``conn`` (``catalog``, when given, is its ``catalog_of``,
     already read). The failure is the set's own: its chain does not replay up
@@ -53,17 +58,68 @@ def drift_of(
     if remembered is not None:
         return Success(remembered)
     # Only a cache miss replays and parses: imported here so a warm ``check`` never loads them.
-    from aifp_fp.schema import schema_differences
-    from aifp_shell.schema.expected import schema_at
+    from aifp_fp.shapes import recognise
+    from aifp_shell.schema.expected import published_shapes_at, schema_at
     from aifp_shell.sqlite.introspect import read_schema
 
     live = read_schema(conn)
     computed = schema_at(migration_set, version).map(
-        lambda expected: schema_differences(expected, live)
+        lambda expected: recognise(live, expected, published_shapes_at(migration_set, version))
     )
     if isinstance(computed, Success):
         remember(migration_set, version, catalog, computed.unwrap())
     return computed
+
+
+def drift_of(
+    conn: sqlite3.Connection,
+    migration_set: MigrationSet,
+    version: Version,
+    catalog: Catalog | None = None,
+) -> Result[tuple[str, ...], Problem]:
+    """Return the differences of ``conn``'s live schema from every known shape of ``version``.
+
+    Empty: the database is at the structure its version should have, or at a
+    shape AIFP published for that version (``recognition_of``).
+    """
+    return recognition_of(conn, migration_set, version, catalog).map(
+        lambda found: found.differences if isinstance(found, Drifted) else ()
+    )
+
+
+def with_alignment(
+    conn: sqlite3.Connection, migration_set: MigrationSet, plan: Plan
+) -> Result[Plan, Problem]:
+    """Return ``plan``, or, when it has nothing to do and the database is at an earlier
+    published shape of its version, the computed step that aligns it with the latest shape.
+
+    It only reads ``conn``. A database whose shape cannot be told is left to the
+    drift report: the plan is returned as it is.
+    """
+    if not plan.is_empty() or plan.start is None:
+        return Success(plan)
+    found = recognition_of(conn, migration_set, plan.end)
+    if not isinstance(found, Success):
+        return Success(plan)
+    recognised = found.unwrap()
+    if not isinstance(recognised, AtShape) or recognised.slug is None:
+        return Success(plan)
+    from aifp_fp.alignment import aligned, alignment_step
+    from aifp_shell.schema.expected import published_shapes_at, schema_at
+
+    shape = dict(published_shapes_at(migration_set, plan.end))[recognised.slug]
+    source = next(s.source for s in migration_set.shapes_of(plan.end) if s.slug == recognised.slug)
+    folder = source.display.removesuffix(source.name)
+
+    def step_to(expected: Schema) -> Result[Plan, Problem]:
+        step = alignment_step(
+            migration_set.database, folder, plan.end, recognised.slug or "", shape, expected
+        )
+        return step.map(lambda made: plan if made is None else aligned(plan, made)).alt(
+            lambda error: error
+        )
+
+    return schema_at(migration_set, plan.end).bind(step_to)
 
 
 def drift_at(

@@ -27,9 +27,11 @@ import time
 from pathlib import Path
 
 from aifp_fp.graph import MigrationSet
+from aifp_fp.shapes import AtShape, Drifted
 from aifp_fp.version import Version
 
-_FORMAT = "drift-1"
+_FORMAT = "drift-2"
+Recognition = AtShape | Drifted
 
 
 def cache_dir() -> Path | None:
@@ -87,21 +89,19 @@ def drift_key(migration_set: MigrationSet, version: Version, catalog: Catalog) -
 def _set_digest(migration_set: MigrationSet) -> str:
     """Return the digest of the tool's code and a set's files (sets are immutable values)."""
     digest = hashlib.sha256(_code_fingerprint().encode())
-    sources = migration_set.sources()
+    sources = (*migration_set.sources(), *(shape.source for shape in migration_set.shapes))
     for source in sorted(sources, key=lambda s: s.name):
         digest.update(json.dumps([source.database, source.name, source.text]).encode())
     return digest.hexdigest()
 
 
-_RECALLED: dict[tuple[str, Version, Catalog], tuple[str, ...]] = {}
+_RECALLED: dict[tuple[str, Version, Catalog], Recognition] = {}
 """Answers already read or computed in this process, by set digest, version and catalog
 (a scan meets the same catalog thousands of times: no hashing or JSON for those)."""
 
 
-def recall(
-    migration_set: MigrationSet, version: Version, catalog: Catalog
-) -> tuple[str, ...] | None:
-    """Return the remembered differences for these inputs, or None when not (validly) cached."""
+def recall(migration_set: MigrationSet, version: Version, catalog: Catalog) -> Recognition | None:
+    """Return the remembered shape or drift for these inputs, or None when not (validly) cached."""
     memo = (_set_digest(migration_set), version, catalog)
     if memo in _RECALLED:
         return _RECALLED[memo]
@@ -111,7 +111,7 @@ def recall(
     return found
 
 
-def _recall_from_disk(key: str) -> tuple[str, ...] | None:
+def _recall_from_disk(key: str) -> Recognition | None:
     folder = cache_dir()
     if folder is None:
         return None
@@ -124,18 +124,27 @@ def _recall_from_disk(key: str) -> tuple[str, ...] | None:
     lines = document.get("differences")
     if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
         return None
-    return tuple(lines)
+    shape = document.get("shape")
+    if lines:
+        return Drifted(tuple(lines))
+    return AtShape(shape) if shape is None or isinstance(shape, str) else None
 
 
 def remember(
     migration_set: MigrationSet,
     version: Version,
     catalog: Catalog,
-    differences: tuple[str, ...],
+    recognised: Recognition,
 ) -> None:
-    """Store the differences for these inputs (atomically: a temp file renamed); errors are
+    """Store the shape or drift for these inputs (atomically: a temp file renamed); errors are
     ignored."""
-    _RECALLED[(_set_digest(migration_set), version, catalog)] = differences
+    _RECALLED[(_set_digest(migration_set), version, catalog)] = recognised
+    document: dict[str, object]
+    match recognised:
+        case Drifted(differences=lines):
+            document = {"differences": list(lines), "shape": None}
+        case AtShape(slug=slug):
+            document = {"differences": [], "shape": slug}
     folder = cache_dir()
     if folder is None:
         return
@@ -143,9 +152,7 @@ def remember(
     temporary = folder / f".{key}.{os.getpid()}.{time.monotonic_ns()}.tmp"
     with contextlib.suppress(OSError):
         folder.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(
-            json.dumps({"key": key, "differences": list(differences)}), encoding="utf-8"
-        )
+        temporary.write_text(json.dumps({"key": key, **document}), encoding="utf-8")
         os.replace(temporary, folder / f"{key}.json")
     with contextlib.suppress(OSError):
         temporary.unlink(missing_ok=True)

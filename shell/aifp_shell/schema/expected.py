@@ -53,6 +53,25 @@ def _schema_at(migration_set: MigrationSet, version: Version) -> Result[Schema, 
     return replay(planned.unwrap()).map(read)
 
 
+@functools.lru_cache(maxsize=128)
+def published_shapes_at(
+    migration_set: MigrationSet, version: Version
+) -> tuple[tuple[str, Schema], ...]:
+    """Return the published shapes of ``version`` (slug, structure), each replayed in memory.
+
+    A shape file that does not run is left out (``verify`` names it).
+    """
+    from aifp_shell.sqlite.introspect import schema_of_script
+
+    shapes: list[tuple[str, Schema]] = []
+    for shape in migration_set.shapes_of(version):
+        try:
+            shapes.append((shape.slug, schema_of_script(shape.source.text)))
+        except (sqlite3.Error, ValueError):
+            continue
+    return tuple(shapes)
+
+
 def schema_at(migration_set: MigrationSet, version: Version) -> Result[Schema, Problem]:
     """Return the structure a database of this set should have at ``version``.
 

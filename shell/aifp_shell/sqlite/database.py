@@ -185,6 +185,27 @@ def foreign_key_problems(conn: sqlite3.Connection) -> str | None:
     )
 
 
+def foreign_key_violations(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
+    """Return how many rows of each (table, parent table) break a foreign key; empty if none."""
+    found: dict[tuple[str, str], int] = {}
+    for table, _, parent, _ in conn.execute("PRAGMA foreign_key_check"):
+        key = (str(table), str(parent))
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+def violations_in_file(path: Path) -> dict[tuple[str, str], int] | None:
+    """Return ``foreign_key_violations`` of a database file (read-only), None if unreadable."""
+    try:
+        conn = connect(path, write=False)
+        try:
+            return foreign_key_violations(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
 def is_empty_file(path: Path) -> bool:
     """Return whether the file exists and holds zero bytes."""
     try:

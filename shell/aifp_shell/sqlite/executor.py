@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
@@ -19,6 +20,7 @@ from aifp_shell.problems import (
     Environment,
     Problem,
     RefusedAtRunTime,
+    RowsRefused,
     StepFailed,
     Unreadable,
 )
@@ -80,6 +82,26 @@ def _existing(conn: sqlite3.Connection, name: str) -> ExistingObject | None:
     return None if row is None else ExistingObject(row[0], row[1], row[2])
 
 
+_REFUSALS_SHOWN = 10
+"""How many refused rows a message names (the rest are counted)."""
+
+
+@attrs.frozen(slots=True)
+class _Refusal:
+    """Rows a step's guard query returned: rows the step cannot carry."""
+
+    rows: tuple[str, ...]
+    more: bool
+
+
+def _refused_row(columns: Sequence[str], row: Sequence[object]) -> str:
+    # A guard names (table, column, row id, constraint); any other shape is shown as is.
+    if len(row) == 4:
+        table, column, rowid, constraint = row
+        return f"{table}.{column}, row id {rowid}: {constraint}"
+    return ", ".join(f"{name}={value!r}" for name, value in zip(columns, row, strict=True))
+
+
 def _statement_problem(
     database: str, path: Path, step: PlannedStep, statement: Statement, error: sqlite3.Error
 ) -> Problem:
@@ -100,7 +122,15 @@ def statement_problem(
     return StepFailed(database, str(path), file, statement.line, statement.text, str(error))
 
 
-def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Conflict | None:
+def _run_statement(
+    conn: sqlite3.Connection, statement: Statement
+) -> Skip | Conflict | _Refusal | None:
+    """Run one statement, or return why it is skipped, conflicts, or refuses rows.
+
+    A statement that returns rows (a step's guard query, such as
+    ``SELECT 't', 'c', id, 'NOT NULL' FROM t WHERE ...``) refuses them: the
+    step cannot carry those rows, and the run fails before COMMIT.
+    """
     kind = classify(statement)
     existing: ExistingObject | None = None
     match kind:
@@ -117,8 +147,18 @@ def _run_statement(conn: sqlite3.Connection, statement: Statement) -> Skip | Con
         decision = decision_by_model(conn, statement, kind, existing) or decision
     if isinstance(decision, Skip | Conflict):
         return decision
-    conn.execute(statement.text)
-    return None
+    cursor = conn.execute(statement.text)
+    if cursor.description is None or statement.words()[:1] != ("SELECT",):
+        return None  # only a SELECT is a guard (not INSERT ... RETURNING or a PRAGMA)
+    columns = [d[0] for d in cursor.description]
+    rows = cursor.fetchmany(_REFUSALS_SHOWN + 1)
+    cursor.close()
+    if not rows:
+        return None
+    return _Refusal(
+        tuple(_refused_row(columns, row) for row in rows[:_REFUSALS_SHOWN]),
+        len(rows) > _REFUSALS_SHOWN,
+    )
 
 
 def _record(conn: sqlite3.Connection, step: PlannedStep, applied_at: str) -> None:
@@ -178,6 +218,18 @@ def run_plan(
                             statement.line,
                             statement.text,
                             reason,
+                        )
+                    )
+                case _Refusal(rows=rows, more=more):
+                    return Failure(
+                        RowsRefused(
+                            plan.database,
+                            str(path),
+                            step.source.display,
+                            statement.line,
+                            statement.text,
+                            rows,
+                            more,
                         )
                     )
                 case None:

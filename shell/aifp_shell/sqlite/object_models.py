@@ -14,7 +14,7 @@ import sqlite3
 
 from aifp_fp.idempotence import Decision, ExistingObject, SchemaObject, decide_on_models
 from aifp_fp.render import quote
-from aifp_fp.schema import Column, Schema, fold
+from aifp_fp.schema import Column, Schema, Table, fold
 from aifp_fp.schemaparse import CatalogRow, schema_from_catalog
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import AddColumn, CreateObject, StatementKind
@@ -138,6 +138,7 @@ def decision_by_model(
                 return None
             if produced_column is None:
                 return None
-            return decide_on_models(kind, live_column, produced_column, existing.sql)
+            whole = live_table if isinstance(live_table, Table) else None
+            return decide_on_models(kind, live_column, produced_column, existing.sql, whole)
         case _:
             return None

@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 import attrs
-from returns.result import Failure
+from returns.result import Failure, Success
 
 from aifp_fp.errors import (
     DuplicateStep,
@@ -32,20 +32,25 @@ from aifp_fp.errors import (
 )
 from aifp_fp.files import ForwardStep, MigrationSource, parse_file
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import Plan, PlannedStep, plan_create, plan_up, prepare_step
-from aifp_fp.schema import Schema, schema_differences
+from aifp_fp.plan import Plan, PlannedStep, find_path, plan_create, plan_up, prepare_step
+from aifp_fp.schema import Column, Schema, Table, canonical, schema_differences
 from aifp_fp.tables import TOOL_TABLES
 from aifp_fp.version import Version, parse_version
-from aifp_shell.commands.verify.sample_rows import fill, fillable_tables
+from aifp_shell.commands.verify.sample_rows import (
+    AllowedValues,
+    allowed_values,
+    fill,
+    fillable_tables,
+)
 from aifp_shell.files.locate import DATABASES
 from aifp_shell.files.sources import load_migration_set, read_sources
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, exit_code, message
-from aifp_shell.problems import MigrationsUnreadable, Problem
+from aifp_shell.problems import MigrationsUnreadable, Problem, RowsRefused
 from aifp_shell.schema.expected import replay, schema_at
 from aifp_shell.schema.rollbacks import rollback_source
 from aifp_shell.sqlite.database import foreign_key_problems, read_version
 from aifp_shell.sqlite.executor import run_plan
-from aifp_shell.sqlite.introspect import read_schema
+from aifp_shell.sqlite.introspect import read_schema, schema_of_script
 
 SAMPLE_ROWS = 4
 """Rows per table in each scratch database (a second batch is added before a rollback)."""
@@ -144,18 +149,32 @@ def _scratch_name(database: str, version: Version) -> Path:
     return Path(f"(scratch {database} database at {version}, filled with sample rows)")
 
 
+def _same_values(before: Table, after: Table, column: Column) -> bool:
+    """Whether a column holds the same kind of values on both sides of a step.
+
+    A column whose declared type or whose CHECK changed (an INTEGER priority
+    that became a TEXT word, a corrected value list) has its values mapped by the
+    step's data migration, so its rows are not compared value for value.
+    """
+    other = after.column(column.name)
+    if other is None or column.generated is not None or column.type != other.type:
+        return False
+    a, b = canonical(before), canonical(after)
+    name = column.name.upper()
+    mentions_a = {check for check in a.checks if name in check}
+    mentions_b = {check for check in b.checks if name in check}
+    return mentions_a == mentions_b
+
+
 def _surviving_columns(before: Schema, after: Schema) -> dict[str, tuple[str, ...]]:
-    """Return, per table present in both, the columns present in both (in ``before``'s order)."""
+    """Return, per table present in both, the columns present in both with the same kind of
+    values (in ``before``'s order; see ``_same_values``)."""
     kept: dict[str, tuple[str, ...]] = {}
     for table in before.tables:
         other = after.table(table.name)
         if other is None or table.name.lower() in TOOL_TABLES:
             continue
-        columns = tuple(
-            c.name
-            for c in table.columns
-            if other.column(c.name) is not None and c.generated is None
-        )
+        columns = tuple(c.name for c in table.columns if _same_values(table, other, c))
         if columns:
             kept[table.name] = columns
     return kept
@@ -205,6 +224,8 @@ class _DatabaseCheck:
         self.steps = 0
         self.rollbacks_checked = 0
         self.paths_compared = 0
+        self.allowed: AllowedValues = {}
+        """Sample values every version of the set accepts (see ``sample_rows.allowed_values``)."""
 
     def summary(self, files: int) -> DatabaseVerified:
         return DatabaseVerified(
@@ -253,10 +274,25 @@ class _DatabaseCheck:
                     "reachable",
                     f"version {version}: {message(created.failure())}",
                 )
+        for shape in migration_set.shapes:
+            try:
+                schema_of_script(shape.source.text)
+            except (sqlite3.Error, ValueError) as error:
+                self.fail(
+                    shape.source.display, "shape", f"the published shape does not build: {error}"
+                )
+        schemas = [schema_at(migration_set, v) for v in migration_set.versions()]
+        self.allowed = allowed_values(
+            (table.name, table.sql)
+            for schema in schemas
+            if isinstance(schema, Success)
+            for table in schema.unwrap().tables
+        )
         for step in sorted(migration_set.steps, key=lambda s: (s.from_version, s.to_version)):
             self.steps += 1
             self.check_step(migration_set, step)
         self.check_paths(migration_set)
+        self.check_initials(migration_set)
 
     # --- one step ------------------------------------------------------------------------
 
@@ -276,7 +312,7 @@ class _DatabaseCheck:
             )
             return None
         conn = built.unwrap()
-        fill(conn, SAMPLE_ROWS)
+        fill(conn, SAMPLE_ROWS, allowed=self.allowed)
         return conn
 
     def _run(
@@ -304,7 +340,18 @@ class _DatabaseCheck:
         )
         if isinstance(ran, Failure):
             conn.execute("ROLLBACK")
-            self.fail(source.display, check, message(ran.failure()))
+            problem = ran.failure()
+            if isinstance(problem, RowsRefused):  # a clean refusal by name is correct behaviour
+                self.notes.append(
+                    Note(
+                        self.database,
+                        source.display,
+                        f"{check}: refuses sample rows by name ({'; '.join(problem.rows)}); "
+                        "the checks after it were not run on them",
+                    )
+                )
+                return False
+            self.fail(source.display, check, message(problem))
             return False
         try:
             broken = foreign_key_problems(conn)
@@ -379,7 +426,9 @@ class _DatabaseCheck:
         expected_end = schema_at(migration_set, end)
         if isinstance(expected_start, Failure) or isinstance(expected_end, Failure):
             return  # the chain does not replay: already reported for its own file
-        fill(conn, SAMPLE_ROWS, offset=1000)  # rows written at the new version too
+        fill(
+            conn, SAMPLE_ROWS, offset=1000, allowed=self.allowed
+        )  # rows written at the new version
         surviving = _surviving_columns(expected_start.unwrap(), expected_end.unwrap())
         kept_before = _rows(conn, surviving)
         label = source.display if source.display else f"computed rollback of {step.source.display}"
@@ -434,6 +483,32 @@ class _DatabaseCheck:
                             f"from {a} to {b}, the path {other} builds a different structure "
                             f"than {first}: " + "; ".join(differences),
                         )
+
+    def check_initials(self, migration_set: MigrationSet) -> None:
+        """Each later initial schema builds what the oldest initial schema plus the steps build."""
+        roots = sorted(initial.version for initial in migration_set.initials)
+        for initial in migration_set.initials:
+            lower = [r for r in roots if r < initial.version]
+            path = None if not lower else find_path(migration_set, lower[0], initial.version)
+            base = plan_create(migration_set, lower[0]) if lower else None
+            direct = plan_create(migration_set, initial.version)
+            if path is None or base is None or not isinstance(base, Success):
+                continue
+            if not isinstance(direct, Success):
+                continue
+            stepped = self._replay_path(base.unwrap(), path, initial.version)
+            built = self._replay_path(direct.unwrap(), (), initial.version)
+            if stepped is None or built is None:
+                continue
+            self.paths_compared += 1
+            differences = schema_differences(stepped, built)
+            if differences:
+                self.fail(
+                    initial.source.display,
+                    "paths",
+                    f"builds a different structure than the {lower[0]} initial schema and the "
+                    f"steps up to {initial.version}: " + "; ".join(differences),
+                )
 
     def _replay_path(
         self, base: Plan, path: tuple[ForwardStep, ...], end: Version

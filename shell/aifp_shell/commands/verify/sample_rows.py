@@ -6,13 +6,17 @@ up. The rows are deterministic (no randomness: the same schema and offset give
 the same rows) and awkward on purpose: quotes, semicolons, non-ASCII text.
 They satisfy NOT NULL, CHECK ... IN lists, UNIQUE (by numbering) and foreign
 keys (by pointing at existing parent rows); a row that still breaks a
-constraint is skipped (``INSERT OR IGNORE``).
+constraint, or that a trigger refuses, is skipped. ``allowed`` narrows a
+column's values to those every version of a migration set accepts
+(``allowed_values``), so the rows are real data for each step, not rows a
+later CHECK must refuse.
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Iterable, Mapping
 
 from aifp_fp.tables import TOOL_TABLES
 
@@ -56,9 +60,7 @@ def fillable_tables(conn: sqlite3.Connection) -> list[str]:
 
 def _value(table: str, name: str, kind: str, number: int, choices: list[str] | None) -> object:
     if choices:
-        options = [c.strip().strip("'") for c in choices if c.strip().upper() != "NULL"]
-        if options:
-            return options[number % len(options)]
+        return choices[number % len(choices)]
     kind = kind.upper()
     if "INT" in kind:
         return number + 1
@@ -75,7 +77,40 @@ def _value(table: str, name: str, kind: str, number: int, choices: list[str] | N
     return f"{table}.{name} #{number} {_WORDS[number % len(_WORDS)]}"
 
 
-def fill(conn: sqlite3.Connection, rows: int = 4, offset: int = 0) -> None:
+AllowedValues = Mapping[tuple[str, str], tuple[str, ...]]
+"""Per (table, column), lower-cased: the IN-list values every version accepts."""
+
+
+def in_lists(create_table_sql: str) -> dict[str, list[str]]:
+    """Return the ``column IN (...)`` lists of a CREATE TABLE text, by lower-cased column."""
+    return {
+        m.group(1).lower(): [
+            c.strip().strip("'") for c in m.group(2).split(",") if c.strip().upper() != "NULL"
+        ]
+        for m in _IN_LIST.finditer(create_table_sql)
+    }
+
+
+def allowed_values(tables: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return, from (table name, CREATE TABLE text) of every version, the values all accept.
+
+    A column whose lists have no value in common is left out (its own list is used).
+    """
+    found: dict[tuple[str, str], set[str]] = {}
+    order: dict[tuple[str, str], list[str]] = {}
+    for table, sql in tables:
+        for column, values in in_lists(sql).items():
+            key = (table.lower(), column)
+            order.setdefault(key, values)
+            found[key] = found[key] & set(values) if key in found else set(values)
+    return {
+        key: tuple(v for v in order[key] if v in common) for key, common in found.items() if common
+    }
+
+
+def fill(
+    conn: sqlite3.Connection, rows: int = 4, offset: int = 0, allowed: AllowedValues | None = None
+) -> None:
     """Insert up to ``rows`` rows into every user table of ``main`` (caller holds no transaction).
 
     ``offset`` numbers the rows, so a second fill adds new rows instead of
@@ -86,7 +121,10 @@ def fill(conn: sqlite3.Connection, rows: int = 4, offset: int = 0) -> None:
         sql = conn.execute(
             "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?", (table,)
         ).fetchone()[0]
-        choices = {m.group(1).lower(): m.group(2).split(",") for m in _IN_LIST.finditer(sql or "")}
+        choices = in_lists(sql or "")
+        for (owner, column), accepted in (allowed or {}).items():
+            if owner == table.lower():
+                choices[column] = list(accepted)
         columns = conn.execute(
             "SELECT name, type, pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid", (table,)
         ).fetchall()
@@ -113,12 +151,17 @@ def fill(conn: sqlite3.Connection, rows: int = 4, offset: int = 0) -> None:
                         _value(table, str(name), str(kind or ""), number, choices.get(name.lower()))
                     )
                 names.append(str(name))
-            if not names:
-                conn.execute(f"INSERT OR IGNORE INTO {_q(table)} DEFAULT VALUES")
-                continue
             marks = ", ".join("?" for _ in names)
             quoted = ", ".join(_q(n) for n in names)
-            conn.execute(f"INSERT OR IGNORE INTO {_q(table)} ({quoted}) VALUES ({marks})", values)
+            insert = (
+                f"INSERT OR IGNORE INTO {_q(table)} ({quoted}) VALUES ({marks})"
+                if names
+                else f"INSERT OR IGNORE INTO {_q(table)} DEFAULT VALUES"
+            )
+            try:
+                conn.execute(insert, values)
+            except sqlite3.IntegrityError:
+                continue  # a trigger refused the row (RAISE(ABORT, ...)): not a sample for it
     conn.execute("COMMIT")
 
 

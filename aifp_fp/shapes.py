@@ -1,0 +1,46 @@
+"""Recognising a database's shape: the structure its version should have, or a published one.
+
+AIFP changed several schemas without changing the version number (project 1.0
+has three shapes, aifp_core 2.0 three, user_directives 1.0 four). A database at
+any published shape of its version is at that version, not drifted; only a
+structure that is none of them is drift. Comparison is by meaning
+(``schema.schema_differences``), so formatting and where a constraint is
+declared never matter.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from aifp_fp.schema import Schema, schema_differences
+
+
+@attrs.frozen(slots=True)
+class AtShape:
+    """The live structure is the version's own (``slug`` None) or the published shape ``slug``."""
+
+    slug: str | None
+
+
+@attrs.frozen(slots=True)
+class Drifted:
+    """The live structure is no known shape of its version; differences from the version's own."""
+
+    differences: tuple[str, ...]
+
+
+def recognise(
+    live: Schema, expected: Schema, published: tuple[tuple[str, Schema], ...]
+) -> AtShape | Drifted:
+    """Return which known shape ``live`` is, or how it differs from ``expected``.
+
+    ``expected`` is the structure the migration chain builds at the version;
+    ``published`` are the version's published shapes by slug, tried in order.
+    """
+    differences = schema_differences(expected, live)
+    if not differences:
+        return AtShape(None)
+    for slug, shape in published:
+        if not schema_differences(shape, live):
+            return AtShape(slug)
+    return Drifted(differences)
