@@ -250,7 +250,7 @@ def test_the_path_from_1_0_extends_functions_in_place(tmp_path: Path) -> None:
     result = cli(tmp_path, "up")
     assert result.returncode == 0, result.stderr
     steps = [(s["from"], s["to"]) for s in json.loads(result.stdout)["databases"][0]["applied"]]
-    assert ("1.2", "1.5") in steps
+    assert steps == [("1.0", "1.7"), ("1.7", "1.8"), ("1.8", "1.9")]
     conn = connect(path)
     root_after = conn.execute(
         "SELECT rootpage FROM sqlite_master WHERE name = 'functions'"
@@ -265,18 +265,35 @@ def test_the_path_from_1_0_extends_functions_in_place(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 
 REFUSALS = [
-    ("UPDATE tasks SET priority = 3 WHERE id = 2", "tasks", "priority", 2, None),
-    ("UPDATE milestones SET status = 'done' WHERE id = 3", "milestones", "status", 3, None),
-    ("UPDATE notes SET source = 'system' WHERE id = 4", "notes", "source", 4, None),
-    ("UPDATE functions SET name = 'twin' WHERE id IN (1, 3)", "functions", "name", 3, "1.4"),
+    (6, "UPDATE tasks SET priority = 3 WHERE id = 2", "tasks", "priority", 2, None),
+    (6, "UPDATE milestones SET status = 'done' WHERE id = 3", "milestones", "status", 3, None),
+    (6, "UPDATE notes SET source = 'system' WHERE id = 4", "notes", "source", 4, None),
+    (6, "UPDATE functions SET name = 'twin' WHERE id IN (1, 3)", "functions", "name", 3, "1.4"),
+    (0, "UPDATE tasks SET priority = 5 WHERE id = 1", "tasks", "priority", 1, None),
+    (
+        2,
+        "UPDATE interactions SET interaction_type = 'calls' WHERE id = 2",
+        "interactions",
+        "interaction_type",
+        2,
+        None,
+    ),
+    (4, "UPDATE work_branches SET status = 'x' WHERE id = 1", "work_branches", "status", 1, "1.4"),
 ]
 
 
-@pytest.mark.parametrize(("statement", "table", "column", "row", "target"), REFUSALS)
+@pytest.mark.parametrize(("shape", "statement", "table", "column", "row", "target"), REFUSALS)
 def test_rows_that_cannot_be_carried_are_refused_by_name(
-    tmp_path: Path, statement: str, table: str, column: str, row: int, target: str | None
+    tmp_path: Path,
+    shape: int,
+    statement: str,
+    table: str,
+    column: str,
+    row: int,
+    target: str | None,
 ) -> None:
-    path = at_shape(tmp_path, shapes()[6][0], "1.2")
+    stem, version = shapes()[shape]
+    path = at_shape(tmp_path, stem, version)
     execute(path, statement)
     digest = sha(path)
     result = cli(tmp_path, "up", *(("--target", target) if target else ()))
@@ -361,8 +378,8 @@ def test_verify_passes_on_rows_later_shapes_allow(monkeypatch: pytest.MonkeyPatc
     report = verify_module.verify(MIGRATIONS)
     assert report.findings == ()
     project = next(d for d in report.databases if d.name == "project")
-    assert project.steps == 9
-    assert project.rollbacks_checked == 9
+    assert project.steps == 10
+    assert project.rollbacks_checked == 10
     assert project.paths_compared >= 2
 
 
