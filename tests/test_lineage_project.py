@@ -378,9 +378,9 @@ def test_verify_passes_on_rows_later_shapes_allow(monkeypatch: pytest.MonkeyPatc
     report = verify_module.verify(MIGRATIONS)
     assert report.findings == ()
     project = next(d for d in report.databases if d.name == "project")
-    assert project.steps == 10
-    assert project.rollbacks_checked == 10
-    assert project.paths_compared >= 2
+    assert project.steps == 11
+    assert project.rollbacks_checked == 11
+    assert project.paths_compared >= 9
 
 
 # --------------------------------------------------------------------------
@@ -428,3 +428,20 @@ def test_property_random_shape_and_rows_reach_the_latest(
     assert result.returncode == 0, result.stderr
     assert_latest_with_rows(path, before, {}, "1.9")
     assert allowed_everywhere()
+
+
+def test_down_to_1_0_in_one_command_undoes_the_direct_step(tmp_path: Path) -> None:
+    path = at_shape(tmp_path, shapes()[2][0], "1.0")
+    first = rows_of(path)
+    assert cli(tmp_path, "up").returncode == 0
+    result = cli(tmp_path, "down", "--target", "1.0")
+    assert result.returncode == 0, result.stderr
+    steps = [(s["from"], s["to"]) for s in json.loads(result.stdout)["databases"][0]["applied"]]
+    assert steps == [("1.9", "1.8"), ("1.8", "1.7"), ("1.7", "1.0")]
+    assert structure(path) == structure_at_1_0(tmp_path)
+    back = rows_of(path)
+    for table, rows in first.items():
+        for rowid, row in rows.items():
+            for column, value in row.items():
+                if column not in ("checksum", "blueprint_checksum"):
+                    assert back[table][rowid][column] == value, (table, rowid, column)
