@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from conftest import REPO, run_cli
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lineage_project_rows import (
     REORDERED,
@@ -390,11 +390,7 @@ def test_verify_passes_on_rows_later_shapes_allow(monkeypatch: pytest.MonkeyPatc
 _WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
 
 
-@settings(
-    max_examples=8,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(settings.get_profile("ci"), max_examples=8)
 @given(
     shape=st.sampled_from(shapes()),
     rows=st.integers(min_value=0, max_value=6),

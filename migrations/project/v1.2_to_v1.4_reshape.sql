@@ -2,9 +2,10 @@
 --
 -- Produces exactly the published 1.4 shape (2026-02-04), including
 -- UNIQUE(name) on functions, for which functions is rebuilt; a function name
--- used twice is refused by name. Databases going past 1.4 take
--- v1.2_to_v1.5_reshape.sql instead (the planner takes the shortest path),
--- which skips that uniqueness and the rebuild of functions.
+-- used twice is refused by name. Only `--target 1.4` takes this step:
+-- databases going further take v1.2_to_v1.5_reshape.sql or
+-- v1.2_to_v1.7_direct.sql (the planner takes the shortest path), which skip
+-- that uniqueness and the rebuild of functions.
 --
 -- Accepts both published 1.2 shapes (2025-11-05 and 2025-11-21; they differ
 -- only in the default of notes.source, and notes is rebuilt here anyway).

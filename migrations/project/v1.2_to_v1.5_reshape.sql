@@ -1,6 +1,7 @@
 -- project.db: v1.2 -> v1.5 -- the reshape of 1.4 and 1.5's dropped uniqueness, in one step
 --
--- The direct way for 1.2 databases: the same reshape as v1.2_to_v1.4 plus
+-- The direct way for 1.2 databases going to 1.5 or 1.6 (to 1.7 and later
+-- they take v1.2_to_v1.7_direct.sql): the same reshape as v1.2_to_v1.4 plus
 -- v1.4_to_v1.5 (functions and types lose UNIQUE(name)), without ever making
 -- functions.name unique. So functions, the largest table, is NOT rebuilt:
 -- returns, is_reserved and id_in_name are added in place (ADD COLUMN, O(1)),
