@@ -390,7 +390,7 @@ def test_verify_passes_on_rows_later_shapes_allow(monkeypatch: pytest.MonkeyPatc
 _WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
 
 
-@settings(settings.get_profile("ci"), max_examples=8)
+@settings(settings.get_profile("ci"), max_examples=5)
 @given(
     shape=st.sampled_from(shapes()),
     rows=st.integers(min_value=0, max_value=6),
