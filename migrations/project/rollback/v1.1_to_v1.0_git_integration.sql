@@ -1,31 +1,47 @@
 -- project.db: rollback v1.1 -> v1.0 -- Git integration
 --
--- Hand-written inverse of ../v1.0_to_v1.1_git_integration.sql. It restores
--- the v1.0 schema EXACTLY and keeps every row of every v1.0 table.
+-- Hand-written inverse of ../v1.0_to_v1.1_git_integration.sql: back to the
+-- 1.0 structure the chain builds (v1.0_initial_schema.sql, the 2025-10-22
+-- shape), keeping every row of every 1.0 table.
 --
--- Unlike the plan's draft, this rollback does NOT rebuild project with
--- CREATE TABLE ... AS SELECT: that would lose the PRIMARY KEY, AUTOINCREMENT,
--- NOT NULL, DEFAULTs, UNIQUE(name), the CHECK on user_directives_status and
--- the update_project_timestamp trigger, and child tables referencing project
--- would then fail with "foreign key mismatch". Instead it uses
--- ALTER TABLE ... DROP COLUMN (SQLite >= 3.35), which is allowed here because
--- the two Git columns are not indexed, keyed, UNIQUE, part of a CHECK, or
--- named by any trigger or view. project keeps its rowids, so its
--- sqlite_sequence entry and every foreign key pointing at it stay valid.
+-- Drops work_branches and merge_history and the two Git columns of project
+-- (DROP COLUMN: they are not indexed, keyed, UNIQUE, in a CHECK, trigger or
+-- view; project keeps its rowids, so every foreign key to it stays valid).
+-- Rebuilds items with 1.0's CHECK, which spells 'subtask': the value
+-- 'subtasks' is mapped back to 'subtask' so the rows fit it.
 --
--- Data loss (expected): the Git columns' values and the rows of work_branches
--- and merge_history, which do not exist at v1.0.
+-- Data loss (real, and named by the tool): the Git columns' values and the
+-- rows of work_branches and merge_history, which 1.0 cannot hold.
 --
--- The migration tool runs this file inside its own transaction with foreign
--- keys OFF and requires an empty PRAGMA foreign_key_check before COMMIT.
+-- DDL rendered by `aifp-migrate diff --reverse`; the value mapping by hand.
 
--- Drop Git integration tables (their indexes and sqlite_sequence rows go with them)
-DROP TABLE IF EXISTS merge_history;
-DROP TABLE IF EXISTS work_branches;
-
--- Remove Git fields from project table (reverse order of the forward step)
-ALTER TABLE project DROP COLUMN last_git_sync;
+DROP TRIGGER delete_sidequest_items;
+DROP TRIGGER delete_subtask_items;
+DROP TRIGGER delete_task_items;
+DROP TABLE merge_history;
+DROP TABLE work_branches;
+CREATE TABLE new_items (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "reference_table" TEXT NOT NULL,
+    "reference_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (reference_table in('tasks','subtask','sidequests'))
+);
+INSERT INTO new_items (id, reference_table, reference_id, name, status, description, created_at, updated_at) SELECT id, CASE reference_table WHEN 'subtasks' THEN 'subtask' ELSE reference_table END AS reference_table, reference_id, name, status, description, created_at, updated_at FROM items;
+DELETE FROM sqlite_sequence WHERE name = 'new_items';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_items', seq FROM sqlite_sequence WHERE name = 'items';
+DROP TABLE items;
+ALTER TABLE new_items RENAME TO items;
 ALTER TABLE project DROP COLUMN last_known_git_hash;
+ALTER TABLE project DROP COLUMN last_git_sync;
+CREATE INDEX idx_items_reference ON items(reference_table,reference_id);
+CREATE TRIGGER delete_sidequest_items AFTER DELETE ON sidequests FOR EACH ROW BEGIN DELETE FROM items WHERE reference_table = 'sidequests' AND reference_id = OLD . id;END;
+CREATE TRIGGER delete_subtask_items AFTER DELETE ON subtasks FOR EACH ROW BEGIN DELETE FROM items WHERE reference_table = 'subtasks' AND reference_id = OLD . id;END;
+CREATE TRIGGER delete_task_items AFTER DELETE ON tasks FOR EACH ROW BEGIN DELETE FROM items WHERE reference_table = 'tasks' AND reference_id = OLD . id;END;
 
--- Revert schema version
+-- Update schema version
 UPDATE schema_version SET version = '1.0', updated_at = CURRENT_TIMESTAMP WHERE id = 1;

@@ -1,0 +1,375 @@
+-- project.db: v1.2 -> v1.5 -- the reshape of 1.4 and 1.5's dropped uniqueness, in one step
+--
+-- The direct way for 1.2 databases going to 1.5 or 1.6 (to 1.7 and later
+-- they take v1.2_to_v1.7_direct.sql): the same reshape as v1.2_to_v1.4 plus
+-- v1.4_to_v1.5 (functions and types lose UNIQUE(name)), without ever making
+-- functions.name unique. So functions, the largest table, is NOT rebuilt:
+-- returns, is_reserved and id_in_name are added in place (ADD COLUMN, O(1)),
+-- and they sit after created_at/updated_at (column order is the only
+-- difference from the published 1.5 shape; v1.4_to_v1.5 builds the same
+-- order, so both paths agree).
+--
+-- Accepts both published 1.2 shapes (2025-11-05 and 2025-11-21; they differ
+-- only in the default of notes.source, and notes is rebuilt here anyway).
+--
+-- The reshape (AIFP's 1.4):
+--   * project_id is dropped from completion_path, files, flows,
+--     infrastructure, themes and types (a project.db holds one project);
+--     project.blueprint_checksum and files.checksum are dropped (AIFP no
+--     longer keeps them; their values are lost, and the rollback says so).
+--   * types.linked_function_id becomes the link table types_functions: each
+--     non-NULL link is carried as one row (type_id, function_id, role NULL:
+--     the role was never recorded). types gains file_id (NULL: which file
+--     defines a type was never recorded), is_reserved, id_in_name.
+--   * files gains name, derived from path (the part after the last / or \),
+--     is_reserved and id_in_name.
+--   * functions gains returns (NULL: never recorded), is_reserved, id_in_name.
+--   * tasks.priority INTEGER DEFAULT 0 becomes TEXT DEFAULT 'medium' with
+--     CHECK IN ('low','medium','high','critical'). 0, the old default (a
+--     priority nobody set), becomes 'medium', the new default; a text value
+--     that is a case/whitespace variant of one of the four words becomes that
+--     word; NULL stays NULL. Every other value (1, 2, 5, 'urgent', ...) has
+--     no certain meaning and is refused by name.
+--   * New CHECK lists on statuses, notes' note_type/source/severity,
+--     interactions.interaction_type, sidequests/subtasks priority: a value
+--     in the list is kept, a case/whitespace variant of a listed word becomes
+--     that word, anything else is refused by name (table, column, row id,
+--     the CHECK) before any write.
+--   * update-timestamp triggers on every table with updated_at;
+--     idx_completion_path_order replaces idx_completion_path_project_id.
+-- The is_reserved/id_in_name columns get AIFP's declared defaults (0 and 1).
+-- Rows are otherwise kept with their values; mappings happen in the rebuilds'
+-- SELECTs, before the update-timestamp triggers exist, so updated_at is kept.
+--
+-- DDL rendered by `aifp-migrate diff` from the 1.2 facts to the target
+-- facts; the guards, the value mappings, files.name and the types_functions
+-- rows are by hand.
+-- Inverse: rollback/v1.5_to_v1.2_reshape.sql.
+
+-- Guards: each row that no certain mapping can carry into the new CHECKs
+-- (or UNIQUE, or link) is refused by name before anything is written.
+SELECT 'completion_path', 'status', id, 'CHECK status IN (''pending'', ''in_progress'', ''completed''): ' || quote(status) || ' is none of them and has no certain mapping' FROM completion_path WHERE NOT (status IS NULL OR status IN ('pending', 'in_progress', 'completed') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed')));
+SELECT 'interactions', 'interaction_type', id, 'CHECK interaction_type IN (''call'', ''chain'', ''borrow'', ''compose'', ''pipe''): ' || quote(interaction_type) || ' is none of them and has no certain mapping' FROM interactions WHERE NOT (interaction_type IS NULL OR interaction_type IN ('call', 'chain', 'borrow', 'compose', 'pipe') OR (typeof(interaction_type) = 'text' AND lower(trim(interaction_type)) IN ('call', 'chain', 'borrow', 'compose', 'pipe')));
+SELECT 'items', 'status', id, 'CHECK status IN (''pending'', ''in_progress'', ''completed''): ' || quote(status) || ' is none of them and has no certain mapping' FROM items WHERE NOT (status IS NULL OR status IN ('pending', 'in_progress', 'completed') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed')));
+SELECT 'milestones', 'status', id, 'CHECK status IN (''pending'', ''in_progress'', ''completed'', ''blocked''): ' || quote(status) || ' is none of them and has no certain mapping' FROM milestones WHERE NOT (status IS NULL OR status IN ('pending', 'in_progress', 'completed', 'blocked') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed', 'blocked')));
+SELECT 'notes', 'note_type', id, 'CHECK note_type IN (''clarification'', ''pivot'', ''research'', ''entry_deletion'', ''warning'', ''error'', ''info'', ''auto_summary'', ''decision'', ''evolution'', ''analysis'', ''task_context'', ''external'', ''summary''): ' || quote(note_type) || ' is none of them and has no certain mapping' FROM notes WHERE NOT (note_type IS NULL OR note_type IN ('clarification', 'pivot', 'research', 'entry_deletion', 'warning', 'error', 'info', 'auto_summary', 'decision', 'evolution', 'analysis', 'task_context', 'external', 'summary') OR (typeof(note_type) = 'text' AND lower(trim(note_type)) IN ('clarification', 'pivot', 'research', 'entry_deletion', 'warning', 'error', 'info', 'auto_summary', 'decision', 'evolution', 'analysis', 'task_context', 'external', 'summary')));
+SELECT 'notes', 'severity', id, 'CHECK severity IN (''info'', ''warning'', ''error''): ' || quote(severity) || ' is none of them and has no certain mapping' FROM notes WHERE NOT (severity IS NULL OR severity IN ('info', 'warning', 'error') OR (typeof(severity) = 'text' AND lower(trim(severity)) IN ('info', 'warning', 'error')));
+SELECT 'notes', 'source', id, 'CHECK source IN (''ai'', ''user'', ''directive''): ' || quote(source) || ' is none of them and has no certain mapping' FROM notes WHERE NOT (source IS NULL OR source IN ('ai', 'user', 'directive') OR (typeof(source) = 'text' AND lower(trim(source)) IN ('ai', 'user', 'directive')));
+SELECT 'project', 'status', id, 'CHECK status IN (''active'', ''paused'', ''completed'', ''abandoned''): ' || quote(status) || ' is none of them and has no certain mapping' FROM project WHERE NOT (status IS NULL OR status IN ('active', 'paused', 'completed', 'abandoned') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('active', 'paused', 'completed', 'abandoned')));
+SELECT 'sidequests', 'priority', id, 'CHECK priority IN (''low'', ''medium'', ''high'', ''critical''): ' || quote(priority) || ' is none of them and has no certain mapping' FROM sidequests WHERE NOT (priority IS NULL OR priority IN ('low', 'medium', 'high', 'critical') OR (typeof(priority) = 'text' AND lower(trim(priority)) IN ('low', 'medium', 'high', 'critical')));
+SELECT 'sidequests', 'status', id, 'CHECK status IN (''pending'', ''in_progress'', ''completed''): ' || quote(status) || ' is none of them and has no certain mapping' FROM sidequests WHERE NOT (status IS NULL OR status IN ('pending', 'in_progress', 'completed') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed')));
+SELECT 'subtasks', 'priority', id, 'CHECK priority IN (''low'', ''medium'', ''high'', ''critical''): ' || quote(priority) || ' is none of them and has no certain mapping' FROM subtasks WHERE NOT (priority IS NULL OR priority IN ('low', 'medium', 'high', 'critical') OR (typeof(priority) = 'text' AND lower(trim(priority)) IN ('low', 'medium', 'high', 'critical')));
+SELECT 'subtasks', 'status', id, 'CHECK status IN (''pending'', ''in_progress'', ''completed'', ''blocked''): ' || quote(status) || ' is none of them and has no certain mapping' FROM subtasks WHERE NOT (status IS NULL OR status IN ('pending', 'in_progress', 'completed', 'blocked') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed', 'blocked')));
+SELECT 'tasks', 'status', id, 'CHECK status IN (''pending'', ''in_progress'', ''completed'', ''blocked''): ' || quote(status) || ' is none of them and has no certain mapping' FROM tasks WHERE NOT (status IS NULL OR status IN ('pending', 'in_progress', 'completed', 'blocked') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed', 'blocked')));
+SELECT 'work_branches', 'status', id, 'CHECK status IN (''active'', ''merged'', ''abandoned''): ' || quote(status) || ' is none of them and has no certain mapping' FROM work_branches WHERE NOT (status IS NULL OR status IN ('active', 'merged', 'abandoned') OR (typeof(status) = 'text' AND lower(trim(status)) IN ('active', 'merged', 'abandoned')));
+SELECT 'tasks', 'priority', id, 'CHECK priority IN (''low'', ''medium'', ''high'', ''critical''): ' || quote(priority) || ' has no certain mapping (only 0, the old default, maps: to ''medium'', the new default)' FROM tasks WHERE NOT (priority IS NULL OR (typeof(priority) = 'integer' AND priority = 0) OR (typeof(priority) = 'text' AND lower(trim(priority)) IN ('low', 'medium', 'high', 'critical')));
+SELECT 'types', 'linked_function_id', id, 'FOREIGN KEY linked_function_id REFERENCES functions(id): no function ' || linked_function_id || ', so no types_functions row can carry the link' FROM types t WHERE linked_function_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM functions f WHERE f.id = t.linked_function_id);
+
+DROP TRIGGER delete_sidequest_items;
+DROP TRIGGER delete_subtask_items;
+DROP TRIGGER delete_task_items;
+DROP TRIGGER update_project_timestamp;
+CREATE TABLE new_completion_path (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "name" TEXT NOT NULL,
+    "order_index" INTEGER NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (status in('pending','in_progress','completed'))
+);
+INSERT INTO new_completion_path (id, name, order_index, status, description, created_at, updated_at) SELECT id, name, order_index, CASE WHEN status IS NULL OR status IN ('pending', 'in_progress', 'completed') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed') THEN lower(trim(status)) ELSE status END AS status, description, created_at, updated_at FROM completion_path;
+DELETE FROM sqlite_sequence WHERE name = 'new_completion_path';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_completion_path', seq FROM sqlite_sequence WHERE name = 'completion_path';
+DROP TABLE completion_path;
+ALTER TABLE new_completion_path RENAME TO completion_path;
+CREATE TABLE new_files (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "name" TEXT,
+    "path" TEXT NOT NULL,
+    "language" TEXT,
+    "is_reserved" BOOLEAN DEFAULT 0,
+    "id_in_name" BOOLEAN DEFAULT 1,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE ("path")
+);
+INSERT INTO new_files (id, path, language, created_at, updated_at, name) SELECT id, path, language, created_at, updated_at, NULLIF(substr(replace(path, '\', '/'), length(rtrim(replace(path, '\', '/'), replace(replace(path, '\', '/'), '/', ''))) + 1), '') FROM files;
+DELETE FROM sqlite_sequence WHERE name = 'new_files';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_files', seq FROM sqlite_sequence WHERE name = 'files';
+DROP TABLE files;
+ALTER TABLE new_files RENAME TO files;
+CREATE TABLE new_flows (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "name" TEXT NOT NULL,
+    "description" TEXT,
+    "ai_generated" BOOLEAN DEFAULT 1,
+    "confidence_score" REAL DEFAULT 0.0,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP
+);
+INSERT INTO new_flows (id, name, description, ai_generated, confidence_score, created_at, updated_at) SELECT id, name, description, ai_generated, confidence_score, created_at, updated_at FROM flows;
+DELETE FROM sqlite_sequence WHERE name = 'new_flows';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_flows', seq FROM sqlite_sequence WHERE name = 'flows';
+DROP TABLE flows;
+ALTER TABLE new_flows RENAME TO flows;
+ALTER TABLE functions ADD COLUMN "returns" JSON;
+ALTER TABLE functions ADD COLUMN "is_reserved" BOOLEAN DEFAULT 0;
+ALTER TABLE functions ADD COLUMN "id_in_name" BOOLEAN DEFAULT 1;
+CREATE TABLE new_infrastructure (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "type" TEXT NOT NULL,
+    "value" TEXT,
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP
+);
+INSERT INTO new_infrastructure (id, type, value, description, created_at, updated_at) SELECT id, type, value, description, created_at, updated_at FROM infrastructure;
+DELETE FROM sqlite_sequence WHERE name = 'new_infrastructure';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_infrastructure', seq FROM sqlite_sequence WHERE name = 'infrastructure';
+DROP TABLE infrastructure;
+ALTER TABLE new_infrastructure RENAME TO infrastructure;
+CREATE TABLE new_interactions (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "source_function_id" INTEGER NOT NULL,
+    "target_function_id" INTEGER NOT NULL,
+    "interaction_type" TEXT NOT NULL,
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (interaction_type in('call','chain','borrow','compose','pipe')),
+    FOREIGN KEY ("source_function_id") REFERENCES "functions" ("id") ON DELETE CASCADE ON UPDATE NO ACTION,
+    FOREIGN KEY ("target_function_id") REFERENCES "functions" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+INSERT INTO new_interactions (id, source_function_id, target_function_id, interaction_type, description, created_at, updated_at) SELECT id, source_function_id, target_function_id, CASE WHEN interaction_type IS NULL OR interaction_type IN ('call', 'chain', 'borrow', 'compose', 'pipe') THEN interaction_type WHEN typeof(interaction_type) = 'text' AND lower(trim(interaction_type)) IN ('call', 'chain', 'borrow', 'compose', 'pipe') THEN lower(trim(interaction_type)) ELSE interaction_type END AS interaction_type, description, created_at, updated_at FROM interactions;
+DELETE FROM sqlite_sequence WHERE name = 'new_interactions';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_interactions', seq FROM sqlite_sequence WHERE name = 'interactions';
+DROP TABLE interactions;
+ALTER TABLE new_interactions RENAME TO interactions;
+CREATE TABLE new_items (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "reference_table" TEXT NOT NULL,
+    "reference_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (reference_table in('tasks','subtasks','sidequests')),
+    CHECK (status in('pending','in_progress','completed'))
+);
+INSERT INTO new_items (id, reference_table, reference_id, name, status, description, created_at, updated_at) SELECT id, reference_table, reference_id, name, CASE WHEN status IS NULL OR status IN ('pending', 'in_progress', 'completed') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed') THEN lower(trim(status)) ELSE status END AS status, description, created_at, updated_at FROM items;
+DELETE FROM sqlite_sequence WHERE name = 'new_items';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_items', seq FROM sqlite_sequence WHERE name = 'items';
+DROP TABLE items;
+ALTER TABLE new_items RENAME TO items;
+CREATE TABLE new_milestones (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "completion_path_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (status in('pending','in_progress','completed','blocked')),
+    FOREIGN KEY ("completion_path_id") REFERENCES "completion_path" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+INSERT INTO new_milestones (id, completion_path_id, name, status, description, created_at, updated_at) SELECT id, completion_path_id, name, CASE WHEN status IS NULL OR status IN ('pending', 'in_progress', 'completed', 'blocked') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed', 'blocked') THEN lower(trim(status)) ELSE status END AS status, description, created_at, updated_at FROM milestones;
+DELETE FROM sqlite_sequence WHERE name = 'new_milestones';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_milestones', seq FROM sqlite_sequence WHERE name = 'milestones';
+DROP TABLE milestones;
+ALTER TABLE new_milestones RENAME TO milestones;
+CREATE TABLE new_notes (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "content" TEXT NOT NULL,
+    "note_type" TEXT NOT NULL,
+    "reference_table" TEXT,
+    "reference_id" INTEGER,
+    "source" TEXT DEFAULT 'ai',
+    "directive_name" TEXT,
+    "severity" TEXT DEFAULT 'info',
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (note_type in('clarification','pivot','research','entry_deletion','warning','error','info','auto_summary','decision','evolution','analysis','task_context','external','summary')),
+    CHECK (severity in('info','warning','error')),
+    CHECK (source in('ai','user','directive'))
+);
+INSERT INTO new_notes (id, content, note_type, reference_table, reference_id, source, directive_name, severity, created_at, updated_at) SELECT id, content, CASE WHEN note_type IS NULL OR note_type IN ('clarification', 'pivot', 'research', 'entry_deletion', 'warning', 'error', 'info', 'auto_summary', 'decision', 'evolution', 'analysis', 'task_context', 'external', 'summary') THEN note_type WHEN typeof(note_type) = 'text' AND lower(trim(note_type)) IN ('clarification', 'pivot', 'research', 'entry_deletion', 'warning', 'error', 'info', 'auto_summary', 'decision', 'evolution', 'analysis', 'task_context', 'external', 'summary') THEN lower(trim(note_type)) ELSE note_type END AS note_type, reference_table, reference_id, CASE WHEN source IS NULL OR source IN ('ai', 'user', 'directive') THEN source WHEN typeof(source) = 'text' AND lower(trim(source)) IN ('ai', 'user', 'directive') THEN lower(trim(source)) ELSE source END AS source, directive_name, CASE WHEN severity IS NULL OR severity IN ('info', 'warning', 'error') THEN severity WHEN typeof(severity) = 'text' AND lower(trim(severity)) IN ('info', 'warning', 'error') THEN lower(trim(severity)) ELSE severity END AS severity, created_at, updated_at FROM notes;
+DELETE FROM sqlite_sequence WHERE name = 'new_notes';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_notes', seq FROM sqlite_sequence WHERE name = 'notes';
+DROP TABLE notes;
+ALTER TABLE new_notes RENAME TO notes;
+CREATE TABLE new_project (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "name" TEXT NOT NULL,
+    "purpose" TEXT NOT NULL,
+    "goals_json" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'active',
+    "version" INTEGER DEFAULT 1,
+    "user_directives_status" TEXT DEFAULT NULL,
+    "last_known_git_hash" TEXT,
+    "last_git_sync" DATETIME,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE ("name"),
+    CHECK (status in('active','paused','completed','abandoned')),
+    CHECK (user_directives_status in(null,'pending_discovery','pending_parse','in_progress','active','disabled'))
+);
+INSERT INTO new_project (id, name, purpose, goals_json, status, version, user_directives_status, last_known_git_hash, last_git_sync, created_at, updated_at) SELECT id, name, purpose, goals_json, CASE WHEN status IS NULL OR status IN ('active', 'paused', 'completed', 'abandoned') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('active', 'paused', 'completed', 'abandoned') THEN lower(trim(status)) ELSE status END AS status, version, user_directives_status, last_known_git_hash, last_git_sync, created_at, updated_at FROM project;
+DELETE FROM sqlite_sequence WHERE name = 'new_project';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_project', seq FROM sqlite_sequence WHERE name = 'project';
+DROP TABLE project;
+ALTER TABLE new_project RENAME TO project;
+CREATE TABLE new_sidequests (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "paused_task_id" INTEGER NOT NULL,
+    "paused_subtask_id" INTEGER,
+    "name" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "priority" TEXT DEFAULT 'critical',
+    "description" TEXT,
+    "flow_ids" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (priority in('low','medium','high','critical')),
+    CHECK (status in('pending','in_progress','completed')),
+    FOREIGN KEY ("paused_subtask_id") REFERENCES "subtasks" ("id") ON DELETE SET NULL ON UPDATE NO ACTION,
+    FOREIGN KEY ("paused_task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+INSERT INTO new_sidequests (id, paused_task_id, paused_subtask_id, name, status, priority, description, flow_ids, created_at, updated_at) SELECT id, paused_task_id, paused_subtask_id, name, CASE WHEN status IS NULL OR status IN ('pending', 'in_progress', 'completed') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed') THEN lower(trim(status)) ELSE status END AS status, CASE WHEN priority IS NULL OR priority IN ('low', 'medium', 'high', 'critical') THEN priority WHEN typeof(priority) = 'text' AND lower(trim(priority)) IN ('low', 'medium', 'high', 'critical') THEN lower(trim(priority)) ELSE priority END AS priority, description, flow_ids, created_at, updated_at FROM sidequests;
+DELETE FROM sqlite_sequence WHERE name = 'new_sidequests';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_sidequests', seq FROM sqlite_sequence WHERE name = 'sidequests';
+DROP TABLE sidequests;
+ALTER TABLE new_sidequests RENAME TO sidequests;
+CREATE TABLE new_subtasks (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "parent_task_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "priority" TEXT DEFAULT 'high',
+    "description" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (priority in('low','medium','high','critical')),
+    CHECK (status in('pending','in_progress','completed','blocked')),
+    FOREIGN KEY ("parent_task_id") REFERENCES "tasks" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+INSERT INTO new_subtasks (id, parent_task_id, name, status, priority, description, created_at, updated_at) SELECT id, parent_task_id, name, CASE WHEN status IS NULL OR status IN ('pending', 'in_progress', 'completed', 'blocked') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed', 'blocked') THEN lower(trim(status)) ELSE status END AS status, CASE WHEN priority IS NULL OR priority IN ('low', 'medium', 'high', 'critical') THEN priority WHEN typeof(priority) = 'text' AND lower(trim(priority)) IN ('low', 'medium', 'high', 'critical') THEN lower(trim(priority)) ELSE priority END AS priority, description, created_at, updated_at FROM subtasks;
+DELETE FROM sqlite_sequence WHERE name = 'new_subtasks';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_subtasks', seq FROM sqlite_sequence WHERE name = 'subtasks';
+DROP TABLE subtasks;
+ALTER TABLE new_subtasks RENAME TO subtasks;
+CREATE TABLE new_tasks (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "milestone_id" INTEGER NOT NULL,
+    "name" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'pending',
+    "priority" TEXT DEFAULT 'medium',
+    "description" TEXT,
+    "flow_ids" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    CHECK (priority in('low','medium','high','critical')),
+    CHECK (status in('pending','in_progress','completed','blocked')),
+    FOREIGN KEY ("milestone_id") REFERENCES "milestones" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+INSERT INTO new_tasks (id, milestone_id, name, status, priority, description, flow_ids, created_at, updated_at) SELECT id, milestone_id, name, CASE WHEN status IS NULL OR status IN ('pending', 'in_progress', 'completed', 'blocked') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('pending', 'in_progress', 'completed', 'blocked') THEN lower(trim(status)) ELSE status END AS status, CASE WHEN priority IS NULL THEN NULL WHEN typeof(priority) = 'integer' AND priority = 0 THEN 'medium' WHEN typeof(priority) = 'text' AND lower(trim(priority)) IN ('low', 'medium', 'high', 'critical') THEN lower(trim(priority)) ELSE priority END AS priority, description, flow_ids, created_at, updated_at FROM tasks;
+DELETE FROM sqlite_sequence WHERE name = 'new_tasks';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_tasks', seq FROM sqlite_sequence WHERE name = 'tasks';
+DROP TABLE tasks;
+ALTER TABLE new_tasks RENAME TO tasks;
+CREATE TABLE new_themes (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "name" TEXT NOT NULL,
+    "description" TEXT,
+    "ai_generated" BOOLEAN DEFAULT 1,
+    "confidence_score" REAL DEFAULT 0.0,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE ("name")
+);
+INSERT INTO new_themes (id, name, description, ai_generated, confidence_score, created_at, updated_at) SELECT id, name, description, ai_generated, confidence_score, created_at, updated_at FROM themes;
+DELETE FROM sqlite_sequence WHERE name = 'new_themes';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_themes', seq FROM sqlite_sequence WHERE name = 'themes';
+DROP TABLE themes;
+ALTER TABLE new_themes RENAME TO themes;
+CREATE TABLE "types_functions" (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "type_id" INTEGER NOT NULL,
+    "function_id" INTEGER NOT NULL,
+    "role" TEXT,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    UNIQUE ("type_id", "function_id", "role"),
+    CHECK (role in('factory','transformer','operator','pattern_matcher','accessor','validator','combinator')),
+    FOREIGN KEY ("function_id") REFERENCES "functions" ("id") ON DELETE CASCADE ON UPDATE NO ACTION,
+    FOREIGN KEY ("type_id") REFERENCES "types" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+-- Carry each types.linked_function_id as one types_functions row (role unknown: NULL).
+INSERT INTO types_functions (type_id, function_id) SELECT id, linked_function_id FROM types WHERE linked_function_id IS NOT NULL;
+CREATE TABLE new_types (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "name" TEXT NOT NULL,
+    "file_id" INTEGER,
+    "definition_json" TEXT NOT NULL,
+    "description" TEXT,
+    "is_reserved" BOOLEAN DEFAULT 0,
+    "id_in_name" BOOLEAN DEFAULT 1,
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    FOREIGN KEY ("file_id") REFERENCES "files" ("id") ON DELETE CASCADE ON UPDATE NO ACTION
+);
+INSERT INTO new_types (id, name, definition_json, description, created_at, updated_at) SELECT id, name, definition_json, description, created_at, updated_at FROM types;
+DELETE FROM sqlite_sequence WHERE name = 'new_types';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_types', seq FROM sqlite_sequence WHERE name = 'types';
+DROP TABLE types;
+ALTER TABLE new_types RENAME TO types;
+CREATE TABLE new_work_branches (
+    "id" INTEGER PRIMARY KEY AUTOINCREMENT,
+    "branch_name" TEXT NOT NULL,
+    "user_name" TEXT NOT NULL,
+    "purpose" TEXT NOT NULL,
+    "status" TEXT DEFAULT 'active',
+    "created_from" TEXT DEFAULT 'main',
+    "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
+    "merged_at" DATETIME,
+    "merge_conflicts_count" INTEGER DEFAULT 0,
+    "merge_resolution_strategy" TEXT,
+    "metadata_json" TEXT,
+    UNIQUE ("branch_name"),
+    CHECK (status in('active','merged','abandoned'))
+);
+INSERT INTO new_work_branches (id, branch_name, user_name, purpose, status, created_from, created_at, merged_at, merge_conflicts_count, merge_resolution_strategy, metadata_json) SELECT id, branch_name, user_name, purpose, CASE WHEN status IS NULL OR status IN ('active', 'merged', 'abandoned') THEN status WHEN typeof(status) = 'text' AND lower(trim(status)) IN ('active', 'merged', 'abandoned') THEN lower(trim(status)) ELSE status END AS status, created_from, created_at, merged_at, merge_conflicts_count, merge_resolution_strategy, metadata_json FROM work_branches;
+DELETE FROM sqlite_sequence WHERE name = 'new_work_branches';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'new_work_branches', seq FROM sqlite_sequence WHERE name = 'work_branches';
+DROP TABLE work_branches;
+ALTER TABLE new_work_branches RENAME TO work_branches;
+CREATE INDEX idx_completion_path_order ON completion_path(order_index);
+CREATE INDEX idx_files_path ON files(path);
+CREATE INDEX idx_items_reference ON items(reference_table,reference_id);
+CREATE INDEX idx_notes_directive ON notes(directive_name);
+CREATE INDEX idx_notes_severity ON notes(severity);
+CREATE INDEX idx_notes_source ON notes(source);
+CREATE INDEX idx_work_branches_status ON work_branches(status);
+CREATE INDEX idx_work_branches_user ON work_branches(user_name);
+CREATE TRIGGER delete_sidequest_items AFTER DELETE ON sidequests FOR EACH ROW BEGIN DELETE FROM items WHERE reference_table = 'sidequests' AND reference_id = OLD . id;END;
+CREATE TRIGGER delete_subtask_items AFTER DELETE ON subtasks FOR EACH ROW BEGIN DELETE FROM items WHERE reference_table = 'subtasks' AND reference_id = OLD . id;END;
+CREATE TRIGGER delete_task_items AFTER DELETE ON tasks FOR EACH ROW BEGIN DELETE FROM items WHERE reference_table = 'tasks' AND reference_id = OLD . id;END;
+CREATE TRIGGER update_completion_path_timestamp AFTER UPDATE ON completion_path FOR EACH ROW BEGIN UPDATE completion_path SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_files_timestamp AFTER UPDATE ON files FOR EACH ROW BEGIN UPDATE files SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_flows_timestamp AFTER UPDATE ON flows FOR EACH ROW BEGIN UPDATE flows SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_functions_timestamp AFTER UPDATE ON functions FOR EACH ROW BEGIN UPDATE functions SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_infrastructure_timestamp AFTER UPDATE ON infrastructure FOR EACH ROW BEGIN UPDATE infrastructure SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_interactions_timestamp AFTER UPDATE ON interactions FOR EACH ROW BEGIN UPDATE interactions SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_items_timestamp AFTER UPDATE ON items FOR EACH ROW BEGIN UPDATE items SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_milestones_timestamp AFTER UPDATE ON milestones FOR EACH ROW BEGIN UPDATE milestones SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_notes_timestamp AFTER UPDATE ON notes FOR EACH ROW BEGIN UPDATE notes SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_project_timestamp AFTER UPDATE ON project FOR EACH ROW BEGIN UPDATE project SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_sidequests_timestamp AFTER UPDATE ON sidequests FOR EACH ROW BEGIN UPDATE sidequests SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_subtasks_timestamp AFTER UPDATE ON subtasks FOR EACH ROW BEGIN UPDATE subtasks SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_tasks_timestamp AFTER UPDATE ON tasks FOR EACH ROW BEGIN UPDATE tasks SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_themes_timestamp AFTER UPDATE ON themes FOR EACH ROW BEGIN UPDATE themes SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+CREATE TRIGGER update_types_timestamp AFTER UPDATE ON types FOR EACH ROW BEGIN UPDATE types SET updated_at = CURRENT_TIMESTAMP WHERE id = OLD . id;END;
+
+-- Update schema version
+UPDATE schema_version SET version = '1.5', updated_at = CURRENT_TIMESTAMP WHERE id = 1;
