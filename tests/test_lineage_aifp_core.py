@@ -415,6 +415,9 @@ def test_every_published_shape_migrates_to_the_latest_with_its_rows(
         again = cli(tmp_path / "root", "up")
         assert again.returncode == 0, again.stdout + again.stderr
         assert json.loads(again.stdout)["databases"][0]["status"] == "up_to_date"
+        checked = run_cli("check", "--aifp-root", str(tmp_path / "root"), "--json", cwd=tmp_path)
+        (core,) = [d for d in json.loads(checked.stdout)["databases"] if d["name"] == "aifp_core"]
+        assert core["status"] == "up_to_date", core
         assert actual_rows(path) == expected_rows(facts(shape_path))
 
 
