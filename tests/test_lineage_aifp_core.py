@@ -505,17 +505,25 @@ def test_the_same_orchestrator_helper_is_refused_when_it_comes_from_1_6(tmp_path
 # --- down, one version at a time -------------------------------------------------------------
 
 
-def _down_pairs() -> list[tuple[str, str]]:
-    return [(CHAIN[i], CHAIN[i + 1]) for i in range(len(CHAIN) - 1)]
+def _down_cases() -> list[tuple[str, Path, str]]:
+    """(older version, shape at the newer one, newer version): every published shape, and 1.1."""
+    cases = [("1.0", latest_shape("1.1"), "1.1")]
+    for shape_path in SHAPES[1:]:
+        newer = shape_version(shape_path)
+        cases.append((CHAIN[CHAIN.index(newer) - 1], shape_path, newer))
+    return cases
 
 
-@pytest.mark.parametrize(("older", "newer"), _down_pairs(), ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    ("older", "shape_path", "newer"),
+    _down_cases(),
+    ids=lambda v: v.stem if isinstance(v, Path) else v,
+)
 def test_down_goes_back_one_version_keeping_surviving_rows(
-    older: str, newer: str, tmp_path: Path
+    older: str, shape_path: Path, newer: str, tmp_path: Path
 ) -> None:
     root = tmp_path / "root"
-    flows = [f for f in FLOWS]  # 1.9's flow types only, so 2.0 -> 1.9 can carry them
-    path = build(root, latest_shape(newer), newer, flows=flows)
+    path = build(root, shape_path, newer)
     result = cli(root, "down", *yes_flag())
     assert result.returncode == 0, result.stdout + result.stderr
     assert version_of(path) == older
@@ -535,9 +543,9 @@ def test_down_goes_back_one_version_keeping_surviving_rows(
             }
         if older == "1.9":  # AIFP's new names go back to 1.9's
             targets = dict(conn.execute("SELECT name, target_database FROM helper_functions"))
-            assert (
-                targets["aifp_run"] == "orchestrator" and targets["get_project_status"] == "project"
-            )
+            renamed = new_target_names(facts(shape_path))  # else AIFP's old names, kept
+            assert targets["aifp_run"] == "orchestrator"
+            assert targets["get_project_status"] == ("project" if renamed else "orchestrator")
     finally:
         conn.close()
 
