@@ -619,3 +619,36 @@ def test_fixture_rows_are_distinct_copies() -> None:
     populate(conn, LATEST)
     conn.close()
     assert snapshot == (DIRECTIVES, HELPERS, FLOWS)
+
+
+WILDCARD_FLOW = {
+    # directive_flow_user_preferences.json, flow 5: from any directive ('*'), valid at 1.9
+    "id": 50,
+    "from_directive": "*",
+    "to_directive": "user_preferences_update",
+    "flow_type": "conditional",
+    "condition_key": "user_correction_detected",
+    "condition_value": "true",
+    "condition_description": "AI detects user corrected output and learning is enabled",
+    "priority": 60,
+    "description": "AI detects correction pattern and offers to learn preference",
+    "category": "user_preferences",
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine: a foreign-key violation that was there before the run fails the run; "
+    "AIFP's '*' (any directive) flows break directive_flow's REFERENCES directives(name)",
+)
+def test_aifp_wildcard_flows_are_carried(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    path = build(root, _shape("1.9"), flows=[*FLOWS, WILDCARD_FLOW])
+    result = cli(root, "up", *yes_flag())
+    assert result.returncode == 0, result.stdout + result.stderr
+    conn = read(path)
+    try:
+        row = conn.execute("SELECT flow_category FROM directive_flow WHERE id = 50").fetchone()
+        assert row == ("user_preferences",)
+    finally:
+        conn.close()
