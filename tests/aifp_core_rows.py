@@ -560,6 +560,26 @@ HELPERS: list[dict[str, Any]] = [
     },
 ]
 
+# A helper whose database its path does not tell (helpers/shared/ holds core and
+# no-database helpers): carried only from shapes that store target_database.
+# Its row is AIFP's (helpers-index.json, 2026-01-31, 'no_db'); the pre-rename
+# name 'system' it carries at older shapes is the test's.
+HELPERS.append(
+    {
+        "id": 14,
+        "name": "get_supportive_context",
+        "file_path": "helpers/shared/supportive_context.py",
+        "parameters": _j([]),
+        "purpose": "Returns the full supportive context reference document.",
+        "error_handling": "Returns error if supportive_context.txt not found at expected path.",
+        "is_tool": 1,
+        "is_sub_helper": 0,
+        "old": "system",
+        "new": "no_db",
+        "needs_stored_target": True,
+    }
+)
+
 # Helpers whose target database the chain cannot derive with certainty.
 HELPER_SHARED = {
     "id": 20,

@@ -97,6 +97,12 @@ def new_target_names(shape: dict[str, Any]) -> bool:
     return any("MULTI_DB" in c.upper() for c in checks)
 
 
+def carried(shape: dict[str, Any], helpers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The helpers a shape can hold: one whose database no path tells needs a stored value."""
+    stored = "target_database" in _columns(shape, "helper_functions")
+    return [h for h in helpers if stored or not h.get("needs_stored_target")]
+
+
 def target_nullable(shape: dict[str, Any]) -> bool:
     table = shape["tables"]["helper_functions"]
     return any(c["name"] == "target_database" and not c["notnull"] for c in table["columns"])
@@ -154,7 +160,7 @@ def populate(
                     {"directive_id": d["id"], "keyword_id": ids[word]},
                 )
     new_names, nullable = new_target_names(shape), target_nullable(shape)
-    for h in helpers:
+    for h in carried(shape, helpers):
         row = dict(h)
         row["target_database"] = h["new"] if new_names else h["old"]
         if nullable and h["id"] % 2:
@@ -281,7 +287,7 @@ def expected_rows(
                 else None,
                 h["new"],
             )
-            for h in helpers
+            for h in carried(shape, helpers)
         },
         "directive_helpers": {
             (
@@ -534,7 +540,7 @@ def test_down_goes_back_one_version_keeping_surviving_rows(
             (d["id"], d["name"], d["type"]) for d in DIRECTIVES
         }
         assert set(conn.execute("SELECT id, name, file_path FROM helper_functions")) == {
-            (h["id"], h["name"], h["file_path"]) for h in HELPERS
+            (h["id"], h["name"], h["file_path"]) for h in carried(facts(shape_path), HELPERS)
         }
         if older == "1.6":  # keywords go back into the JSON arrays
             arrays = dict(conn.execute("SELECT id, intent_keywords_json FROM directives"))
@@ -585,6 +591,7 @@ def test_any_shape_with_any_allowed_rows_goes_up_keeping_them(
     # Flows and mappings point at directives 11-17 and at helpers: keep those, vary the rest.
     directives = [d for d in DIRECTIVES if d["id"] > 10 or d["id"] in directive_ids]
     helpers = [h for h in HELPERS if h["id"] in helper_ids or h["id"] in (4, 8, 9)]
+    helpers = carried(facts(SHAPES[shape_index]), helpers)
     root = tmp_path_factory.mktemp("prop") / "root"
     shape_path = SHAPES[shape_index]
     path = build(root, shape_path, directives=directives, helpers=helpers)
