@@ -28,6 +28,7 @@ helpers are AIFP's, shortened where long.
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 
@@ -754,3 +755,151 @@ FLOW_TOUCHING_FP = {
 EXPECTED_VERSIONS = [
     {"db_name": "project", "expected_version": "1.9", "minimum_version": "1.0"},
 ]
+
+
+# --- writing these rows into a database at any published aifp_core shape ---------------
+
+
+def columns_of(shape: dict[str, Any], table: str) -> list[str]:
+    """Return a table's column names in a facts document (``tests/facts`` format)."""
+    return [c["name"] for c in shape["tables"][table]["columns"]]
+
+
+def _insert(
+    conn: sqlite3.Connection, shape: dict[str, Any], table: str, row: dict[str, Any]
+) -> None:
+    names = [n for n in columns_of(shape, table) if n in row]
+    conn.execute(
+        f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({", ".join("?" for _ in names)})',
+        [row[n] for n in names],
+    )
+
+
+def new_target_names(shape: dict[str, Any]) -> bool:
+    """Whether the shape's target_database CHECK has AIFP's 2026-01-28 names."""
+    checks = shape["tables"]["helper_functions"]["checks"]
+    return any("MULTI_DB" in c.upper() for c in checks)
+
+
+def carried(shape: dict[str, Any], helpers: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The helpers a shape can hold: one whose database no path tells needs a stored value."""
+    stored = "target_database" in columns_of(shape, "helper_functions")
+    return [h for h in helpers if stored or not h.get("needs_stored_target")]
+
+
+def target_nullable(shape: dict[str, Any]) -> bool:
+    table = shape["tables"]["helper_functions"]
+    return any(c["name"] == "target_database" and not c["notnull"] for c in table["columns"])
+
+
+def populate(
+    conn: sqlite3.Connection,
+    shape: dict[str, Any],
+    *,
+    directives: list[dict[str, Any]] = DIRECTIVES,
+    helpers: list[dict[str, Any]] = HELPERS,
+    flows: list[dict[str, Any]] = FLOWS,
+) -> None:
+    """Write AIFP's rows the way ``shape`` (a facts document) stores them, in one transaction.
+
+    Keywords go in as a JSON array, as keyword text rows or as keyword ids;
+    target_database with AIFP's names before or after its 2026-01-28 rename
+    (NULL for every other helper on the 2025-11-24 1.6 shape, which allowed it);
+    notes, tools and directives_interactions get a row where they exist.
+    """
+    tables = shape["tables"]
+    conn.execute("BEGIN")
+    for row in CATEGORIES:
+        _insert(conn, shape, "categories", row)
+    for d in directives:
+        row = dict(d)
+        if "raw_keywords" in d:
+            row["intent_keywords_json"] = d["raw_keywords"]
+        else:
+            row["intent_keywords_json"] = (
+                json.dumps(d["intent_keywords"]) if d["intent_keywords"] else None
+            )
+        _insert(conn, shape, "directives", row)
+        if d["category"] is not None:
+            _insert(
+                conn,
+                shape,
+                "directive_categories",
+                {"directive_id": d["id"], "category_id": d["category"]},
+            )
+    if "directives_intent_keywords" in tables:
+        by_text = "keyword" in columns_of(shape, "directives_intent_keywords")
+        ids: dict[str, int] = {}
+        for d in directives:
+            for word in d["intent_keywords"]:
+                if by_text:
+                    _insert(
+                        conn,
+                        shape,
+                        "directives_intent_keywords",
+                        {"directive_id": d["id"], "keyword": word},
+                    )
+                    continue
+                if word not in ids:
+                    ids[word] = len(ids) + 1
+                    _insert(conn, shape, "intent_keywords", {"id": ids[word], "keyword": word})
+                _insert(
+                    conn,
+                    shape,
+                    "directives_intent_keywords",
+                    {"directive_id": d["id"], "keyword_id": ids[word]},
+                )
+    new_names, nullable = new_target_names(shape), target_nullable(shape)
+    for h in carried(shape, helpers):
+        row = dict(h)
+        row["target_database"] = h["new"] if new_names else h["old"]
+        if nullable and h["id"] % 2:
+            row["target_database"] = None  # the 2025-11-24 1.6 shape allowed NULL: derive it
+        row["return_statements"] = json.dumps([f"Returns {h['name']} result"])
+        _insert(conn, shape, "helper_functions", row)
+    if "directive_helpers" in tables:
+        ids_present = {h["id"] for h in helpers}
+        for m in DIRECTIVE_HELPERS:
+            if m["helper_function_id"] in ids_present:
+                _insert(conn, shape, "directive_helpers", m)
+    if "notes" in tables:
+        _insert(
+            conn,
+            shape,
+            "notes",
+            {
+                "content": "notes moved to project.db",
+                "reference_table": "directives",
+                "reference_id": 1,
+            },
+        )
+    if "tools" in tables:
+        _insert(
+            conn,
+            shape,
+            "tools",
+            {"name": "aifp_run", "maps_to_directive_id": 11, "description": "MCP tool"},
+        )
+    if "directives_interactions" in tables:
+        _insert(
+            conn,
+            shape,
+            "directives_interactions",
+            {
+                "source_directive_id": 1,
+                "target_directive_id": 3,
+                "relation_type": "depends_on",
+                "weight": 2,
+                "description": "purity needs side-effect detection",
+                "active": 1,
+            },
+        )
+    if "directive_flow" in tables:
+        for f in flows:
+            row = dict(f)
+            row["flow_category"] = f["category"]
+            _insert(conn, shape, "directive_flow", row)
+    if "expected_schema_versions" in tables:
+        for row in EXPECTED_VERSIONS:
+            _insert(conn, shape, "expected_schema_versions", row)
+    conn.execute("COMMIT")
