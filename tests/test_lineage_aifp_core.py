@@ -525,3 +525,43 @@ def test_aifp_wildcard_flows_are_carried(tmp_path: Path) -> None:
         assert row == ("user_preferences",)
     finally:
         conn.close()
+
+
+def test_a_1_4_database_the_size_aifp_shipped_goes_up_whole(tmp_path: Path) -> None:
+    """AIFP's 1.4 aifp_core.db held 125 directives and 49 helpers: as many, modelled on its."""
+    real = [d for d in DIRECTIVES if d["id"] <= 10]
+    directives = list(DIRECTIVES)
+    while len(directives) < 125:
+        base = real[len(directives) % len(real)]
+        n = len(directives) + 1
+        words = [f"{w} {n}" for w in base["intent_keywords"]] + base["intent_keywords"][:1]
+        directives.append(
+            {**base, "id": n, "name": f"{base['name']}_{n}", "intent_keywords": words}
+        )
+    helpers = [h for h in HELPERS if not h.get("needs_stored_target")]
+    bases = [h for h in helpers if h["old"] != "orchestrator"]  # AIFP named its orchestrators
+    while len(helpers) < 49:
+        base = bases[len(helpers) % len(bases)]
+        n = len(helpers) + 100
+        helpers.append({**base, "id": n, "name": f"{base['name']}_{n}"})
+    root = tmp_path / "root"
+    path = build(root, _shape("1.4"), directives=directives, helpers=helpers)
+    result = cli(root, "up", *yes_flag())
+    assert result.returncode == 0, result.stdout + result.stderr
+    conn = read(path)
+    try:
+        assert facts_of(conn) == LATEST
+        assert conn.execute("SELECT count(*) FROM directives").fetchone()[0] == 125
+        assert conn.execute("SELECT count(*) FROM directives_fts").fetchone()[0] == 125
+        assert set(conn.execute("SELECT id, target_database FROM helper_functions")) == {
+            (h["id"], h["new"]) for h in helpers
+        }
+        links = set(
+            conn.execute(
+                "SELECT l.directive_id, k.keyword FROM directives_intent_keywords AS l "
+                "JOIN intent_keywords AS k ON k.id = l.keyword_id"
+            )
+        )
+        assert links == {(d["id"], w) for d in directives for w in d["intent_keywords"]}
+    finally:
+        conn.close()
