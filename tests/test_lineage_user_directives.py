@@ -49,14 +49,16 @@ OLD_ACTIONS = [
 PATHS = ("execution_log_dir", "error_log_dir", "lifecycle_log_path")
 
 
-def _reached(shape: Shape) -> Shape:
-    """The shape ``up`` leaves: the latest, except for an earlier shape of the latest version.
+def _reached(shape: Shape) -> tuple[Shape, ...]:
+    """The shapes ``up`` may leave: the latest, or an earlier shape of the latest version.
 
     A database at the first 1.2 shape (d149c6c, logging path DEFAULTs still
-    '.aifp-project/...') is already at 1.2: no step runs, so it keeps that shape,
-    which differs from the latest only in those three DEFAULT expressions.
+    '.aifp-project/...') is already at 1.2, so no step of this set runs on it.
+    The engine that recognises published shapes (being built in parallel)
+    brings such a database to the chain's own 1.2 structure; until then it keeps
+    its shape, which differs from the latest only in those three DEFAULTs.
     """
-    return shape if shape.version == LATEST.version else LATEST
+    return (LATEST,) if shape.version != LATEST.version else (shape, LATEST)
 
 
 def _project(tmp_path: Path) -> Path:
@@ -135,9 +137,11 @@ def test_up_from_every_published_shape_reaches_the_latest_with_every_row(
     assert result.returncode == 0, result.stderr
     assert document is not None
     entry = document["databases"][0]
-    assert entry["status"] == ("up_to_date" if shape.version == LATEST.version else "migrated")
+    reached = live_facts(path)
+    assert reached in [s.facts() for s in _reached(shape)]
+    migrated = shape.version != LATEST.version or (shape != LATEST and reached == LATEST.facts())
+    assert entry["status"] == ("migrated" if migrated else "up_to_date")
     assert entry["to"] == "1.2"
-    assert live_facts(path) == _reached(shape).facts()
     after = rows_by_id(path)
     assert_rows_carried(before, after, check_lists(LATEST.facts()))
     # Stored log paths are user data: kept as they were, whatever the old default.
@@ -264,5 +268,5 @@ def test_property_any_shape_and_rows_allowed_along_the_way_reach_the_latest(
     before = rows_by_id(path)
     result, _ = cli("up", DB, project)
     assert result.returncode == 0, result.stderr
-    assert live_facts(path) == _reached(shape).facts()
+    assert live_facts(path) in [s.facts() for s in _reached(shape)]
     assert_rows_carried(before, rows_by_id(path), check_lists(LATEST.facts()))
