@@ -3,9 +3,11 @@
 -- Takes a database at the published 1.0 shape (2025-10-12, f2cad87; what
 -- v1.0_initial_schema.sql builds) to exactly the LATEST published 1.1 shape
 -- (2026-01-08, 11d647b), column order included. The DDL is rendered by
--- `aifp-migrate diff shapes/v1.0_2025-10-12_f2cad87.sql
--- shapes/v1.1_2026-01-08_11d647b.sql --as-step`; the guards and the
--- INSERT ... SELECT expressions are the hand-written data migration.
+-- `aifp-migrate diff --as-step` in two legs: from shapes/v1.0_2025-10-12_f2cad87.sql
+-- to the same schema with ai_interaction_log.directive_context replaced by
+-- directive_name, then from there to shapes/v1.1_2026-01-08_11d647b.sql. The
+-- guards, the UPDATE and the INSERT ... SELECT expressions are the hand-written
+-- data migration.
 --
 -- What it does:
 -- * ai_interaction_log is rebuilt: directive_context becomes directive_name
@@ -26,10 +28,11 @@
 -- before anything is written; the run fails (exit 1) and the database stays
 -- exactly as it was. Correct or delete those rows, then run again.
 --
--- What it cannot carry (a loss): directive_context values that are not a
--- directive name (free text, blanks only, non-text values). 1.1 has no column
--- for them; directive_name stays NULL for those rows and their text is gone.
--- Every other value of every column is kept.
+-- What it cannot carry (a loss, named by the explicit DROP COLUMN below):
+-- directive_context values that are not a directive name (free text, blanks
+-- only, non-text values). 1.1 has no column for them; directive_name stays
+-- NULL for those rows and their text is gone. Every other value of every
+-- column is kept.
 --
 -- Inverse: rollback/v1.1_to_v1.0_directive_name_checks.sql.
 
@@ -39,8 +42,16 @@ SELECT 'issue_reports', 'report_type', id, 'CHECK (report_type IN (''bug'', ''fe
 SELECT 'issue_reports', 'status', id, 'CHECK (status IN (''draft'', ''submitted'', ''resolved'')): ' || quote(status) || ' is none of these, even ignoring case, blanks and - for _' FROM issue_reports WHERE status IS NOT NULL AND replace(replace(lower(trim(status, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') NOT IN ('draft', 'submitted', 'resolved');
 SELECT 'user_settings', 'scope', id, 'CHECK (scope IN (''project'', ''global'')): ' || quote(scope) || ' is none of these, even ignoring case, blanks and - for _' FROM user_settings WHERE scope IS NOT NULL AND replace(replace(lower(trim(scope, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') NOT IN ('project', 'global');
 
--- The rebuilds (rendered by aifp-migrate diff from the 1.0 shape to the latest 1.1 shape;
--- their INSERT ... SELECT lists carry the mapping and directive_context -> directive_name).
+-- directive_context -> directive_name (DDL rendered by aifp-migrate diff from the 1.0
+-- shape to it with that one column replaced; the UPDATE is the data migration). The
+-- DROP COLUMN is the loss: the values that are not a directive name.
+DROP INDEX idx_ai_interaction_log_directive;
+ALTER TABLE ai_interaction_log ADD COLUMN "directive_name" TEXT;
+UPDATE ai_interaction_log SET directive_name = CASE WHEN typeof(directive_context) = 'text' AND trim(directive_context, ' ' || char(9) || char(10) || char(13)) <> '' AND trim(directive_context, ' ' || char(9) || char(10) || char(13)) NOT GLOB '*[^A-Za-z0-9_.:-]*' THEN trim(directive_context, ' ' || char(9) || char(10) || char(13)) END;
+ALTER TABLE ai_interaction_log DROP COLUMN directive_context;
+
+-- The rebuilds for 1.1's CHECKs and tracking_notes (rendered by aifp-migrate diff from
+-- there to the latest 1.1 shape; the INSERT ... SELECT lists carry the value mapping).
 DROP TRIGGER update_user_settings_timestamp;
 CREATE TABLE new_ai_interaction_log (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -52,7 +63,7 @@ CREATE TABLE new_ai_interaction_log (
     "created_at" DATETIME DEFAULT CURRENT_TIMESTAMP,
     CHECK (interaction_type in('preference_learned','correction','clarification'))
 );
-INSERT INTO new_ai_interaction_log (id, interaction_type, directive_name, user_feedback, ai_interpretation, applied_to_preferences, created_at) SELECT id, CASE WHEN replace(replace(lower(trim(interaction_type, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') IN ('preference_learned', 'correction', 'clarification') THEN replace(replace(lower(trim(interaction_type, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') ELSE interaction_type END, CASE WHEN typeof(directive_context) = 'text' AND trim(directive_context, ' ' || char(9) || char(10) || char(13)) <> '' AND trim(directive_context, ' ' || char(9) || char(10) || char(13)) NOT GLOB '*[^A-Za-z0-9_.:-]*' THEN trim(directive_context, ' ' || char(9) || char(10) || char(13)) END, user_feedback, ai_interpretation, applied_to_preferences, created_at FROM ai_interaction_log;
+INSERT INTO new_ai_interaction_log (id, interaction_type, directive_name, user_feedback, ai_interpretation, applied_to_preferences, created_at) SELECT id, CASE WHEN replace(replace(lower(trim(interaction_type, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') IN ('preference_learned', 'correction', 'clarification') THEN replace(replace(lower(trim(interaction_type, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') ELSE interaction_type END, directive_name, user_feedback, ai_interpretation, applied_to_preferences, created_at FROM ai_interaction_log;
 DELETE FROM sqlite_sequence WHERE name = 'new_ai_interaction_log';
 INSERT INTO sqlite_sequence (name, seq) SELECT 'new_ai_interaction_log', seq FROM sqlite_sequence WHERE name = 'ai_interaction_log';
 DROP TABLE ai_interaction_log;
