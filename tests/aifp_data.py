@@ -149,9 +149,58 @@ def _value(
     return f"{table}.{name} #{index} {word}"
 
 
+_SIGNATURE_TABLES = {
+    "directives": "aifp_core",
+    "project": "project",
+    "user_settings": "user_preferences",
+    "user_directives": "user_directives",
+}
+_ACCEPTED: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {}
+
+
+def accepted_values(database: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """Return, per (table, column), the CHECK ... IN values every shipped version accepts.
+
+    Rows filled with them are data every later version can hold, so a test's
+    ``up`` carries them through every step (as real data AIFP wrote would be).
+    """
+    if database not in _ACCEPTED:
+        from aifp_shell.commands.verify.sample_rows import allowed_values
+        from aifp_shell.files.sources import load_migration_set
+        from aifp_shell.schema.expected import schema_at
+
+        migration_set = load_migration_set(database, MIGRATIONS).unwrap()
+        schemas = [schema_at(migration_set, v).unwrap() for v in migration_set.versions()]
+        _ACCEPTED[database] = allowed_values(
+            (table.name, table.sql) for schema in schemas for table in schema.tables
+        )
+    return _ACCEPTED[database]
+
+
+def _database_of(conn: sqlite3.Connection) -> str | None:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    return next((db for table, db in _SIGNATURE_TABLES.items() if table in tables), None)
+
+
+_DERIVED = {
+    # aifp_core derives helper_functions.target_database from the helper's folder (1.6)
+    ("helper_functions", "file_path"): lambda i: f"src/aifp/helpers/core/helper_{i}.py",
+    # aifp_core 1.7 turns directives.intent_keywords_json into rows: a JSON array of words
+    ("directives", "intent_keywords_json"): lambda i: f'["keyword {i}", "béta"]',
+}
+"""Columns whose later values are derived from these: AIFP's real formats, not free text."""
+
+
 def fill(conn: sqlite3.Connection, rows: int, seed: int = 0) -> None:
-    """Insert ``rows`` rows into every user table, parents first, satisfying constraints."""
+    """Insert ``rows`` rows into every user table, parents first, satisfying constraints.
+
+    CHECK ... IN columns take values every shipped version accepts, and columns
+    a later step derives data from hold AIFP's real formats, so the rows survive
+    ``up`` to the latest; a row a trigger refuses is left out.
+    """
     rng = random.Random(seed)
+    database = _database_of(conn)
+    accepted = accepted_values(database) if database is not None else {}
     conn.execute("BEGIN")
     for table in _tables_in_fk_order(conn):
         sql = conn.execute(
@@ -161,6 +210,9 @@ def fill(conn: sqlite3.Connection, rows: int, seed: int = 0) -> None:
             m.group(1).lower(): [part.strip() for part in m.group(2).split(",")]
             for m in _IN_LIST.finditer(sql)
         }
+        for (owner, column), values in accepted.items():
+            if owner == table.lower():
+                choices[column] = [f"'{value}'" for value in values]
         columns = [
             dict(zip(("cid", "name", "type", "notnull", "default", "pk"), row, strict=True))
             for row in conn.execute(f'PRAGMA table_info("{table}")')
@@ -187,12 +239,21 @@ def fill(conn: sqlite3.Connection, rows: int, seed: int = 0) -> None:
                         values.append(None)
                     else:
                         values.append(1 + (index % max(rows, 1)))
+                elif (table.lower(), name.lower()) in _DERIVED:
+                    values.append(_DERIVED[(table.lower(), name.lower())](index))
                 else:
                     values.append(_value(table, column, index, choices, rng))
                 names.append(name)
             marks = ", ".join("?" for _ in names)
             quoted = ", ".join(f'"{n}"' for n in names)
-            conn.execute(f'INSERT OR IGNORE INTO "{table}" ({quoted}) VALUES ({marks})', values)
+            insert = f'INSERT OR IGNORE INTO "{table}" ({quoted}) VALUES ({marks})'
+            try:
+                conn.execute(insert, values)
+            except sqlite3.IntegrityError:  # a trigger's RAISE(ABORT): try with no optional value
+                nullable = {c["name"] for c in columns if not c["notnull"] and not c["pk"]}
+                bare = [None if n in nullable else v for n, v in zip(names, values, strict=True)]
+                with contextlib.suppress(sqlite3.IntegrityError):
+                    conn.execute(insert, bare)
     conn.execute("COMMIT")
 
 

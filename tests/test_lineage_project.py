@@ -28,7 +28,6 @@ from lineage_project_rows import (
     allowed_everywhere,
     build,
     latest,
-    make_portable,
     portable_fill,
     shapes,
 )
@@ -358,29 +357,6 @@ def test_rollback_refuses_note_types_1_6_does_not_know(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "notes.note_type, row id 2" in result.stdout + result.stderr
     assert sha(path) == digest
-
-
-# --------------------------------------------------------------------------
-# verify, with sample rows every later shape allows (see the report: verify's
-# own sample rows hold CHECK values no guard can map)
-# --------------------------------------------------------------------------
-
-
-def test_verify_passes_on_rows_later_shapes_allow(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aifp_shell.verify as verify_module
-    from aifp_shell import sample_rows
-
-    def portable(conn: sqlite3.Connection, rows: int = 4, offset: int = 0) -> None:
-        sample_rows.fill(conn, rows, offset)
-        make_portable(conn)
-
-    monkeypatch.setattr(verify_module, "fill", portable)
-    report = verify_module.verify(MIGRATIONS)
-    assert report.findings == ()
-    project = next(d for d in report.databases if d.name == "project")
-    assert project.steps == 11
-    assert project.rollbacks_checked == 11
-    assert project.paths_compared >= 9
 
 
 # --------------------------------------------------------------------------
