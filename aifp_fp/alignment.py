@@ -18,7 +18,7 @@ from returns.result import Failure, Result, Success
 from aifp_fp.errors import DiffError, ForbiddenStatement, UnterminatedStatement
 from aifp_fp.files import SHAPES_FOLDER, MigrationSource
 from aifp_fp.plan import Plan, PlannedStep, prepare_step
-from aifp_fp.schema import Schema
+from aifp_fp.schema import Schema, schema_differences
 from aifp_fp.version import Version
 
 AlignmentError = DiffError | ForbiddenStatement | UnterminatedStatement
@@ -29,12 +29,16 @@ def alignment_step(
 ) -> Result[PlannedStep | None, AlignmentError]:
     """Return the computed step that takes published shape ``slug`` of ``version`` to ``expected``.
 
-    ``None`` when that would lose data (the differ notes what it cannot keep).
+    ``None`` when that would lose data (the differ notes what it cannot keep), or
+    when the two differ only in column order (rebuilding a table for that is not
+    worth its cost: ``up`` brings a database to the latest shape, column order aside).
     ``folder`` is how messages name the database's migrations folder (ending in ``/``).
     """
     from aifp_fp.diff import diff  # the differ loads only when a database needs aligning
     from aifp_fp.render import render_script
 
+    if all(line.endswith(": column order differs") for line in schema_differences(shape, expected)):
+        return Success(None)  # the same structure, columns in another order: nothing to align
     found = diff(shape, expected)
     if isinstance(found, Failure):
         return Failure(found.failure())
