@@ -24,9 +24,9 @@ def tables(path: Path) -> str:
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         lines = []
-        for (name,) in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' "
-            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        for (name,) in conn.execute(  # full-text indexes' shadow tables are not shown
+            "SELECT name FROM pragma_table_list WHERE schema = 'main' "
+            "AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite_%' ORDER BY name"
         ):
             columns = [row[1] for row in conn.execute(f'PRAGMA table_info("{name}")')]
             count = conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
