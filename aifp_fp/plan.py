@@ -67,7 +67,8 @@ def prepare_step(
     source: MigrationSource, direction: Direction, from_version: Version | None, to: Version
 ) -> Result[PlannedStep, ForbiddenStatement | UnterminatedStatement]:
     """Return a file split into statements, or the first statement it may not run."""
-    script = split_statements(source.text)
+    # A BOM (a Windows editor's) would hide the first statement's kind from the runner.
+    script = split_statements(source.text.removeprefix("\ufeff"))
     for statement in script.statements:
         reason = refusal(statement)
         if reason is not None:
