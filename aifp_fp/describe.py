@@ -101,6 +101,18 @@ def statement_losses(file: str, statement: Statement) -> tuple[Loss, ...]:
     return (Loss("column", table, name_of(tokens[column_at]), file, statement.line),)
 
 
+def _rebuilt_later(statements: tuple[Statement, ...], table: str) -> bool:
+    """Whether a later statement renames another table to ``table`` (SQLite's rebuild: the
+    dropped table's rows were copied into the new one first, so nothing is lost)."""
+    for statement in statements:
+        tokens = tuple(t for t in meaningful(statement.tokens) if t.kind is not TokenKind.SEMICOLON)
+        words = [ascii_upper(t.text) if t.kind is TokenKind.WORD else t.text for t in tokens]
+        renames = words[:2] == ["ALTER", "TABLE"] and words[-3:-1] == ["RENAME", "TO"]
+        if renames and name_of(tokens[-1]).lower() == table.lower():
+            return True
+    return False
+
+
 def _describe_step(step: PlannedStep, migration_set: MigrationSet | None) -> StepDescription:
     rollback: str | None = None
     kind: RollbackKind = "not_applicable"
@@ -118,10 +130,15 @@ def _describe_step(step: PlannedStep, migration_set: MigrationSet | None) -> Ste
         kind = "none" if found is None else "hand_written"
     elif step.direction == "up":
         kind = "none"
+    destroyed = [
+        (index, loss)
+        for index, statement in enumerate(step.statements)
+        for loss in statement_losses(step.source.display, statement)
+    ]
     losses = tuple(
         loss
-        for statement in step.statements
-        for loss in statement_losses(step.source.display, statement)
+        for index, loss in destroyed
+        if not (loss.kind == "table" and _rebuilt_later(step.statements[index + 1 :], loss.table))
     )
     return StepDescription(
         step.direction,
