@@ -22,12 +22,21 @@ from aifp_shell.problems import Environment, Unreadable
 from tests.aifp_data import (
     DATABASES,
     LATEST,
+    STEPS_TO_LATEST,
     Installation,
     build_installation,
     damage_leaf_page,
-    snapshot,
     version_of,
 )
+from tests.carried_rows import assert_rows_carried_to_latest, named_snapshot, step_pairs
+
+MIGRATING = sorted(name for name in DATABASES if STEPS_TO_LATEST[name])
+"""The databases a v1.0 installation has steps to run for (all four today)."""
+
+
+def _step_history(name: str) -> list[tuple[str, str | None, str]]:
+    """The schema_history rows ``up`` from v1.0 to the latest records for ``name``."""
+    return [("up", a, b) for a, b in step_pairs(STEPS_TO_LATEST[name])]
 
 
 def _places(installation: Installation) -> dict[str, Path]:
@@ -70,11 +79,11 @@ def test_status_reports_what_check_reports(tmp_path: Path) -> None:
     report = status(**_places(installation))
     by_name = {db.name: db for db in report.databases}
     assert by_name["project"].status == "pending" and by_name["project"].version == "1.0"
-    assert [(s.from_version, s.to_version) for s in by_name["project"].pending] == [
-        ("1.0", "1.1"),
-        ("1.1", "1.2"),
-    ]
-    assert by_name["user_directives"].status == "up_to_date"
+    for name, db in by_name.items():
+        assert db.version == "1.0"
+        assert db.status == ("pending" if STEPS_TO_LATEST[name] else "up_to_date"), name
+        pairs = [(s.from_version, s.to_version) for s in db.pending]
+        assert pairs == step_pairs(STEPS_TO_LATEST[name]), name
     assert report.exit_code() == 0
     assert all(db.latest == LATEST[db.name] for db in report.databases)
 
@@ -96,7 +105,9 @@ def test_migrate_dry_run_changes_nothing_and_target_stops_there(tmp_path: Path) 
     installation = build_installation(tmp_path, rows=2)
     before = _hashes(installation)
     dry = migrate(dry_run=True, **_places(installation))
-    assert {db.status for db in dry.databases} == {"dry_run", "up_to_date"}
+    assert {db.name: db.status for db in dry.databases} == {
+        name: "dry_run" if STEPS_TO_LATEST[name] else "up_to_date" for name in DATABASES
+    }
     assert _hashes(installation) == before and _backups(installation) == []
     run = migrate(databases=["project"], target="1.1", **_places(installation))
     assert run.problem is None, run
@@ -117,21 +128,23 @@ def test_migrate_failures_are_values(tmp_path: Path) -> None:
 
 def test_ensure_current_backs_up_migrates_then_does_nothing(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=3)
-    rows_before = snapshot(installation.path("project"))["tasks"]
+    rows_before = {name: named_snapshot(installation.path(name)) for name in DATABASES}
     report = ensure_current(**_places(installation))
     assert isinstance(report, EnsureReport)
     assert report.migrated and report.ok and report.problems == ()
     assert report.run is not None
-    assert {db.name for db in report.run.databases if db.status == "migrated"} == {
-        "aifp_core",
-        "project",
+    assert sorted(db.name for db in report.run.databases if db.status == "migrated") == MIGRATING
+    assert len(report.backups) == len(MIGRATING)
+    assert all(Path(b).is_file() for b in report.backups)
+    assert {db.name: db.status for db in report.found.databases} == {
+        name: "pending" if STEPS_TO_LATEST[name] else "up_to_date" for name in DATABASES
     }
-    assert len(report.backups) == 2 and all(Path(b).is_file() for b in report.backups)
-    assert {db.status for db in report.found.databases} == {"pending", "up_to_date"}
     assert {db.status for db in report.now.databases} == {"up_to_date"}
     for name in DATABASES:
         assert version_of(installation.path(name)) == LATEST[name]
-    assert snapshot(installation.path("project"))["tasks"] == rows_before
+    for name in DATABASES:
+        after = named_snapshot(installation.path(name))
+        assert_rows_carried_to_latest(name, rows_before[name], after)
     document = json.loads(json.dumps(ensure_json(report)))
     assert document["migrated"] is True and document["ok"] is True
     assert document["now"]["databases"][1]["status"] == "up_to_date"
@@ -139,7 +152,7 @@ def test_ensure_current_backs_up_migrates_then_does_nothing(tmp_path: Path) -> N
     hashes = _hashes(installation)
     again = ensure_current(**_places(installation))
     assert not again.migrated and again.run is None and again.backups == () and again.ok
-    assert _hashes(installation) == hashes and len(_backups(installation)) == 2
+    assert _hashes(installation) == hashes and len(_backups(installation)) == len(MIGRATING)
 
 
 def test_ensure_current_creates_a_missing_user_database(tmp_path: Path) -> None:
@@ -147,7 +160,18 @@ def test_ensure_current_creates_a_missing_user_database(tmp_path: Path) -> None:
     installation.path("user_directives").unlink()
     report = ensure_current(**_places(installation))
     assert report.ok and report.migrated, ensure_json(report)
-    assert version_of(installation.path("user_directives")) == "1.0"
+    path = installation.path("user_directives")
+    # created directly at the latest, from that version's initial schema
+    assert version_of(path) == LATEST["user_directives"]
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        recorded = conn.execute(
+            "SELECT direction, from_version, to_version, file FROM schema_history ORDER BY id"
+        ).fetchall()
+    finally:
+        conn.close()
+    latest = LATEST["user_directives"]
+    assert recorded == [("init", None, latest, f"user_directives/v{latest}_initial_schema.sql")]
 
 
 def test_ensure_current_on_a_locked_database_reports_it_and_changes_nothing(
@@ -212,9 +236,9 @@ def test_threads_calling_ensure_current_at_once_apply_each_step_once(tmp_path: P
     assert all(r.problems == () and r.now.exit_code() == 0 for r in reports), [
         ensure_json(r) for r in reports
     ]
-    assert _history(installation.path("project")) == [("up", "1.0", "1.1"), ("up", "1.1", "1.2")]
-    assert _history(installation.path("aifp_core")) == [("up", "1.0", "1.1")]
-    assert len(_backups(installation)) == 2
+    for name in DATABASES:
+        assert _history(installation.path(name)) == _step_history(name), name
+    assert len(_backups(installation)) == len(MIGRATING)
     migrated = [
         db.name
         for r in reports
@@ -222,7 +246,7 @@ def test_threads_calling_ensure_current_at_once_apply_each_step_once(tmp_path: P
         for db in r.run.databases
         if db.status == "migrated"
     ]
-    assert sorted(migrated) == ["aifp_core", "project"]
+    assert sorted(migrated) == MIGRATING
 
 
 _CHILD = """
@@ -269,10 +293,10 @@ def test_two_processes_calling_ensure_current_at_once_apply_each_step_once(
         for db in document["run"]["databases"]
         if db["status"] == "migrated"
     )
-    assert migrated == ["aifp_core", "project"]  # each database migrated by exactly one
-    assert _history(installation.path("project")) == [("up", "1.0", "1.1"), ("up", "1.1", "1.2")]
-    assert _history(installation.path("aifp_core")) == [("up", "1.0", "1.1")]
-    assert len(_backups(installation)) == 2
+    assert migrated == MIGRATING  # each database migrated by exactly one
+    for name in DATABASES:
+        assert _history(installation.path(name)) == _step_history(name), name
+    assert len(_backups(installation)) == len(MIGRATING)
     assert sorted(b for d in documents for b in d["backups"]) == [
         str(p) for p in _backups(installation)
     ]

@@ -30,6 +30,7 @@ from aifp_fp.describe import statement_losses
 from aifp_fp.files import MigrationSource
 from aifp_fp.plan import prepare_step
 from aifp_fp.sqltext import split_statements
+from tests.aifp_data import LATEST, STEPS_TO_LATEST
 from tests.strategies_core import DATABASE, VersionGraph, version_graphs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,6 +42,18 @@ def _shipped(database: str) -> list[tuple[str, str]]:
         (path.relative_to(folder).as_posix(), path.read_text(encoding="utf-8"))
         for path in sorted(folder.rglob("*.sql"))
     ]
+
+
+def _shipped_steps(database: str) -> set[str]:
+    """The displayed names of the shipped set's forward steps (its top-level step files)."""
+    folder = REPO / "migrations" / database
+    return {f"migrations/{database}/{path.name}" for path in folder.glob("v*_to_v*.sql")}
+
+
+def _versions_of(name: str) -> tuple[str, str]:
+    """(from, to) of a step file named ``v<from>_to_v<to>_<description>.sql``."""
+    low, high = name.removesuffix(".sql").split("_to_")
+    return low.removeprefix("v"), high.split("_")[0].removeprefix("v")
 
 
 def _ok(result: object) -> object:
@@ -78,11 +91,14 @@ def test_every_public_name_resolves_and_unknown_names_fail() -> None:
 def test_parse_migration_set_reads_the_shipped_project_files() -> None:
     built = _ok(parse_migration_set("project", _shipped("project")))
     assert isinstance(built, MigrationSet)
-    assert str(built.latest()) == "1.2"
-    assert {s.source.display for s in built.steps} == {
+    assert str(built.latest()) == LATEST["project"]
+    steps = {s.source.display for s in built.steps}
+    assert steps == _shipped_steps("project")
+    assert steps >= {  # the plan's own steps keep their names
         "migrations/project/v1.0_to_v1.1_git_integration.sql",
         "migrations/project/v1.1_to_v1.2_notes_enhancement.sql",
     }
+    assert len(built.rollbacks) == len(list((REPO / "migrations/project/rollback").glob("*.sql")))
 
 
 def test_parse_migration_set_accepts_sources_and_names_failures() -> None:
@@ -105,11 +121,17 @@ def test_parse_migration_set_accepts_sources_and_names_failures() -> None:
 def test_plan_migration_goes_up_down_and_creates_on_the_shipped_set() -> None:
     project = _ok(parse_migration_set("project", _shipped("project")))
     assert isinstance(project, MigrationSet)
-    up = _ok(plan_migration(project, "1.0"))
+    up = _ok(plan_migration(project, "1.0"))  # to the latest, by the shortest path
     assert isinstance(up, Plan)
     assert [(str(s.from_version), str(s.to_version), s.direction) for s in up.steps] == [
-        ("1.0", "1.1", "up"),
-        ("1.1", "1.2", "up"),
+        (*_versions_of(name), "up") for name in STEPS_TO_LATEST["project"]
+    ]
+    assert str(up.end) == LATEST["project"]
+    plans_steps = _ok(plan_migration(project, "1.0", "1.2"))
+    assert isinstance(plans_steps, Plan)
+    assert [(s.source.name, s.direction) for s in plans_steps.steps] == [
+        ("v1.0_to_v1.1_git_integration.sql", "up"),
+        ("v1.1_to_v1.2_notes_enhancement.sql", "up"),
     ]
     down = _ok(plan_migration(project, Version((1, 2)), "1.0"))
     assert isinstance(down, Plan)
@@ -118,7 +140,7 @@ def test_plan_migration_goes_up_down_and_creates_on_the_shipped_set() -> None:
     created = _ok(plan_migration(project, None))
     assert isinstance(created, Plan)
     assert created.start is None and created.steps[0].direction == "init"
-    assert _ok(plan_migration(project, "1.2")).is_empty()  # type: ignore[attr-defined]
+    assert _ok(plan_migration(project, LATEST["project"])).is_empty()  # type: ignore[attr-defined]
 
 
 def test_plan_migration_returns_typed_failures() -> None:
@@ -234,7 +256,9 @@ def test_statement_losses(sql: str, expected: list[tuple[str, str, str | None]])
 def test_describe_names_what_the_shipped_project_rollback_cannot_bring_back() -> None:
     project = _ok(parse_migration_set("project", _shipped("project")))
     assert isinstance(project, MigrationSet)
-    up = describe_plan(plan_migration(project, "1.0").unwrap(), project)
+    # The plan's two steps keep every row (their headers say so): nothing is lost, though
+    # both rebuild tables (CREATE new_t, INSERT ... SELECT, DROP t, RENAME new_t TO t).
+    up = describe_plan(plan_migration(project, "1.0", "1.2").unwrap(), project)
     assert up.direction == "up" and (up.start, up.end) == ("1.0", "1.2")
     assert [s.rollback for s in up.steps] == [
         "migrations/project/rollback/v1.1_to_v1.0_git_integration.sql",
@@ -251,5 +275,6 @@ def test_describe_names_what_the_shipped_project_rollback_cannot_bring_back() ->
         ("column", "project", "last_known_git_hash", file),
     }
     assert all(isinstance(loss, Loss) and loss.line > 0 for loss in down.losses)
-    assert describe_plan(plan_migration(project, "1.2").unwrap()).direction == "none"
+    latest = plan_migration(project, LATEST["project"]).unwrap()
+    assert describe_plan(latest).direction == "none"
     assert describe_plan(plan_migration(project, None).unwrap()).direction == "create"

@@ -19,7 +19,14 @@ from aifp_fp.checksums import (
     runs_in_effect,
 )
 from aifp_fp.files import checksum
-from tests.aifp_data import Installation, build_installation, snapshot, version_of
+from tests.aifp_data import (
+    LATEST,
+    STEPS_TO_LATEST,
+    Installation,
+    build_installation,
+    snapshot,
+    version_of,
+)
 from tests.conftest import REPO, run_cli
 
 FWD = "project/v1.0_to_v1.1_a.sql"
@@ -128,8 +135,8 @@ def _hashes(installation: Installation) -> dict[str, str]:
     }
 
 
-def test_edited_applied_file_check_exits_3_and_up_down_refuse(tmp_path: Path) -> None:
-    installation, migrations = _setup(tmp_path)
+def _up_to_1_1(installation: Installation, migrations: Path) -> Path:
+    """Apply the plan's Git step (``--target 1.1``); return its file."""
     done = run_cli(
         "up",
         "--db",
@@ -142,12 +149,27 @@ def test_edited_applied_file_check_exits_3_and_up_down_refuse(tmp_path: Path) ->
         env=installation.env(),
     )
     assert done.returncode == 0, done.stderr
-    step = migrations / "project" / "v1.0_to_v1.1_git_integration.sql"
+    return migrations / "project" / "v1.0_to_v1.1_git_integration.sql"
+
+
+def test_a_windows_checkout_of_an_applied_file_is_not_an_edit(tmp_path: Path) -> None:
+    installation, migrations = _setup(tmp_path)
+    step = _up_to_1_1(installation, migrations)
     original = step.read_bytes()
-    # A Windows checkout of the same text is not an edit.
     step.write_bytes(b"\xef\xbb\xbf" + original.replace(b"\n", b"\r\n"))
     clean = _cli(installation, migrations, "check", "--json")
     assert clean.returncode == 0, clean.stderr
+    entry = next(db for db in json.loads(clean.stdout)["databases"] if db["name"] == "project")
+    assert "checksum_mismatches" not in entry  # none: a Windows checkout is not an edit
+    again = _cli(installation, migrations, "up", "--db", "project")
+    assert again.returncode == 0, again.stderr
+    assert version_of(installation.path("project")) == LATEST["project"]
+
+
+def test_edited_applied_file_check_exits_3_and_up_down_refuse(tmp_path: Path) -> None:
+    installation, migrations = _setup(tmp_path)
+    step = _up_to_1_1(installation, migrations)
+    original = step.read_bytes()
     step.write_bytes(original + b"\n-- a comment added later\n")
     checked = _cli(installation, migrations, "check", "--json")
     assert checked.returncode == 3, checked.stderr
@@ -175,17 +197,19 @@ def test_edited_applied_file_check_exits_3_and_up_down_refuse(tmp_path: Path) ->
     step.write_bytes(original)
     again = _cli(installation, migrations, "up", "--db", "project")
     assert again.returncode == 0, again.stderr
-    assert version_of(installation.path("project")) == "1.2"
+    assert version_of(installation.path("project")) == LATEST["project"]
 
 
 def test_roll_back_edit_and_apply_again_is_allowed(tmp_path: Path) -> None:
     installation, migrations = _setup(tmp_path)
-    assert _cli(installation, migrations, "up", "--db", "project").returncode == 0
-    assert _cli(installation, migrations, "down", "--db", "project").returncode == 0
+    to_1_2 = ("up", "--db", "project", "--target", "1.2")  # the plan's two steps
+    assert _cli(installation, migrations, *to_1_2).returncode == 0
+    down = _cli(installation, migrations, "down", "--db", "project", "--target", "1.1")
+    assert down.returncode == 0, down.stderr
     step = migrations / "project" / "v1.1_to_v1.2_notes_enhancement.sql"
     step.write_text(step.read_text() + "\n-- fixed after rolling back\n")
     assert _cli(installation, migrations, "check").returncode == 0
-    up = _cli(installation, migrations, "up", "--db", "project")
+    up = _cli(installation, migrations, *to_1_2)
     assert up.returncode == 0, up.stderr
     rollback = migrations / "project" / "rollback" / "v1.2_to_v1.1_notes_enhancement.sql"
     rollback.write_text(rollback.read_text() + "\n-- edited after it ran, superseded\n")
@@ -203,7 +227,8 @@ def test_roll_back_edit_and_apply_again_is_allowed(tmp_path: Path) -> None:
 
 def test_a_removed_applied_file_is_not_a_mismatch(tmp_path: Path) -> None:
     installation, migrations = _setup(tmp_path)
-    assert _cli(installation, migrations, "up", "--db", "project").returncode == 0
+    up = _cli(installation, migrations, "up", "--db", "project", "--target", "1.2")
+    assert up.returncode == 0, up.stderr  # the plan's two steps
     # The set gets a new initial schema at 1.2 and drops the old steps' rollbacks.
     shutil.rmtree(migrations / "project" / "rollback")
     checked = _cli(installation, migrations, "check")
@@ -246,8 +271,12 @@ def test_history_lists_runs_oldest_first_with_shas(tmp_path: Path) -> None:
     human = _cli(installation, migrations, "history", "--db", "project")
     assert human.returncode == 0
     lines = human.stdout.splitlines()
-    assert "v1.0_to_v1.1_git_integration.sql" in lines[1]
-    assert "v1.1_to_v1.2_notes_enhancement.sql" in lines[2]
+    assert [r["file"] for r in document["history"]] == [
+        f"project/{name}" for name in STEPS_TO_LATEST["project"]
+    ]
+    assert len(lines) == 1 + len(STEPS_TO_LATEST["project"])
+    for line, name in zip(lines[1:], STEPS_TO_LATEST["project"], strict=True):
+        assert name in line and "matches" in line
 
 
 @pytest.mark.parametrize("name", ["user_preferences", "aifp_core"])

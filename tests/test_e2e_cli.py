@@ -26,12 +26,23 @@ from aifp_data import (
     DATABASES,
     LATEST,
     MIGRATIONS,
+    REPO,
     STEPS_TO_LATEST,
     Installation,
     build_installation,
     create_database,
     snapshot,
     version_of,
+)
+from carried_rows import (
+    LOST_COLUMNS_TO_LATEST,
+    Snapshot,
+    assert_rows_carried,
+    assert_rows_carried_to_latest,
+    named_snapshot,
+    next_major,
+    published_facts,
+    step_pairs,
 )
 from conftest import run_cli
 from hypothesis import given, settings
@@ -172,18 +183,24 @@ def assert_rows_kept(before: dict[str, list[Any]], after: dict[str, list[Any]]) 
         assert after[table] == rows, f"rows of {table} changed"
 
 
-def assert_rows_kept_with_new_columns(
-    before: dict[str, list[Any]], after: dict[str, list[Any]], added: dict[str, int]
-) -> None:
-    """Like assert_rows_kept, for tables that gained ``added[table]`` trailing NULL columns."""
-    for table, rows in before.items():
-        if table == "schema_version":
-            continue
-        extra = added.get(table, 0)
-        kept = sorted((row[: len(row) - extra] if extra else row for row in after[table]), key=repr)
-        assert kept == rows, f"rows of {table} changed"
-        if extra:
-            assert all(row[-extra:] == (None,) * extra for row in after[table])
+GIT_COLUMNS = ("last_known_git_hash", "last_git_sync")
+
+
+def assert_rows_at_1_1(before: Snapshot, after: Snapshot) -> None:
+    """The Git integration step keeps every row of every v1.0 table in every column.
+
+    project's new Git columns start NULL; items.reference_table 'subtask' (1.0's
+    typo) becomes 'subtasks', every other value is unchanged.
+    """
+    mapped = copy.deepcopy(before)
+    for row in mapped["items"][1]:
+        if row["reference_table"] == "subtask":
+            row["reference_table"] = "subtasks"
+    assert_rows_carried(mapped, after)
+    assert set(after["project"][0]) == set(before["project"][0]) | set(GIT_COLUMNS)
+    assert all(row[c] is None for row in after["project"][1] for c in GIT_COLUMNS)
+    assert set(after) - set(before) == GIT_TABLES | TOOL_TABLES
+    assert all(after[table][1] == [] for table in GIT_TABLES)
 
 
 def assert_usage_error(result: subprocess.CompletedProcess[str], *needles: str) -> None:
@@ -215,28 +232,37 @@ def set_version(path: Path, version: str) -> None:
         conn.close()
 
 
-def v1_1_project_facts() -> dict[str, Any]:
-    """The v1.0 project facts plus the plan's two Git columns appended to project."""
-    expected = copy.deepcopy(load_facts("project"))
-    expected["tables"]["project"]["columns"] += [
-        {"name": "last_known_git_hash", "type": "TEXT", "notnull": False, "default": None, "pk": 0},
-        {"name": "last_git_sync", "type": "DATETIME", "notnull": False, "default": None, "pk": 0},
-    ]
-    return expected
-
-
 def assert_project_v1_1(path: Path) -> None:
-    """Exactly v1.0 + the Git integration step: 2 columns, 2 tables, 4 indexes."""
+    """Exactly AIFP's published 1.1: v1.0 + 2 Git columns, 2 tables, 4 indexes, items' CHECK.
+
+    The Git columns sit before created_at (where 1.1 declares them), and items'
+    CHECK spells 'subtasks' (1.1 corrected 1.0's 'subtask'); nothing else of
+    v1.0 changes.
+    """
     found = facts(path)
-    expected = v1_1_project_facts()
-    assert set(found["tables"]) == set(expected["tables"]) | GIT_TABLES
+    assert found == published_facts("project", "1.1")
+    v1_0 = load_facts("project")
+    assert set(found["tables"]) == set(v1_0["tables"]) | GIT_TABLES
     assert {name: found["indexes"][name]["table"] for name in GIT_INDEXES} == GIT_INDEXES
-    assert set(found["indexes"]) == set(expected["indexes"]) | set(GIT_INDEXES)
-    for section in ("tables", "indexes"):
-        for name in set(expected[section]):
-            assert found[section][name] == expected[section][name], name
+    assert set(found["indexes"]) == set(v1_0["indexes"]) | set(GIT_INDEXES)
+    for name in set(v1_0["indexes"]):
+        assert found["indexes"][name] == v1_0["indexes"][name], name
+    for name in set(v1_0["tables"]) - {"project", "items"}:
+        assert found["tables"][name] == v1_0["tables"][name], name
+    old_columns = [c["name"] for c in v1_0["tables"]["project"]["columns"]]
+    at = old_columns.index("created_at")
+    assert [c["name"] for c in found["tables"]["project"]["columns"]] == [
+        *old_columns[:at],
+        *GIT_COLUMNS,
+        *old_columns[at:],
+    ]
+    assert [c["name"] for c in found["tables"]["items"]["columns"]] == [
+        c["name"] for c in v1_0["tables"]["items"]["columns"]
+    ]
+    assert "'subtasks'" in str(found["tables"]["items"]["checks"])
+    assert "'subtask'" in str(v1_0["tables"]["items"]["checks"])
     for section in ("triggers", "views", "virtual_tables"):
-        assert found[section] == expected[section]
+        assert found[section] == v1_0[section]
     branches = found["tables"]["work_branches"]
     assert [c["name"] for c in branches["columns"]] == [
         "id",
@@ -284,6 +310,8 @@ BROKEN_STEP = (
     "INSERT INTO broken_partial (note) VALUES ('half done');\n"
     "INSERT INTO no_such_table (x) VALUES (1);\n"
 )
+BROKEN_FILE = f"v{LATEST['project']}_to_v{next_major(LATEST['project'])}_broken.sql"
+"""A failing project step after the latest: the last step of every ``up`` from v1.0."""
 
 
 @pytest.fixture
@@ -315,8 +343,10 @@ def test_check_json_lists_all_four_with_path_version_latest_status(inst: Install
         for step in db["pending"]:
             assert set(step) == {"from", "to", "file"}
             assert step["file"].startswith(f"migrations/{db['name']}/")
-    project = by_name(document)["project"]["pending"]
-    assert [(s["from"], s["to"]) for s in project] == [("1.0", "1.1"), ("1.1", "1.2")]
+    for name, db in by_name(document).items():
+        pairs = [(s["from"], s["to"]) for s in db["pending"]]
+        assert pairs == step_pairs(STEPS_TO_LATEST[name]), name
+        assert pairs[-1][1] == LATEST[name]
 
 
 def test_check_walks_up_from_a_nested_folder(inst: Installation) -> None:
@@ -360,7 +390,11 @@ def test_check_reports_missing_and_unversioned_and_ahead(inst: Installation) -> 
     assert databases["project"]["status"] == "unversioned"
     assert databases["aifp_core"]["status"] == "ahead"
     assert databases["aifp_core"]["version"] == "9.0"
-    assert databases["user_directives"]["status"] == "up_to_date"
+    untouched = databases["user_directives"]
+    assert untouched["version"] == "1.0"
+    assert untouched["status"] == (
+        "pending" if STEPS_TO_LATEST["user_directives"] else "up_to_date"
+    )
     assert files_state(inst) == before
 
 
@@ -374,10 +408,11 @@ def test_up_all_dry_run_changes_no_byte(inst: Installation) -> None:
     result = run(inst, "up", "--all", "--dry-run", "--json")
     assert result.returncode == 0, result.stderr
     databases = by_name(json_of(result))
+    for name, db in databases.items():
+        assert db["status"] == ("dry_run" if STEPS_TO_LATEST[name] else "up_to_date"), name
+        assert db["backup"] is None
+        assert [(s["from"], s["to"]) for s in db["applied"]] == step_pairs(STEPS_TO_LATEST[name])
     assert databases["project"]["status"] == "dry_run"
-    assert databases["project"]["backup"] is None
-    assert [s["to"] for s in databases["project"]["applied"]] == ["1.1", "1.2"]
-    assert databases["user_preferences"]["status"] == "up_to_date"
     human = run(inst, "up", "--all", "--dry-run")
     assert human.returncode == 0, human.stderr
     after = files_state(inst)
@@ -390,6 +425,7 @@ def test_up_all_migrates_keeps_rows_and_backs_up(inst: Installation) -> None:
     inst.path("project").chmod(0o600)
     inst.path("aifp_core").chmod(0o640)
     rows_before = {name: snapshot(inst.path(name)) for name in DATABASES}
+    named_before = {name: named_snapshot(inst.path(name)) for name in DATABASES}
     bytes_before = files_state(inst)
     started = datetime.now()
     result = run(inst, "up", "--all", "--json")
@@ -415,16 +451,14 @@ def test_up_all_migrates_keeps_rows_and_backs_up(inst: Installation) -> None:
             continue
         assert db["status"] == "migrated"
         assert [Path(s["file"]).name for s in db["applied"]] == STEPS_TO_LATEST[name]
-        # rows
-        added = {"project": 2} if name == "project" else {}
-        assert_rows_kept_with_new_columns(rows_before[name], snapshot(path), added)
+        # rows: every surviving column of every row; the real losses named
+        assert_rows_carried_to_latest(name, named_before[name], named_snapshot(path))
         # history: one row per applied step
         rows = history(path)
         assert [(r[0], r[3]) for r in rows] == [
             ("up", f"{name}/{file}") for file in STEPS_TO_LATEST[name]
         ]
-        versions = [("1.0", "1.1"), ("1.1", "1.2")][: len(rows)]
-        assert [(r[1], r[2]) for r in rows] == versions
+        assert [(r[1], r[2]) for r in rows] == step_pairs(STEPS_TO_LATEST[name])
         for row, file in zip(rows, STEPS_TO_LATEST[name], strict=True):
             assert re.fullmatch(r"[0-9a-f]{64}", row[4])
             assert row[4] == file_sha256(name, file)
@@ -444,7 +478,7 @@ def test_up_all_migrates_keeps_rows_and_backs_up(inst: Installation) -> None:
     assert stat.S_IMODE(backups_of(inst.path("project"))[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(backups_of(inst.path("aifp_core"))[0].stat().st_mode) == 0o640
     assert hidden_files(inst) == []
-    assert len(all_backups(inst)) == 2
+    assert len(all_backups(inst)) == sum(1 for name in DATABASES if STEPS_TO_LATEST[name])
 
 
 def test_up_all_again_changes_nothing(inst: Installation) -> None:
@@ -477,14 +511,18 @@ def test_up_all_creates_missing_user_databases(inst: Installation) -> None:
         assert databases[name]["status"] == "migrated"
         assert databases[name]["from"] is None
         assert databases[name]["backup"] is None
-        assert facts(path) == load_facts(name)
-        assert version_of(path) == "1.0"
+        # created directly at the latest, from its initial schema: AIFP's latest shape
+        initial = f"v{LATEST[name]}_initial_schema.sql"
+        assert (MIGRATIONS / name / initial).is_file()
+        assert databases[name]["to"] == LATEST[name]
+        assert facts(path) == published_facts(name, LATEST[name])
+        assert version_of(path) == LATEST[name]
         assert_sound(path)
         rows = history(path)
         assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
-            ("init", None, "1.0", f"{name}/v1.0_initial_schema.sql")
+            ("init", None, LATEST[name], f"{name}/{initial}")
         ]
-        assert rows[0][4] == file_sha256(name, "v1.0_initial_schema.sql")
+        assert rows[0][4] == file_sha256(name, initial)
         assert backups_of(path) == []
     assert hidden_files(inst) == []
 
@@ -509,7 +547,8 @@ def test_missing_aifp_core_is_skipped(inst: Installation, tmp_path: Path) -> Non
     assert databases["aifp_core"]["status"] == "skipped"
     assert databases["project"]["status"] == "migrated"
     assert list(empty_root.iterdir()) == []
-    assert version_of(inst.path("project")) == "1.2"
+    assert version_of(inst.path("project")) == LATEST["project"]
+    assert not (empty_root / "aifp_core.db").exists()
 
 
 @pytest.mark.parametrize("args", [("up", "--all"), ("up", "--db", "project")])
@@ -543,13 +582,15 @@ def test_database_ahead_is_refused(inst: Installation, args: tuple[str, ...]) ->
 def test_project_to_1_1_and_back_to_real_1_0(inst: Installation) -> None:
     path = inst.path("project")
     rows_before = snapshot(path)
+    named_before = named_snapshot(path)
     assert facts(path) == load_facts("project")
     up = run(inst, "up", "--db", "project", "--target", "1.1", "--json")
     assert up.returncode == 0, up.stderr
     (db,) = json_of(up)["databases"]
     assert (db["from"], db["to"], db["status"]) == ("1.0", "1.1", "migrated")
+    assert [Path(s["file"]).name for s in db["applied"]] == ["v1.0_to_v1.1_git_integration.sql"]
     assert_project_v1_1(path)
-    assert_rows_kept_with_new_columns(rows_before, snapshot(path), {"project": 2})
+    assert_rows_at_1_1(named_before, named_snapshot(path))
     assert_sound(path)
     assert version_of(inst.path("aifp_core")) == "1.0"
     # a dry run of the rollback changes nothing
@@ -581,13 +622,59 @@ def test_project_to_1_1_and_back_to_real_1_0(inst: Installation) -> None:
 
 def test_down_with_target_from_latest(inst: Installation) -> None:
     path = inst.path("project")
-    rows_before = snapshot(path)
+    named_before = named_snapshot(path)
     assert run(inst, "up", "--db", "project").returncode == 0
+    assert version_of(path) == LATEST["project"]
+    result = run(inst, "down", "--db", "project", "--target", "1.0", "--json")
+    assert result.returncode == 0, result.stderr
+    (db,) = json_of(result)["databases"]
+    # the rollbacks of the steps up ran, in reverse order
+    up_pairs = step_pairs(STEPS_TO_LATEST["project"])
+    assert [(s["from"], s["to"]) for s in db["applied"]] == [(b, a) for a, b in reversed(up_pairs)]
+    assert [s["file"] for s in db["applied"]] == [
+        f"migrations/project/rollback/{file.replace(f'v{a}_to_v{b}_', f'v{b}_to_v{a}_')}"
+        for file, (a, b) in reversed(list(zip(STEPS_TO_LATEST["project"], up_pairs, strict=True)))
+    ]
+    assert facts(path) == load_facts("project")
+    assert version_of(path) == "1.0"
+    assert_sound(path)
+    # every row comes back; what going up lost comes back as the rollbacks say:
+    # files.checksum and project.blueprint_checksum NULL, project_id the project
+    # row's id, tasks.priority 'medium' (what 0 became) 0 again
+    expected = copy.deepcopy(named_before)
+    project_id = min(row["id"] for row in named_before["project"][1])
+    for table, columns in LOST_COLUMNS_TO_LATEST["project"].items():
+        for row in expected[table][1]:
+            if "project_id" in columns:
+                row["project_id"] = project_id
+            for column in ("checksum", "blueprint_checksum"):
+                if column in columns:
+                    row[column] = None
+    for row in expected["tasks"][1]:
+        if row["priority"] == "medium":
+            row["priority"] = 0
+    assert_rows_carried(expected, named_snapshot(path))
+
+
+def test_down_with_target_from_1_2_keeps_every_row(inst: Installation) -> None:
+    path = inst.path("project")
+    rows_before = snapshot(path)
+    up = run(inst, "up", "--db", "project", "--target", "1.2", "--json")
+    assert up.returncode == 0, up.stderr
+    (db,) = json_of(up)["databases"]
+    assert [Path(s["file"]).name for s in db["applied"]] == [
+        "v1.0_to_v1.1_git_integration.sql",
+        "v1.1_to_v1.2_notes_enhancement.sql",
+    ]
     assert version_of(path) == "1.2"
     result = run(inst, "down", "--db", "project", "--target", "1.0", "--json")
     assert result.returncode == 0, result.stderr
     (db,) = json_of(result)["databases"]
     assert [(s["from"], s["to"]) for s in db["applied"]] == [("1.2", "1.1"), ("1.1", "1.0")]
+    assert [Path(s["file"]).name for s in db["applied"]] == [
+        "v1.2_to_v1.1_notes_enhancement.sql",
+        "v1.1_to_v1.0_git_integration.sql",
+    ]
     assert facts(path) == load_facts("project")
     assert_rows_kept(rows_before, snapshot(path))
     assert_sound(path)
@@ -645,7 +732,7 @@ def test_bad_usage_exits_2_with_one_line(
 def test_failing_step_changes_nothing(
     inst: Installation, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
-    migrations = migrations_copy(tmp_path, {"project/v1.2_to_v1.3_broken.sql": BROKEN_STEP})
+    migrations = migrations_copy(tmp_path, {f"project/{BROKEN_FILE}": BROKEN_STEP})
     before = files_state(inst)
     result = run(inst, *args, "--migrations-dir", str(migrations))
     assert result.returncode == 1, (result.stdout, result.stderr)
@@ -654,7 +741,7 @@ def test_failing_step_changes_nothing(
     assert len(lines) == 1, result.stderr
     for needle in (
         "project",
-        "v1.2_to_v1.3_broken.sql",
+        BROKEN_FILE,
         "INSERT INTO no_such_table",
         "no such table: no_such_table",
     ):
@@ -668,7 +755,7 @@ def test_failing_step_changes_nothing(
 
 
 def test_failing_step_json_reports_failure(inst: Installation, tmp_path: Path) -> None:
-    migrations = migrations_copy(tmp_path, {"project/v1.2_to_v1.3_broken.sql": BROKEN_STEP})
+    migrations = migrations_copy(tmp_path, {f"project/{BROKEN_FILE}": BROKEN_STEP})
     before = files_state(inst)
     result = run(inst, "up", "--all", "--json", "--migrations-dir", str(migrations))
     assert result.returncode == 1
@@ -744,8 +831,19 @@ def migration_cases(draw: st.DrawFn) -> tuple[str, str, str, int, int]:
 
 
 def test_versions_known() -> None:
-    assert VERSIONS["project"] == ["1.0", "1.1", "1.2"]
-    assert VERSIONS["aifp_core"] == ["1.0", "1.1"]
+    """AIFP's lineage (and the plan's aifp_core 1.1): every published version is shipped."""
+    assert VERSIONS["project"] == ["1.0", "1.1", "1.2", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9"]
+    assert VERSIONS["aifp_core"] == [
+        *("1.0", "1.1", "1.4", "1.5", "1.6", "1.7", "1.9", "2.0", "2.1", "2.2"),
+    ]
+    assert VERSIONS["user_preferences"] == ["1.0", "1.1", "1.2"]
+    assert VERSIONS["user_directives"] == ["1.0", "1.1", "1.2"]
+    manifest = (REPO / "tests" / "facts" / "history" / "MANIFEST.tsv").read_text().splitlines()
+    for line in manifest[1:]:
+        database, _file, _date, version, *_ = line.split("\t")
+        assert version in VERSIONS[database], (database, version)
+    for name in DATABASES:
+        assert VERSIONS[name][-1] == LATEST[name]
 
 
 @settings(max_examples=15, deadline=None)

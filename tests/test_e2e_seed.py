@@ -21,15 +21,17 @@ from aifp_data import (
     snapshot,
     version_of,
 )
+from carried_rows import assert_rows_carried_to_latest, named_snapshot
 from schema_facts import load_facts
 from test_e2e_cli import (
     BACKUP_NAME,
+    BROKEN_FILE,
     BROKEN_STEP,
     STATUSES,
     all_backups,
     assert_project_v1_1,
+    assert_rows_at_1_1,
     assert_rows_kept,
-    assert_rows_kept_with_new_columns,
     assert_sound,
     assert_usage_error,
     backups_of,
@@ -151,14 +153,14 @@ def test_all_dry_run_changes_no_byte_and_writes_no_backup(inst: Installation) ->
 def test_all_migrates_everything_soundly_then_does_nothing(inst: Installation) -> None:
     inst.path("project").chmod(0o600)
     rows_before = {name: snapshot(inst.path(name)) for name in DATABASES}
+    named_before = {name: named_snapshot(inst.path(name)) for name in DATABASES}
     result = seed(inst, "--all")
     assert result.returncode == 0, result.stderr
     for name in DATABASES:
         path = inst.path(name)
         assert version_of(path) == LATEST[name]
         assert_sound(path)
-        added = {"project": 2} if name == "project" else {}
-        assert_rows_kept_with_new_columns(rows_before[name], snapshot(path), added)
+        assert_rows_carried_to_latest(name, named_before[name], named_snapshot(path))
         backups = backups_of(path)
         if not STEPS_TO_LATEST[name]:
             assert backups == []
@@ -186,10 +188,11 @@ def test_all_migrates_everything_soundly_then_does_nothing(inst: Installation) -
 def test_target_1_1_then_rollbacks_return_to_real_1_0(inst: Installation) -> None:
     path = inst.path("project")
     rows_before = snapshot(path)
+    named_before = named_snapshot(path)
     result = seed(inst, "--db", "project", "--target", "1.1")
     assert result.returncode == 0, result.stderr
     assert_project_v1_1(path)
-    assert_rows_kept_with_new_columns(rows_before, snapshot(path), {"project": 2})
+    assert_rows_at_1_1(named_before, named_snapshot(path))
     back = seed(inst, "--db", "project", "--rollback")
     assert back.returncode == 0, back.stderr
     assert facts(path) == load_facts("project")
@@ -234,16 +237,18 @@ def test_bad_usage_exits_2_with_one_line(
 
 
 def test_failing_step_in_all_leaves_all_four_unchanged(inst: Installation, tmp_path: Path) -> None:
-    migrations = migrations_copy(tmp_path, {"project/v1.2_to_v1.3_broken.sql": BROKEN_STEP})
+    migrations = migrations_copy(tmp_path, {f"project/{BROKEN_FILE}": BROKEN_STEP})
     before = files_state(inst)
     result = seed(inst, "--all", "--migrations-dir", str(migrations))
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "Traceback" not in result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
-    for needle in ("project", "v1.2_to_v1.3_broken.sql", "no_such_table", "no such table"):
+    for needle in ("project", BROKEN_FILE, "no_such_table", "no such table"):
         assert needle in line, (needle, line)
     assert files_state(inst) == before
     assert all_backups(inst) == []
+    for name in DATABASES:
+        assert version_of(inst.path(name)) == "1.0"
 
 
 def test_forbidden_statement_is_refused(inst: Installation, tmp_path: Path) -> None:

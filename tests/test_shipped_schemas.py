@@ -2,18 +2,21 @@
 
 * Each ``v1.0_initial_schema.sql`` produces exactly the published v1.0 facts
   (shared/aifp-schemas/v1.0/<db>.json).
-* project's Git step gives the expected v1.1 schema, and its hand-written
-  rollback restores v1.0 exactly: every constraint, AUTOINCREMENT, trigger,
-  column order, every row with identical values and the AUTOINCREMENT
-  counters.
-* The notes-enhancement step and aifp_core's drop-notes step are no-ops on
-  real v1.0 structure (version only), and so are their rollbacks.
+* project's Git step gives the latest published v1.1 schema (the plan's
+  Example 4 in AIFP's column order, items' CHECK corrected), and its
+  hand-written rollback restores v1.0 exactly: every constraint,
+  AUTOINCREMENT, trigger, column order, every row with identical values and
+  the AUTOINCREMENT counters.
+* The notes-enhancement step gives the latest published v1.2 (its plan's
+  ADD COLUMNs skipped on real structure), and its rollback restores v1.1.
+* aifp_core's drop-notes step is a no-op on real v1.0 structure (version
+  only), and so is its rollback.
 
-Files are run the way the tool runs them: one statement at a time with
-``conn.execute`` (split with ``sqlite3.complete_statement``), inside
-``BEGIN IMMEDIATE ... COMMIT`` with ``PRAGMA foreign_keys=OFF`` set before
-BEGIN and an empty ``PRAGMA foreign_key_check`` required before COMMIT.
-Only the standard library and pytest are used; the tool itself is not imported.
+Files are run the way the tool runs them: each statement through the tool's
+own statement runner (skipping a statement whose effect already holds,
+refusing the rows a guard SELECT returns), inside ``BEGIN IMMEDIATE ...
+COMMIT`` with ``PRAGMA foreign_keys=OFF`` set before BEGIN and an empty
+``PRAGMA foreign_key_check`` required before COMMIT.
 """
 
 from __future__ import annotations
@@ -44,7 +47,9 @@ CORE_ROLLBACK = MIGRATIONS / "aifp_core" / "rollback" / "v1.1_to_v1.0_drop_notes
 #: Statements a migration file may start with. Everything else (BEGIN, COMMIT,
 #: ROLLBACK, END, SAVEPOINT, RELEASE, ATTACH, DETACH, VACUUM, PRAGMA, ...) is
 #: refused by the runner.
-ALLOWED_FIRST_WORDS = frozenset({"CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE"})
+#: A top-level SELECT is a data migration's guard: the rows it returns are
+#: refused by name (table, column, row id), so SELECT is allowed.
+ALLOWED_FIRST_WORDS = frozenset({"CREATE", "ALTER", "DROP", "INSERT", "UPDATE", "DELETE", "SELECT"})
 
 
 # --------------------------------------------------------------------------
@@ -97,14 +102,47 @@ def connect(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, isolation_level=None)
 
 
-def apply_file(conn: sqlite3.Connection, path: Path) -> None:
-    """Run a migration file atomically: FK off before BEGIN IMMEDIATE, check FKs, COMMIT."""
+class StepRefused(Exception):
+    """The tool's runner refuses the step: a conflicting object, or rows a guard returned."""
+
+
+def run_like_the_tool(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Run a file's statements with the tool's own statement runner; return the skipped ones.
+
+    The executor skips a statement whose effect already holds (an ADD COLUMN of
+    an identical column, a CREATE of an identical object), refuses the rows a
+    guard SELECT returns, and denies transaction control. The caller holds the
+    transaction.
+    """
+    from aifp_fp.idempotence import Conflict, Skip
+    from aifp_fp.sqltext import split_statements as tool_split
+    from aifp_shell.sqlite.executor import _run_statement, guarded
+
+    skipped = []
+    script = tool_split(path.read_text(encoding="utf-8"))
+    assert script.unterminated is None
+    for statement in script.statements:
+        with guarded(conn):
+            outcome = _run_statement(conn, statement)
+        if isinstance(outcome, Skip):
+            skipped.append(statement.text)
+        elif isinstance(outcome, Conflict):
+            raise StepRefused(f"{path.name}: conflicting object: {statement.text}: {outcome}")
+        elif outcome is not None:
+            raise StepRefused(f"{path.name}: rows refused: {outcome}")
+    return skipped
+
+
+def apply_file(conn: sqlite3.Connection, path: Path) -> list[str]:
+    """Run a migration file atomically: FK off before BEGIN IMMEDIATE, check FKs, COMMIT.
+
+    Returns the statements the tool's runner skipped (their effect already held).
+    """
     conn.execute("PRAGMA foreign_keys=OFF")
     assert conn.execute("PRAGMA foreign_keys").fetchone() == (0,)
     conn.execute("BEGIN IMMEDIATE")
     try:
-        for statement in file_statements(path):
-            conn.execute(statement)
+        skipped = run_like_the_tool(conn, path)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         conn.execute("COMMIT")
     except BaseException:
@@ -113,6 +151,7 @@ def apply_file(conn: sqlite3.Connection, path: Path) -> None:
         raise
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    return skipped
 
 
 def add_column_target(statement: str) -> tuple[str, str] | None:
@@ -127,32 +166,6 @@ def add_column_target(statement: str) -> tuple[str, str] | None:
 
 def column_names(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f'PRAGMA table_xinfo("{table}")')]
-
-
-def apply_file_like_runner(conn: sqlite3.Connection, path: Path) -> list[str]:
-    """apply_file, but skipping an ADD COLUMN whose column already exists (as the runner does).
-
-    Returns the skipped statements. Only valid because
-    test_notes_step_columns_are_token_identical_to_v1_0 proves the existing
-    columns are identical to the ones the step would add.
-    """
-    skipped = []
-    conn.execute("PRAGMA foreign_keys=OFF")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for statement in file_statements(path):
-            target = add_column_target(statement)
-            if target and target[1] in column_names(conn, target[0]):
-                skipped.append(statement)
-                continue
-            conn.execute(statement)
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return skipped
 
 
 def new_database(tmp_path: Path, db_name: str) -> sqlite3.Connection:
@@ -400,7 +413,22 @@ def table(columns: list[dict[str, Any]], *, uniques: list[list[str]] | None = No
     }
 
 
+def history_facts(db_name: str, version: str) -> dict[str, Any]:
+    """The facts of the latest published AIFP shape of ``db_name`` at ``version``."""
+    import json
+
+    folder = Path(__file__).resolve().parent / "facts" / "history" / db_name
+    path = sorted(folder.glob(f"*_v{version}.json"))[-1]
+    facts: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return facts
+
+
 def expected_project_v1_1() -> dict[str, Any]:
+    """The latest published 1.1 (2025-10-31): what the Git step produces."""
+    return history_facts("project", "1.1")
+
+
+def plans_project_v1_1() -> dict[str, Any]:
     """v1.0 facts plus exactly what the plan's Example 4 adds."""
     facts = load_facts("project")
     facts["tables"]["project"]["columns"] += [
@@ -554,6 +582,25 @@ def test_plans_lossy_rollback_is_caught_by_the_facts(tmp_path: Path):
 # --------------------------------------------------------------------------
 
 
+def test_published_v1_1_is_the_plans_v1_1_with_aifps_column_order_and_items_check():
+    """What the Git step produces is the plan's Example 4 as AIFP published it."""
+    plans, published = plans_project_v1_1(), expected_project_v1_1()
+    assert published["indexes"] == plans["indexes"]
+    assert published["triggers"].keys() == plans["triggers"].keys()
+    for name in set(plans["tables"]) | set(published["tables"]):
+        if name not in ("project", "items"):
+            assert published["tables"][name] == plans["tables"][name], name
+    got, want = published["tables"]["project"], plans["tables"]["project"]
+    assert sorted(got["columns"], key=lambda c: c["name"]) == sorted(
+        want["columns"], key=lambda c: c["name"]
+    )
+    names = [c["name"] for c in got["columns"]]
+    assert names.index("last_git_sync") < names.index("created_at")
+    assert published["tables"]["items"]["columns"] == plans["tables"]["items"]["columns"]
+    checks = (published["tables"]["items"]["checks"], plans["tables"]["items"]["checks"])
+    assert "'subtasks'" in checks[0][0] and "'subtask'" in checks[1][0]
+
+
 def test_git_step_gives_v1_1_and_rollback_restores_v1_0_exactly(tmp_path: Path):
     conn = new_database(tmp_path, "project")
     seed_project_v1_0(conn)
@@ -562,21 +609,39 @@ def test_git_step_gives_v1_1_and_rollback_restores_v1_0_exactly(tmp_path: Path):
     assert dict(before["sqlite_sequence"])["project"] == 3  # ahead of max(id) = 2
     assert dict(before["sqlite_sequence"])["notes"] == 4
 
-    # Forward: exactly v1.1, rows untouched, the new columns at the END of project.
-    apply_file(conn, GIT_STEP)
+    # Forward: exactly the published 1.1, the Git columns where AIFP declares them
+    # (before created_at), every row kept; items' 'subtask' typo becomes 'subtasks'.
+    skipped = apply_file(conn, GIT_STEP)
+    # the 2025-10-22 shape already has both columns the step adds first
+    assert [add_column_target(s) for s in skipped] == [
+        ("project", "blueprint_checksum"),
+        ("project", "user_directives_status"),
+    ]
     assert version_of(conn) == [(1, "1.1")]
     v11 = facts_of(conn)
     assert v11 == expected_project_v1_1()
-    assert [c["name"] for c in v11["tables"]["project"]["columns"]][-3:] == [
-        "updated_at",
+    assert [c["name"] for c in v11["tables"]["project"]["columns"]][-4:] == [
         "last_known_git_hash",
         "last_git_sync",
+        "created_at",
+        "updated_at",
     ]
     after_step = rows_except_version(snapshot(conn))
-    assert all(r[-2:] == (None, None) for r in after_step["tables"]["project"][1])
+    assert all(r[-4:-2] == (None, None) for r in after_step["tables"]["project"][1])
+    item_names, item_rows = before["tables"]["items"]
+    ref = item_names.index("reference_table")
+    assert [r[ref] for r in item_rows] == ["tasks", "subtask", "sidequests"]
+    mapped_items = (
+        item_names,
+        [
+            (*r[:ref], "subtasks" if r[ref] == "subtask" else r[ref], *r[ref + 1 :])
+            for r in item_rows
+        ],
+    )
     assert without_columns(after_step, "project", {"last_known_git_hash", "last_git_sync"}) == {
         "tables": {
             **before["tables"],
+            "items": mapped_items,
             "work_branches": (column_names(conn, "work_branches"), []),
             "merge_history": (column_names(conn, "merge_history"), []),
         },
@@ -683,8 +748,8 @@ def test_git_step_is_atomic_when_it_fails(tmp_path: Path):
     conn = new_database(tmp_path, "project")
     seed_project_v1_0(conn)
     before = snapshot(conn)  # schema_version included: nothing may change
-    conn.execute("CREATE TABLE merge_history (id INTEGER)")  # makes the index on it fail
-    with pytest.raises(sqlite3.OperationalError):
+    conn.execute("CREATE TABLE merge_history (id INTEGER)")  # conflicts with the step's table
+    with pytest.raises(StepRefused, match="merge_history"):
         apply_file(conn, GIT_STEP)
     conn.execute("DROP TABLE merge_history")
     assert facts_of(conn) == load_facts("project")
@@ -735,23 +800,40 @@ def test_notes_step_columns_are_token_identical_to_v1_0():
         for s in file_statements(NOTES_STEP)
         if [t.text.upper() for t in tokenize(s)[:2]] == ["CREATE", "INDEX"]
     ]
+    # The notes indexes as v1.0 declares them, and items' index (items is rebuilt).
     assert sorted(created) == sorted(
-        indexes[n]["sql"].replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS")
-        for n in ("idx_notes_source", "idx_notes_directive", "idx_notes_severity")
+        indexes[n]["sql"]
+        for n in (
+            "idx_items_reference",
+            "idx_notes_source",
+            "idx_notes_directive",
+            "idx_notes_severity",
+        )
     )
 
 
-def test_notes_step_and_rollback_change_only_the_version(tmp_path: Path):
+def test_notes_step_gives_v1_2_and_rollback_restores_v1_1(tmp_path: Path):
+    """On real structure the plan's three ADD COLUMNs are skipped; the step brings the real 1.2."""
     conn = new_database(tmp_path, "project")
     seed_project_v1_0(conn)
     apply_file(conn, GIT_STEP)
     v11, rows = facts_of(conn), rows_except_version(snapshot(conn))
 
-    skipped = apply_file_like_runner(conn, NOTES_STEP)
-    assert len(skipped) == 3  # the three ADD COLUMNs: the columns exist since v1.0
+    skipped = apply_file(conn, NOTES_STEP)
+    # the three ADD COLUMNs: the columns exist since v1.0
+    assert [add_column_target(s) for s in skipped] == [
+        ("notes", "source"),
+        ("notes", "directive_name"),
+        ("notes", "severity"),
+    ]
     assert version_of(conn) == [(1, "1.2")]
-    assert facts_of(conn) == v11
-    assert rows_except_version(snapshot(conn)) == rows
+    assert facts_of(conn) == history_facts("project", "1.2")
+    at_v12 = rows_except_version(snapshot(conn))
+    for name in ("tasks", "sidequests"):  # flow_ids is new at 1.2 and starts NULL
+        names, table_rows = at_v12["tables"][name]
+        assert [r[names.index("flow_ids")] for r in table_rows] == [None] * len(table_rows)
+        at_v12 = without_columns(at_v12, name, {"flow_ids"})
+    assert at_v12 == rows  # every row of every column kept, notes' own source values too
 
     apply_file(conn, NOTES_ROLLBACK)
     assert version_of(conn) == [(1, "1.1")]
@@ -763,13 +845,13 @@ def test_notes_step_and_rollback_change_only_the_version(tmp_path: Path):
 
 
 def test_notes_step_adds_the_columns_where_they_are_missing(tmp_path: Path):
-    """On a notes table without them, the step adds the same columns and indexes as v1.0 has."""
-    conn = connect(tmp_path / "old.db")
-    conn.execute(
-        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), "
-        "version TEXT NOT NULL, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)"
-    )
-    conn.execute("INSERT INTO schema_version (id, version) VALUES (1, '1.1')")
+    """On a 1.1 notes table without them, the step adds the plan's columns before its rebuild."""
+    conn = new_database(tmp_path, "project")
+    apply_file(conn, GIT_STEP)
+    conn.execute("BEGIN IMMEDIATE")
+    for index in ("idx_notes_source", "idx_notes_directive", "idx_notes_severity"):
+        conn.execute(f"DROP INDEX {index}")
+    conn.execute("DROP TABLE notes")
     conn.execute(
         "CREATE TABLE notes (id INTEGER PRIMARY KEY AUTOINCREMENT, content TEXT NOT NULL, "
         "note_type TEXT NOT NULL, reference_table TEXT, reference_id INTEGER, "
@@ -777,14 +859,16 @@ def test_notes_step_adds_the_columns_where_they_are_missing(tmp_path: Path):
         "updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)"
     )
     conn.execute("INSERT INTO notes (content, note_type) VALUES ('old', 'info')")
-    assert apply_file_like_runner(conn, NOTES_STEP) == []
-    v10 = load_facts("project")
+    conn.execute("COMMIT")
+    assert [add_column_target(s) for s in apply_file(conn, NOTES_STEP)] == []
+    v12 = history_facts("project", "1.2")
     got = facts_of(conn)
-    want_columns = {c["name"]: c for c in v10["tables"]["notes"]["columns"]}
-    for column in got["tables"]["notes"]["columns"]:
-        assert column == want_columns[column["name"]]
-    assert {c["name"] for c in got["tables"]["notes"]["columns"]} == set(want_columns)
-    assert got["indexes"] == {k: v for k, v in v10["indexes"].items() if k.startswith("idx_notes")}
+    assert got["tables"]["notes"] == v12["tables"]["notes"]
+    assert {k: v for k, v in got["indexes"].items() if k.startswith("idx_notes")} == {
+        k: v for k, v in v12["indexes"].items() if k.startswith("idx_notes")
+    }
+    assert got == v12
+    # The old row got the plan's defaults when the columns were added, and kept them.
     assert conn.execute("SELECT source, directive_name, severity FROM notes").fetchall() == [
         ("user", None, "info")
     ]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.aifp_data import MIGRATIONS
+from tests.aifp_data import DATABASES, MIGRATIONS, PROJECT_DATABASES
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -63,6 +63,12 @@ def folder(tmp_path: Path) -> Path:
     return copy
 
 
+def _shipped_files(database: str, under: str = "") -> list[Path]:
+    """The shipped step files of ``database`` (or its rollbacks, ``under="rollback"``)."""
+    folder = MIGRATIONS / database / under if under else MIGRATIONS / database
+    return sorted(folder.glob("v*_to_v*.sql"))
+
+
 def _verify(folder: Path, tmp_path: Path, *extra: str) -> tuple[int, list[str], dict[str, object]]:
     done = run_cli("verify", "--json", "--migrations-dir", folder, *extra, cwd=tmp_path)
     assert "Traceback" not in done.stderr
@@ -82,10 +88,15 @@ def test_shipped_set_is_green(folder: Path, tmp_path: Path) -> None:
     assert lines == []
     assert document["ok"] is True
     databases = {db["name"]: db for db in document["databases"]}  # type: ignore[union-attr]
-    assert set(databases) == {"aifp_core", "project", "user_preferences", "user_directives"}
-    assert databases["project"]["steps"] == 2
-    assert databases["project"]["rollbacks_checked"] == 2
-    assert databases["aifp_core"]["rollbacks_checked"] == 1
+    assert set(databases) == set(DATABASES)
+    for name in DATABASES:  # the CLI reports every step and rollback file of the shipped set
+        assert databases[name]["status"] == "ok"
+        assert databases[name]["steps"] == len(_shipped_files(name)), name
+        rollbacks = len(_shipped_files(name, "rollback"))
+        assert 1 <= databases[name]["rollbacks_checked"] <= rollbacks, name
+    for name in PROJECT_DATABASES:
+        assert databases[name]["rollbacks_checked"] == len(_shipped_files(name, "rollback"))
+        assert databases[name]["paths_compared"] >= 1  # a direct step or a later initial schema
     human = run_cli("verify", cwd=tmp_path)  # the shipped folder itself, human output
     assert human.returncode == 0, human.stderr
     assert "verify: ok" in human.stdout
@@ -151,32 +162,47 @@ def test_a_rollback_that_changes_values_is_caught(folder: Path, tmp_path: Path) 
     assert "table notes" in _findings(document)[0]["message"]
 
 
-def _diamond(folder: Path, direct: str) -> None:
-    project = folder / "project"
-    (project / "v1.2_to_v1.3_a.sql").write_text("ALTER TABLE notes ADD COLUMN x TEXT;\n")
-    (project / "v1.3_to_v1.4_b.sql").write_text("ALTER TABLE notes ADD COLUMN y TEXT;\n")
-    (project / "v1.2_to_v1.4_direct.sql").write_text(direct)
+def _diamond(tmp_path: Path, direct: str) -> tuple[Path, tuple[str, str, str]]:
+    """A small set of the test's own: each database's 1.0 initial schema, one diamond on project.
+
+    1.0 -> 1.1 (a), 1.1 -> 1.2 (b) and 1.0 -> 1.2 directly. No other steps, so
+    the diamond is the only pair of paths the set has.
+    """
+    small = tmp_path / "small"
+    for name in DATABASES:
+        (small / name).mkdir(parents=True)
+        shutil.copy(MIGRATIONS / name / "v1.0_initial_schema.sql", small / name)
+    project = small / "project"
+    names = ("v1.0_to_v1.1_a.sql", "v1.1_to_v1.2_b.sql", "v1.0_to_v1.2_direct.sql")
+    (project / names[0]).write_text("ALTER TABLE notes ADD COLUMN x TEXT;\n")
+    (project / names[1]).write_text("ALTER TABLE notes ADD COLUMN y TEXT;\n")
+    (project / names[2]).write_text(direct)
+    return small, names
 
 
-def test_a_diamond_whose_paths_disagree_is_caught(folder: Path, tmp_path: Path) -> None:
-    _diamond(folder, "ALTER TABLE notes ADD COLUMN y TEXT;\nALTER TABLE notes ADD COLUMN x TEXT;\n")
-    code, lines, document = _verify(folder, tmp_path)
+def test_a_diamond_whose_paths_disagree_is_caught(tmp_path: Path) -> None:
+    small, (first, _, direct) = _diamond(
+        tmp_path, "ALTER TABLE notes ADD COLUMN y TEXT;\nALTER TABLE notes ADD COLUMN x TEXT;\n"
+    )
+    code, lines, document = _verify(small, tmp_path)
     assert code == 3
     found = [f for f in _findings(document) if f["check"] == "paths"]
     assert len(found) == 1, _findings(document)
     assert "column order differs" in found[0]["message"]
-    assert "v1.2_to_v1.4_direct.sql" in found[0]["message"]
-    assert "v1.2_to_v1.3_a.sql" in found[0]["message"]
+    assert direct in found[0]["message"]
+    assert first in found[0]["message"]
     assert any("paths" in line for line in lines)
 
 
-def test_a_diamond_whose_paths_agree_passes(folder: Path, tmp_path: Path) -> None:
-    _diamond(folder, "ALTER TABLE notes ADD COLUMN x TEXT;\nALTER TABLE notes ADD COLUMN y TEXT;\n")
-    code, lines, document = _verify(folder, tmp_path)
+def test_a_diamond_whose_paths_agree_passes(tmp_path: Path) -> None:
+    small, _ = _diamond(
+        tmp_path, "ALTER TABLE notes ADD COLUMN x TEXT;\nALTER TABLE notes ADD COLUMN y TEXT;\n"
+    )
+    code, lines, document = _verify(small, tmp_path)
     assert code == 0, lines
     project = next(db for db in document["databases"] if db["name"] == "project")  # type: ignore[union-attr]
-    assert project["paths_compared"] >= 2
-    assert project["steps"] == 5
+    assert project["paths_compared"] >= 1
+    assert project["steps"] == 3
 
 
 @pytest.mark.parametrize(
@@ -190,7 +216,7 @@ def test_a_diamond_whose_paths_agree_passes(folder: Path, tmp_path: Path) -> Non
                 "migrations/project/v1.0_to_v1.1_other.sql",
             ],
         ),
-        ("v1.5_to_v1.6_island.sql", ["migrations/project/v1.5_to_v1.6_island.sql"]),
+        ("v7.5_to_v7.6_island.sql", ["migrations/project/v7.5_to_v7.6_island.sql"]),
     ],
     ids=["malformed", "duplicate", "unreachable"],
 )
