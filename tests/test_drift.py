@@ -17,6 +17,7 @@ import pytest
 
 from tests.aifp_data import (
     DATABASES,
+    LATEST,
     MIGRATIONS,
     Installation,
     build_installation,
@@ -27,6 +28,21 @@ from tests.aifp_data import (
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+PROJECT_VERSIONS = sorted(
+    {
+        path.name.split("_to_")[1].split("_")[0].removeprefix("v")
+        for path in (MIGRATIONS / "project").glob("v*_to_v*.sql")
+    },
+    key=_key,
+)
+"""Every version a shipped project step goes up to (1.1 ... the latest)."""
+assert PROJECT_VERSIONS[-1] == LATEST["project"]
 
 
 def _args(inst: Installation) -> list[str | Path]:
@@ -100,24 +116,27 @@ def test_clean_installations_show_no_drift_at_any_version(
     assert {db["status"] for db in found.values()} <= {"pending", "up_to_date"}
     env = _env(tmp_path)
     project = installation.path("project")
-    for target in ("1.1", "1.2"):
+    for target in PROJECT_VERSIONS:  # every version, each from the one before it
         done = run_cli(
             "up", "--db", "project", "--target", target, *_args(installation), cwd=tmp_path, env=env
         )
-        assert done.returncode == 0, done.stderr
-        assert "drift" not in done.stderr
+        assert done.returncode == 0, (target, done.stderr)
+        assert "drift" not in done.stderr, target
         assert version_of(project) == target
         code, found = _check(installation, tmp_path)
-        assert code == 0, found
+        assert code == 0, (target, found)
         assert found["project"]["status"] in ("pending", "up_to_date")
         assert "differences" not in found["project"]
     assert run_cli("up", "--all", *_args(installation), cwd=tmp_path, env=env).returncode == 0
-    for _ in ("1.1", "1.0"):
+    visited = []
+    while version_of(project) != "1.0" and len(visited) <= len(PROJECT_VERSIONS):
         done = run_cli("down", "--db", "project", *_args(installation), cwd=tmp_path, env=env)
         assert done.returncode == 0, done.stderr
+        visited.append(version_of(project))
         code, found = _check(installation, tmp_path)
-        assert code == 0, found
-    assert version_of(project) == "1.0"
+        assert code == 0, (visited, found)
+        assert "differences" not in found["project"]
+    assert version_of(project) == "1.0", visited
     code, found = _check(installation, tmp_path)
     assert {name: db["status"] for name, db in found.items()} == {
         "aifp_core": "up_to_date",
@@ -143,7 +162,11 @@ def test_check_names_the_drift(kind: str, installation: Installation, tmp_path: 
     assert "Traceback" not in human.stderr
 
 
-@pytest.mark.parametrize("kind", sorted(DRIFTS))
+MIGRATABLE_DRIFTS = sorted(set(DRIFTS) - {"missing column"})
+"""Drifts the path to the latest goes past; a missing column it copies is not (see below)."""
+
+
+@pytest.mark.parametrize("kind", MIGRATABLE_DRIFTS)
 def test_up_warns_about_drift_and_migrates(
     kind: str, installation: Installation, tmp_path: Path
 ) -> None:
@@ -154,11 +177,30 @@ def test_up_warns_about_drift_and_migrates(
     done = run_cli("up", "--db", "project", *_args(installation), cwd=tmp_path, env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
     assert "warning" in done.stderr and line in done.stderr and str(project) in done.stderr
-    assert version_of(project) == "1.2"
+    assert version_of(project) == LATEST["project"]
     after = snapshot(project)
     for table, rows in before.items():
         if table != "schema_version":
             assert len(after[table]) == len(rows), table
+
+
+def test_up_warns_about_a_missing_column_a_step_copies_then_fails_and_changes_nothing(
+    installation: Installation, tmp_path: Path
+) -> None:
+    """The direct 1.0 -> 1.7 step rebuilds infrastructure, copying description by name."""
+    make, line = DRIFTS["missing column"]
+    project = installation.path("project")
+    make(project)
+    before = _files_digest(installation)
+    done = run_cli("up", "--db", "project", *_args(installation), cwd=tmp_path, env=_env(tmp_path))
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    warning, error = [text for text in done.stderr.splitlines() if text.strip()]
+    assert "warning" in warning and line in warning and str(project) in warning
+    assert "v1.0_to_v1.7_direct.sql" in error and "no such column: description" in error
+    assert "rolled back and is unchanged" in error
+    assert version_of(project) == "1.0"
+    assert _files_digest(installation) == before
 
 
 def test_up_json_lists_the_drift(installation: Installation, tmp_path: Path) -> None:
@@ -219,17 +261,28 @@ def test_up_strict_on_a_clean_installation_migrates(
         "up", "--all", "--strict", *_args(installation), cwd=tmp_path, env=_env(tmp_path)
     )
     assert done.returncode == 0, done.stderr
-    assert {version_of(installation.path(name)) for name in ("aifp_core", "project")} == {
-        "1.1",
-        "1.2",
-    }
+    assert {name: version_of(installation.path(name)) for name in DATABASES} == LATEST
 
 
-def test_notes_without_the_v1_0_columns_drift_before_and_after_up(tmp_path: Path) -> None:
+NOTES_DRIFT = [
+    "table notes: column source missing",
+    "table notes: column directive_name missing",
+    "table notes: column severity missing",
+    "index idx_notes_directive: missing",
+    "index idx_notes_severity: missing",
+    "index idx_notes_source: missing",
+]
+
+
+@pytest.mark.parametrize("target", ["1.1", "1.2", None])
+def test_notes_without_the_v1_0_columns_drift_until_a_step_rebuilds_notes(
+    tmp_path: Path, target: str | None
+) -> None:
     """A v1.0 project.db whose notes lack source/directive_name/severity differs from v1.0.
 
-    The v1.1 -> v1.2 step adds the columns, but after ``updated_at``: the result
-    still differs from the real v1.2 structure (column order), and drift says so.
+    The 1.0 -> 1.1 step leaves notes alone, so at 1.1 the same drift remains. The
+    1.1 -> 1.2 step rebuilds notes (source DEFAULT 'ai') with the real v1.2 columns, and
+    so does the direct 1.0 -> 1.7 step ``up`` takes to the latest: no drift after either.
     """
     inst = build_installation(tmp_path, rows=2)
     project = inst.path("project")
@@ -247,14 +300,27 @@ def test_notes_without_the_v1_0_columns_drift_before_and_after_up(tmp_path: Path
         conn.close()
     code, found = _check(inst, tmp_path)
     assert code == 3
-    assert "table notes: column source missing" in found["project"]["differences"]
-    done = run_cli("up", "--db", "project", *_args(inst), cwd=tmp_path, env=_env(tmp_path))
+    assert found["project"]["differences"] == NOTES_DRIFT
+    chosen = ["--target", target] if target else []
+    done = run_cli("up", "--db", "project", *chosen, *_args(inst), cwd=tmp_path, env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert "column source missing" in done.stderr
+    for line in NOTES_DRIFT:
+        assert f"drift from version 1.0: {line}" in done.stderr
     code, found = _check(inst, tmp_path)
-    assert code == 3
-    assert found["project"]["version"] == "1.2"
-    assert found["project"]["differences"] == ["table notes: column order differs"]
+    assert found["project"]["version"] == (target or LATEST["project"])
+    if target == "1.1":
+        assert code == 3
+        assert found["project"]["status"] == "drift"
+        assert found["project"]["differences"] == NOTES_DRIFT
+    else:
+        assert code == 0, found
+        assert "differences" not in found["project"]
+        conn = sqlite3.connect(project)
+        try:
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(notes)")}
+        finally:
+            conn.close()
+        assert {"source", "directive_name", "severity"} <= columns
 
 
 def test_drift_answers_are_the_same_cached_or_not(

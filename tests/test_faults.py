@@ -18,6 +18,8 @@ from aifp_shell.commands.migrate import Runtime, up
 from aifp_shell.files.locate import find_places
 from tests.aifp_data import (
     DATABASES,
+    LATEST,
+    STEPS_TO_LATEST,
     Installation,
     build_installation,
     damage_leaf_page,
@@ -59,9 +61,18 @@ def _quick_check_ok(path: Path) -> bool:
         conn.close()
 
 
-KILL_POINTS = range(1, 400)
-"""Kill before the 1st, 2nd, ... statement of ``up --db project`` until a run completes."""
-KILL_CHUNK = 50
+PROJECT_LATEST = LATEST["project"]
+NEXT_VERSION = f"{int(PROJECT_LATEST.split('.')[0]) + 1}.0"
+"""A version past the shipped latest, for the tests' own extra steps."""
+EXTRA_STEP = f"v{PROJECT_LATEST}_to_v{NEXT_VERSION}"
+"""File-name stem of a step from the shipped latest to NEXT_VERSION."""
+
+KILL_STRIDE = 4
+KILL_POINTS = range(1, 800, KILL_STRIDE)
+"""Kill before every fourth SQL statement of ``up --db project`` (1st, 5th, 9th, ...) until
+a run completes. ``up`` from 1.0 to the latest runs ~440 statements (the plan's two steps ran
+128); the stride keeps the number of killed subprocesses, and the suite's time, where it was."""
+KILL_CHUNK = 25
 KILL_CHUNKS = [KILL_POINTS[i : i + KILL_CHUNK] for i in range(0, len(KILL_POINTS), KILL_CHUNK)]
 
 
@@ -95,7 +106,7 @@ def test_kill_9_at_every_statement_leaves_old_or_new_version(
         )
         assert "Traceback" not in child.stderr
         version = version_of(project_db)
-        assert version in ("1.0", "1.2"), (kill_at, version)
+        assert version in ("1.0", PROJECT_LATEST), (kill_at, version)
         after = snapshot(project_db)
         for table, rows in before.items():
             if table == "schema_version":
@@ -109,19 +120,28 @@ def test_kill_9_at_every_statement_leaves_old_or_new_version(
             assert _quick_check_ok(backup), backup
         if child.returncode == 0:
             completed = True
-            assert version == "1.2"
+            assert version == PROJECT_LATEST
             break
         assert child.returncode == -signal.SIGKILL, child.stderr
         kills += 1
         runtime = Runtime(find_places(work.project, work.root, None))
         rerun = up(runtime, ("project",), explicit=True)
         assert rerun.problem is None, rerun.problem
-        assert version_of(project_db) == "1.2"
+        assert version_of(project_db) == PROJECT_LATEST
         shutil.rmtree(work.root.parent)
     if kill_points.start == KILL_POINTS.start:
         assert kills > 10  # the first chunk kills at many statements before any run completes
     if kill_points.stop == KILL_POINTS.stop:
         assert completed  # some run got through every statement before the last kill point
+
+
+def _steps_taken(files: list[str]) -> list[tuple[str, str]]:
+    """(from, to) of each step file name ``vA_to_vB_<what>.sql``."""
+    pairs = []
+    for name in files:
+        source, target = name.split("_to_")
+        pairs.append((source.removeprefix("v"), target.split("_")[0].removeprefix("v")))
+    return pairs
 
 
 def test_two_runs_at_once_serialize_and_apply_each_step_once(tmp_path: Path) -> None:
@@ -144,7 +164,8 @@ def test_two_runs_at_once_serialize_and_apply_each_step_once(tmp_path: Path) -> 
     conn = sqlite3.connect(installation.path("project"))
     history = conn.execute("SELECT from_version, to_version FROM schema_history").fetchall()
     conn.close()
-    assert history == [("1.0", "1.1"), ("1.1", "1.2")]
+    assert history == _steps_taken(STEPS_TO_LATEST["project"])
+    assert history[-1][1] == PROJECT_LATEST
     assert len(list((installation.project / ".aifp-project").glob("project.db.backup_*"))) == 1
 
 
@@ -194,7 +215,7 @@ def test_third_of_four_databases_failing_leaves_all_four_unchanged(tmp_path: Pat
     migrations = _migrations_with(
         tmp_path,
         {
-            "user_preferences/v1.0_to_v1.1_broken.sql": (
+            f"user_preferences/v{LATEST['user_preferences']}_to_v9.0_broken.sql": (
                 "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\n"
                 "INSERT INTO no_such_table VALUES (1);\n"
             )
@@ -210,56 +231,77 @@ def test_third_of_four_databases_failing_leaves_all_four_unchanged(tmp_path: Pat
         env=installation.env(),
     )
     assert result.returncode == 1, result.stderr
-    assert "user_preferences" in result.stderr and "v1.0_to_v1.1_broken.sql" in result.stderr
+    assert "user_preferences" in result.stderr
+    assert f"v{LATEST['user_preferences']}_to_v9.0_broken.sql" in result.stderr
     assert "no such table: no_such_table" in result.stderr
     assert "INSERT INTO no_such_table" in result.stderr
     assert _hashes(installation) == before
     assert _backups(installation) == []
 
 
-REBUILD_TASKS = """
--- A rebuild of a parent table whose children (subtasks, sidequests) have ON DELETE CASCADE.
-CREATE TABLE new_tasks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    milestone_id INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    status TEXT DEFAULT 'pending',
-    priority INTEGER DEFAULT 0,
-    description TEXT,
-    created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
-    updated_at DATETIME DEFAULT CURRENT_TIMESTAMP,
-    FOREIGN KEY (milestone_id) REFERENCES milestones(id) ON DELETE CASCADE
-);
-INSERT INTO new_tasks SELECT * FROM tasks;
-DROP TRIGGER delete_task_items;
-DROP TABLE tasks;
-ALTER TABLE new_tasks RENAME TO tasks;
-CREATE TRIGGER delete_task_items AFTER DELETE ON tasks FOR EACH ROW
-BEGIN
-    DELETE FROM items WHERE reference_table = 'tasks' AND reference_id = OLD.id;
-END;
-"""
+def _rebuild_tasks_step(path: Path) -> str:
+    """A step that rebuilds ``tasks`` as it is in *path* (new table, copy, drop, rename).
+
+    Its children (subtasks, sidequests) reference it with ON DELETE CASCADE, so a run
+    with foreign keys enforced during the DROP would delete their rows.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        (table,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'tasks'"
+        ).fetchone()
+        others = conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'tasks' "
+            "AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name"
+        ).fetchall()
+    finally:
+        conn.close()
+    assert table.startswith('CREATE TABLE "tasks"'), table
+    drops = [f'DROP {kind.upper()} "{name}";' for kind, name, _ in others]
+    creates = [f"{sql};" for _, _, sql in others]
+    return "\n".join(
+        [
+            "-- A rebuild of a parent table whose children have ON DELETE CASCADE.",
+            table.replace('CREATE TABLE "tasks"', "CREATE TABLE new_tasks", 1) + ";",
+            "INSERT INTO new_tasks SELECT * FROM tasks;",
+            *drops,
+            "DROP TABLE tasks;",
+            "ALTER TABLE new_tasks RENAME TO tasks;",
+            *creates,
+            "",
+        ]
+    )
 
 
 def test_rebuilding_a_parent_keeps_every_cascading_child_row(tmp_path: Path) -> None:
     installation = build_installation(tmp_path / "inst", rows=8)
-    migrations = _migrations_with(
-        tmp_path, {"project/v1.2_to_v1.3_rebuild_tasks.sql": REBUILD_TASKS}
-    )
-    before = snapshot(installation.path("project"))
+    shipped = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    assert shipped.returncode == 0, shipped.stderr
+    project_db = installation.path("project")
+    assert version_of(project_db) == PROJECT_LATEST
+    step = _rebuild_tasks_step(project_db)
+    assert "ON DELETE CASCADE" in step and "DROP TABLE tasks" in step
+    migrations = _migrations_with(tmp_path, {f"project/{EXTRA_STEP}_rebuild_tasks.sql": step})
+    before = snapshot(project_db)
     result = _up_project(installation, migrations)
     assert result.returncode == 0, result.stderr
-    after = snapshot(installation.path("project"))
+    assert version_of(project_db) == NEXT_VERSION
+    after = snapshot(project_db)
     for child in ("subtasks", "sidequests", "items", "tasks"):
         assert after[child] == before[child], child
     assert len(before["subtasks"]) == 8
+    assert len(before["sidequests"]) == 8
 
 
 def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     installation = build_installation(tmp_path / "inst", rows=4)
     migrations = _migrations_with(
-        tmp_path, {"project/v1.2_to_v1.3_orphans.sql": "DELETE FROM milestones;\n"}
+        tmp_path, {f"project/{EXTRA_STEP}_orphans.sql": "DELETE FROM milestones;\n"}
     )
+    shipped = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    assert shipped.returncode == 0, shipped.stderr
+    for backup in _backups(installation):
+        backup.unlink()
     before = _hashes(installation)
     result = _up_project(installation, migrations)
     assert result.returncode == 1, result.stderr
@@ -399,7 +441,7 @@ def test_kill_9_during_a_slow_step_then_check_and_rerun_work(tmp_path: Path) -> 
     )
     conn.close()
     before = snapshot(project_db)
-    migrations = _migrations_with(tmp_path, {"project/v1.2_to_v1.3_slow.sql": SLOW_STEP})
+    migrations = _migrations_with(tmp_path, {f"project/{EXTRA_STEP}_slow.sql": SLOW_STEP})
     journal = project_db.with_name(project_db.name + "-journal")
     child = subprocess.Popen(
         [
@@ -447,5 +489,5 @@ def test_kill_9_during_a_slow_step_then_check_and_rerun_work(tmp_path: Path) -> 
         env=installation.env(),
     )
     assert rerun.returncode == 0, rerun.stderr
-    assert version_of(project_db) == "1.3"
+    assert version_of(project_db) == NEXT_VERSION
     assert len(snapshot(project_db)["bulk"]) == 40000

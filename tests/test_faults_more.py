@@ -24,6 +24,8 @@ from aifp_shell.files.backup import make_backup
 from aifp_shell.files.preflight import SPACE_MARGIN, space_needed
 from aifp_shell.files.retention import list_backups
 from tests.aifp_data import (
+    LATEST,
+    STEPS_TO_LATEST,
     Installation,
     build_installation,
     small_tmpfs,
@@ -34,6 +36,10 @@ from tests.aifp_data import (
 from tests.conftest import REPO, run_cli
 
 pytestmark = pytest.mark.fault
+
+PROJECT_LATEST = LATEST["project"]
+PROJECT_PREVIOUS = STEPS_TO_LATEST["project"][-1].split("_to_")[0].removeprefix("v")
+"""The version one ``down`` step below the latest: the source of the last step ``up`` runs."""
 
 
 def _hashes(installation: Installation) -> dict[str, str]:
@@ -224,7 +230,7 @@ def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
     backup_started = time.monotonic() - started
     assert child.wait(timeout=120) == 0, child.stderr.read() if child.stderr else ""
     total = time.monotonic() - started
-    assert version_of(timing.path("project")) == "1.2"
+    assert version_of(timing.path("project")) == PROJECT_LATEST
     rng = random.Random(20261125)
     killed_mid_backup = 0
     for attempt in range(6):
@@ -247,7 +253,7 @@ def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
         assert "Traceback" not in stderr
         project_db = work.path("project")
         version = version_of(project_db)
-        assert version in ("1.0", "1.2"), (attempt, version)
+        assert version in ("1.0", PROJECT_LATEST), (attempt, version)
         after = snapshot(project_db)
         for table, rows in before.items():
             if table in ("schema_version", "schema_history"):
@@ -263,7 +269,7 @@ def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
             assert len(snapshot(backup)["bulk"]) == BIG_ROWS
         rerun = _cli(work, "up", "--db", "project")
         assert rerun.returncode == 0, rerun.stderr
-        assert version_of(project_db) == "1.2"
+        assert version_of(project_db) == PROJECT_LATEST
         assert len(snapshot(project_db)["bulk"]) == BIG_ROWS
         shutil.rmtree(work.root.parent)
     assert killed_mid_backup >= 3
@@ -273,7 +279,7 @@ def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
 
 
 def _migrated(tmp_path: Path, rows: int = 4) -> tuple[Installation, Path]:
-    """Return an installation whose project went 1.0 → 1.2, and the backup that run made."""
+    """Return an installation whose project went 1.0 → latest, and the backup that run made."""
     installation = build_installation(tmp_path, rows=rows)
     result = _cli(installation, "up", "--db", "project", "--json")
     assert result.returncode == 0, result.stderr
@@ -288,13 +294,17 @@ def test_restore_puts_the_newest_backup_back_and_keeps_the_replaced_state(
     live = installation.path("project")
     migrated = snapshot(live)
     expected = snapshot(backup)
-    assert version_of(live) == "1.2" and version_of(backup) == "1.0"
+    assert version_of(live) == PROJECT_LATEST and version_of(backup) == "1.0"
     inode = live.stat().st_ino
     result = _cli(installation, "restore", "--db", "project", "--json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
     assert document["backup"] == str(backup)
-    assert (document["from"], document["to"], document["status"]) == ("1.2", "1.0", "restored")
+    assert (document["from"], document["to"], document["status"]) == (
+        PROJECT_LATEST,
+        "1.0",
+        "restored",
+    )
     assert snapshot(live) == expected
     assert version_of(live) == "1.0"
     assert live.stat().st_ino == inode  # written through SQLite, not replaced by a file
@@ -313,7 +323,8 @@ def test_restore_of_an_explicit_backup(tmp_path: Path) -> None:
     down = _cli(installation, "down", "--db", "project", "--json")
     assert down.returncode == 0, down.stderr
     second = Path(json.loads(down.stdout)["databases"][0]["backup"])
-    assert version_of(second) == "1.2" and version_of(installation.path("project")) == "1.1"
+    assert version_of(second) == PROJECT_LATEST
+    assert version_of(installation.path("project")) == PROJECT_PREVIOUS
     older = _cli(installation, "restore", "--db", "project", "--backup", first)
     assert older.returncode == 0, older.stderr
     assert snapshot(installation.path("project")) == snapshot(first)
@@ -447,7 +458,7 @@ def test_restore_into_a_wal_database_with_a_reader_holding_a_snapshot(tmp_path: 
         reader.wait()
         conn.close()
     assert result.returncode == 0, result.stderr
-    assert (seen_in_snapshot, seen_after) == ("1.2", "1.0")
+    assert (seen_in_snapshot, seen_after) == (PROJECT_LATEST, "1.0")
     # Checking and reading the backups (WAL-format files) left no -wal/-shm beside them.
     assert not list(_project_folder(installation).glob("*.backup_*-*"))
     assert snapshot(live) == snapshot(backup)
@@ -541,7 +552,12 @@ def test_a_failed_run_prunes_nothing(tmp_path: Path) -> None:
     installation = build_installation(tmp_path / "inst", rows=2)
     planted = _plant_old_backups(installation, 6)
     migrations = _migrations_with(
-        tmp_path, {"project/v1.2_to_v1.3_broken.sql": "INSERT INTO no_such_table VALUES (1);\n"}
+        tmp_path,
+        {
+            f"project/v{PROJECT_LATEST}_to_v9.0_broken.sql": (
+                "INSERT INTO no_such_table VALUES (1);\n"
+            )
+        },
     )
     before = _hashes(installation)
     result = _cli(installation, "up", "--db", "project", "--migrations-dir", migrations)

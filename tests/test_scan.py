@@ -56,9 +56,11 @@ class Tree:
         self.v10 = _copy_project(template, t / "team" / "alpha")
         self.v11 = _copy_project(template, t / "team" / "beta")
         migrate(databases=["project"], target="1.1", project_dir=self.v11, aifp_root=self.root_dir)
-        self.v12 = _copy_project(template, t / "gamma")
-        migrate(databases=["project"], project_dir=self.v12, aifp_root=self.root_dir)
-        self.nested = _copy_project(template, self.v12 / "vendor" / "delta")
+        self.current = _copy_project(template, t / "gamma")  # every database at its latest
+        migrate(
+            databases=list(PROJECT_DATABASES), project_dir=self.current, aifp_root=self.root_dir
+        )
+        self.nested = _copy_project(template, self.current / "vendor" / "delta")
         self.no_user_db = _copy_project(template, t / "epsilon")
         (self.no_user_db / ".aifp-project" / "user_directives.db").unlink()
         self.corrupt = _copy_project(template, t / "broken" / "corrupt")
@@ -78,7 +80,7 @@ class Tree:
         # link loops: back to the root and to the parent
         (t / "team" / "loop").symlink_to(t, target_is_directory=True)
         (self.v10 / "up").symlink_to(self.v10.parent, target_is_directory=True)
-        self.healthy = (self.v10, self.v11, self.v12, self.nested, self.no_user_db)
+        self.healthy = (self.v10, self.v11, self.current, self.nested, self.no_user_db)
         self.bad = (self.corrupt, self.not_db, self.drifted, self.unversioned)
 
     def env(self) -> dict[str, str]:
@@ -122,8 +124,8 @@ def test_scan_reports_every_project_and_names_the_bad_ones(tree: Tree) -> None:
     assert set(found) == {str(p) for p in (*tree.healthy, *tree.bad)}
     assert _statuses(found[str(tree.v10)])["project"] == "pending"
     assert _statuses(found[str(tree.v11)])["project"] == "pending"
-    assert _statuses(found[str(tree.v12)]) == dict.fromkeys(PROJECT_DATABASES, "up_to_date")
-    assert found[str(tree.v12)]["outcome"] == "up_to_date"
+    assert _statuses(found[str(tree.current)]) == dict.fromkeys(PROJECT_DATABASES, "up_to_date")
+    assert found[str(tree.current)]["outcome"] == "up_to_date"
     assert _statuses(found[str(tree.no_user_db)])["user_directives"] == "missing"
     assert found[str(tree.no_user_db)]["outcome"] == "pending"
     corrupt = next(db for db in found[str(tree.corrupt)]["databases"] if db["name"] == "project")
@@ -148,8 +150,11 @@ def test_scan_table_has_one_row_per_database(tree: Tree) -> None:
     assert lines[0].split() == ["project", "database", "version", "latest", "status"]
     rows = [line.split() for line in lines[1:] if line.startswith("/") and len(line.split()) == 5]
     assert len(rows) == 1 + 9 * 3
-    assert [str(tree.v12), "project", "1.2", "1.2", "up_to_date"] in rows
-    assert [str(tree.corrupt), "project", "-", "1.2", "corrupt"] in rows
+    latest = LATEST["project"]
+    for name in PROJECT_DATABASES:
+        assert [str(tree.current), name, LATEST[name], LATEST[name], "up_to_date"] in rows
+    assert [str(tree.v10), "project", "1.0", latest, "pending"] in rows
+    assert [str(tree.corrupt), "project", "-", latest, "corrupt"] in rows
     assert lines[-1].startswith("summary: 9 projects")
     assert "Traceback" not in result.stderr
 
@@ -164,12 +169,12 @@ def test_scan_migrate_updates_healthy_projects_and_leaves_bad_ones_untouched(tre
     for project in tree.healthy:
         for name in PROJECT_DATABASES:
             assert version_of(project / ".aifp-project" / f"{name}.db") == LATEST[name]
-    assert version_of(tree.root_dir / "aifp_core.db") == "1.1"
+    assert version_of(tree.root_dir / "aifp_core.db") == LATEST["aifp_core"]
     assert len(list(tree.root_dir.glob("aifp_core.db.backup_*"))) == 1  # the core once
     for project in (tree.v10, tree.v11, tree.nested):
         assert found[str(project)]["outcome"] == "migrated"
         assert len(_backups(project)) == len(backups_before[project]) + 1
-    assert found[str(tree.v12)]["outcome"] == "up_to_date"
+    assert found[str(tree.current)]["outcome"] == "up_to_date"
     assert {project: tree.files(project) for project in tree.bad} == bad_before
     again = run_cli("scan", tree.tree, "--json", cwd=tree.tree, env=tree.env())
     summary = json.loads(again.stdout)["summary"]
@@ -199,9 +204,9 @@ def test_scan_migrate_goes_on_past_a_locked_project(tree: Tree) -> None:
     assert result.returncode == 1, result.stdout
     assert "locked" in result.stderr and str(locked) in result.stderr
     assert _hash(locked) == before
-    assert version_of(tree.v10 / ".aifp-project" / "project.db") == "1.2"
+    assert version_of(tree.v10 / ".aifp-project" / "project.db") == LATEST["project"]
     rows = [line.split() for line in result.stdout.splitlines()]
-    assert [str(tree.v11), "project", "1.1", "1.2", "failed"] in rows
+    assert [str(tree.v11), "project", "1.1", LATEST["project"], "failed"] in rows
 
 
 def test_scan_exits_3_when_only_drift_is_found(tree: Tree) -> None:

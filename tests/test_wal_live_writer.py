@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from aifp_data import build_installation, version_of
+from aifp_data import LATEST, build_installation, version_of
 from conftest import run_cli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
@@ -82,7 +82,7 @@ def test_up_with_a_live_wal_writer_keeps_every_committed_row(tmp_path: Path) -> 
     conn.close()
     assert committed <= contents, sorted(committed - contents)[:5]
     assert earlier <= contents  # ... and every earlier note
-    assert version_of(db) == report["to"]
+    assert version_of(db) == report["to"] == LATEST["project"]
     backup = Path(report["backup"])
     saved = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     assert saved.execute("PRAGMA quick_check").fetchone()[0] == "ok"
