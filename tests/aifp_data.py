@@ -258,8 +258,11 @@ def fill(conn: sqlite3.Connection, rows: int, seed: int = 0) -> None:
 
 
 def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Return every user table's rows (by rowid or primary key), for before/after comparisons."""
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    """Return every user table's rows (by rowid or primary key), for before/after comparisons.
+
+    Opened read-write so that a hot journal left by a killed run is rolled back first.
+    """
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
     try:
         tables = [
             row[0]
@@ -277,8 +280,12 @@ def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def version_of(path: Path) -> str | None:
-    """Return the version in a database's schema_version."""
-    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    """Return the version in a database's schema_version.
+
+    Opened read-write, as any SQLite client would: after a kill -9 mid-step a hot
+    journal must be rolled back before the file can be read.
+    """
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True)
     try:
         row = conn.execute("SELECT version FROM schema_version WHERE id = 1").fetchone()
         return None if row is None else str(row[0])
