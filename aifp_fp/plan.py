@@ -152,29 +152,43 @@ def _prepared(
     return Success(Plan(database, start, end, tuple(prepared)))
 
 
-def plan_up(
+def path_up(
     migration_set: MigrationSet, current: Version, target: Version | None = None
-) -> Result[Plan, PlanError]:
-    """Return the plan from ``current`` up to ``target`` (default: the latest version)."""
+) -> Result[tuple[ForwardStep, ...], PlanError]:
+    """Return the steps from ``current`` up to ``target`` (default: the latest version).
+
+    The files are not split into statements: what ``check`` lists as pending
+    needs only the steps (``plan_up`` prepares them to run).
+    """
     database = migration_set.database
 
-    def with_target(start: Version) -> Result[Plan, PlanError]:
+    def with_target(start: Version) -> Result[tuple[ForwardStep, ...], PlanError]:
         end = target if target is not None else migration_set.latest()
         if end < start:
             return Failure(NoPath(database, str(start), str(end), "up"))
         path = find_path(migration_set, start, end)
         if path is None:
             return Failure(NoPath(database, str(start), str(end), "up"))
-        return _prepared(
-            database,
-            start,
-            end,
-            [("up", s.source, s.from_version, s.to_version) for s in path],
-        )
+        return Success(path)
 
     if target is not None and target not in migration_set.versions():
         return Failure(_unknown(migration_set, target))
     return _known(migration_set, current).bind(with_target)
+
+
+def plan_up(
+    migration_set: MigrationSet, current: Version, target: Version | None = None
+) -> Result[Plan, PlanError]:
+    """Return the plan from ``current`` up to ``target`` (default: the latest version)."""
+    end = target if target is not None else migration_set.latest()
+    return path_up(migration_set, current, target).bind(
+        lambda path: _prepared(
+            migration_set.database,
+            current,
+            end,
+            [("up", s.source, s.from_version, s.to_version) for s in path],
+        )
+    )
 
 
 def previous_version(migration_set: MigrationSet, current: Version) -> Version | None:

@@ -235,18 +235,41 @@ def big_project(functions: int) -> Path:
     return path
 
 
-def notes_step_without_alters() -> str:
-    """The v1.1 -> v1.2 step minus its three ADD COLUMNs (real v1.0 data already has them)."""
-    text = (MIGRATIONS / "project" / "v1.1_to_v1.2_notes_enhancement.sql").read_text()
-    kept = [line for line in text.splitlines() if not line.startswith("ALTER TABLE notes ADD")]
-    if len(kept) != len(text.splitlines()) - 3:
-        sys.exit("bench: expected exactly three ALTER TABLE notes ADD lines in the notes step")
+PLAN_TARGET = "1.2"
+"""The plan's two project steps (git integration, notes enhancement): the figure's job."""
+PLAN_STEPS = ("v1.0_to_v1.1_git_integration.sql", "v1.1_to_v1.2_notes_enhancement.sql")
+
+
+def statements_the_tool_runs(step: str, database: Path) -> str:
+    """A plan step's statements minus the ADD COLUMNs of columns the database already has.
+
+    The tool skips those (real v1.0 data already has the notes columns and the
+    project columns the step adds for older shapes); the sqlite3 shell has no
+    skip logic, so the hand-made baseline leaves them out, as the tool does.
+    """
+    sys.path.insert(0, str(REPO))
+    from aifp_fp.sqltext import split_statements
+    from aifp_fp.statement import AddColumn, classify
+
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        kept = []
+        for statement in split_statements((MIGRATIONS / "project" / step).read_text()).statements:
+            kind = classify(statement)
+            if isinstance(kind, AddColumn):
+                columns = {r[1].lower() for r in conn.execute(f'PRAGMA table_info("{kind.table}")')}
+                if kind.column.lower() in columns:
+                    continue
+            kept.append(statement.text)
+    finally:
+        conn.close()
     return "\n".join(kept)
 
 
 def hand_script(database: Path, backup: Path) -> str:
     """The sqlite3-shell script that does the tool's safe job by hand."""
-    git_step = (MIGRATIONS / "project" / "v1.0_to_v1.1_git_integration.sql").read_text()
+    git_step = statements_the_tool_runs(PLAN_STEPS[0], database)
+    notes_step = statements_the_tool_runs(PLAN_STEPS[1], database)
     return "\n".join(
         [
             f".backup '{backup}'",
@@ -254,7 +277,7 @@ def hand_script(database: Path, backup: Path) -> str:
             "PRAGMA foreign_keys=OFF;",
             "BEGIN IMMEDIATE;",
             git_step,
-            notes_step_without_alters(),
+            notes_step,
             "UPDATE schema_version SET version = '1.2', updated_at = CURRENT_TIMESTAMP"
             " WHERE id = 1;",
             "PRAGMA foreign_key_check;",
@@ -293,12 +316,12 @@ def run_tool_up(pristine: Path, work: Path, fixed_runs: int = 0) -> dict[str, An
     shutil.copyfile(pristine, database)
     cmd = [
         str(TOOL),
-        *("up", "--db", "project", "--json"),
+        *("up", "--db", "project", "--target", PLAN_TARGET, "--json"),
         *("--project-dir", str(project), "--aifp-root", str(root)),
     ]
     result = checked(run_child(cmd, measure_rss=True), "aifp-migrate up --db project")
     report = json.loads(result["stdout"])["databases"][0]
-    if report["status"] != "migrated" or version_of(database) != "1.2":
+    if report["status"] != "migrated" or version_of(database) != PLAN_TARGET:
         sys.exit(f"bench: the tool did not migrate project.db: {report}")
     result["fixed_s"] = [
         checked(run_child(cmd), "aifp-migrate up (up to date)")["wall"] for _ in range(fixed_runs)
@@ -319,7 +342,7 @@ def run_hand_up(pristine: Path, work: Path) -> dict[str, Any]:
     result = checked(
         run_child([SQLITE3, "-bail", str(database)], stdin=script, measure_rss=True), "sqlite3"
     )
-    if result["stdout"].split() != ["ok", "ok"] or version_of(database) != "1.2":
+    if result["stdout"].split() != ["ok", "ok"] or version_of(database) != PLAN_TARGET:
         sys.exit(f"bench: the hand migration did not end at 1.2 with two ok checks: {result}")
     shutil.rmtree(folder)
     return result
@@ -356,7 +379,7 @@ def bench_up(pristine: Path, runs: int) -> dict[str, Any]:
         ),
         "target": UP_TARGET,
         "rss_target_mb": RSS_TARGET_MB,
-        "hand_script": hand_script(Path("DB"), Path("DB.backup")),
+        "hand_script": hand_script(pristine, Path("DB.backup")),
     }
 
 
@@ -436,9 +459,9 @@ def bench_phases(pristine: Path, runs: int) -> dict[str, Any]:
         runtime = service.Runtime(find_places(project, work / "root", None))
         with timed_phases(times):
             started = time.perf_counter()
-            report = service.up(runtime, ("project",), None, explicit=True)
+            report = service.up(runtime, ("project",), PLAN_TARGET, explicit=True)
             times["total"] = time.perf_counter() - started
-        if report.problem is not None or version_of(database) != "1.2":
+        if report.problem is not None or version_of(database) != PLAN_TARGET:
             sys.exit(f"bench: in-process up failed: {report}")
         times["other"] = times["total"] - sum(v for k, v in times.items() if k != "total")
         per_run.append(times)

@@ -12,11 +12,17 @@ import attrs
 from returns.result import Failure, Success
 
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import plan_create, plan_up
+from aifp_fp.plan import Plan, path_up, plan_create
 from aifp_fp.status import Settled, settled, standing
 from aifp_shell.commands.history import with_checksums
 from aifp_shell.commands.migrate import Runtime
-from aifp_shell.commands.reports import DatabaseStatus, PendingStep, StatusReport, pending_steps
+from aifp_shell.commands.reports import (
+    DatabaseStatus,
+    PendingStep,
+    StatusReport,
+    pending_path,
+    pending_steps,
+)
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.schema.core_expects import read_expectations
@@ -76,22 +82,22 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
             name, path, True, version_text, latest, (), stands.status, stands.differences
         )
     version = stands.version
-    planned = plan_up(migration_set, version)
+    planned = path_up(migration_set, version)
     if isinstance(planned, Failure):
         return DatabaseStatus(
             name, path, True, version_text, latest, (), "pending", problem=planned.failure()
         )
-    plan = planned.unwrap()
-    if plan.is_empty():  # an earlier published shape of the version still has a step to take
+    pending = pending_path(planned.unwrap())
+    if not pending:  # an earlier published shape of the version still has a step to take
         try:
             conn = connect(location.path, write=False)
             try:
-                plan = with_alignment(conn, migration_set, plan).value_or(plan)
+                empty = Plan(migration_set.database, version, version, ())
+                pending = pending_steps(with_alignment(conn, migration_set, empty).value_or(empty))
             finally:
                 conn.close()
         except sqlite3.Error:
             pass  # the drift check below reports an unreadable database
-    pending = pending_steps(plan)
     drifted = drift_at(name, location.path, migration_set, version)
     if isinstance(drifted, Failure):
         status = settled(bool(pending), drifted=False)

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
+from aifp_fp.files import ForwardStep
 from aifp_fp.plan import Plan
 from aifp_fp.status import Status
 from aifp_fp.version import parse_version
@@ -23,6 +24,14 @@ class PendingStep:
     from_version: str | None
     to_version: str
     file: str
+
+
+def pending_path(path: tuple[ForwardStep, ...]) -> tuple[PendingStep, ...]:
+    """Return forward steps as a report lists them: from, to and the file's display name."""
+    return tuple(
+        PendingStep(str(step.from_version), str(step.to_version), step.source.display)
+        for step in path
+    )
 
 
 def pending_steps(plan: Plan) -> tuple[PendingStep, ...]:

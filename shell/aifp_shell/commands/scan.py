@@ -27,7 +27,7 @@ import attrs
 from returns.result import Failure, Success
 
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import plan_create, plan_up
+from aifp_fp.plan import path_up, plan_create
 from aifp_fp.status import HEALTHY, Settled, Status, settled, standing
 from aifp_fp.version import Version
 from aifp_shell.commands.reports import (
@@ -35,6 +35,7 @@ from aifp_shell.commands.reports import (
     PendingStep,
     RunReport,
     StatusReport,
+    pending_path,
     pending_steps,
     run_json,
     status_json,
@@ -137,9 +138,9 @@ class KnownSet:
     def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
         """Return the steps up from ``version`` to the latest, or why there is no plan."""
         if version not in self._planned:
-            planned = plan_up(self.migration_set, version)
+            planned = path_up(self.migration_set, version)
             self._planned[version] = (
-                pending_steps(planned.unwrap())
+                pending_path(planned.unwrap())
                 if isinstance(planned, Success)
                 else planned.failure()
             )
