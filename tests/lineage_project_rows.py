@@ -13,19 +13,17 @@ linked_function_id, file paths to derive names from).
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from aifp_data import fill
+from aifp_data import accepted_values, fill
 from facts_sql import schema_script
 
 HISTORY = Path(__file__).resolve().parent / "facts" / "history" / "project"
 INITIAL = Path(__file__).resolve().parents[1] / "migrations" / "project" / "v1.0_initial_schema.sql"
 INITIAL_SHAPE = "03_2025-10-22_ea1832b_v1.0"
-_IN = re.compile(r"^(\w+) IN\((.*)\)$")
 
 #: Tables whose column order the chain may leave different from the
 #: published latest shape (columns added in place to spare a rebuild).
@@ -58,34 +56,17 @@ def latest() -> dict[str, Any]:
     return facts(shapes()[-1][0])
 
 
-def _lists(stem: str) -> dict[tuple[str, str], list[str]]:
-    found: dict[tuple[str, str], list[str]] = {}
-    for table, spec in facts(stem)["tables"].items():
-        for check in spec["checks"]:
-            match = _IN.match(check)
-            if match is None:
-                continue
-            values = [v.strip().strip("'") for v in match.group(2).split(",")]
-            found[(table, match.group(1).lower())] = [v for v in values if v != "NULL"]
-    return found
-
-
 @cache
 def allowed_everywhere() -> dict[tuple[str, str], tuple[str, ...]]:
-    """Per (table, column): the CHECK ... IN values every published shape with that list allows."""
-    result: dict[tuple[str, str], list[str]] = {}
-    for stem, _version in shapes():
-        for key, values in _lists(stem).items():
-            if key in result:
-                result[key] = [v for v in result[key] if v in values]
-            else:
-                result[key] = list(values)
+    """Per (table, column): the CHECK ... IN values every shipped version allows
+    (``aifp_data.accepted_values``), less the ones the steps map on purpose."""
+    result = {key: tuple(values) for key, values in accepted_values("project").items()}
     # 'subtask' (1.0's typo) is mapped, never kept; 'medium' is left to the
     # awkward rows (the 1.4 step makes it of priority 0, and its rollback back).
-    result[("items", "reference_table")] = ["tasks", "sidequests"]
+    result[("items", "reference_table")] = ("tasks", "sidequests")
     for table in ("tasks", "subtasks", "sidequests"):
-        result[(table, "priority")] = ["low", "high", "critical"]
-    return {key: tuple(values) for key, values in result.items()}
+        result[(table, "priority")] = ("low", "high", "critical")
+    return result
 
 
 def build(path: Path, stem: str, version: str) -> None:
