@@ -77,11 +77,11 @@ def list_restorable(runtime: Runtime, name: str) -> BackupListing:
     chosen = newest_backup(location.path)
     listed = []
     for found in list_backups(location.path):
-        stamp = found.stamp
+        day, clock = found.stamp[:8], found.stamp[9:]
         listed.append(
             ListedBackup(
                 str(found.path),
-                f"{stamp[0:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]}:{stamp[13:15]}",
+                f"{day[:4]}-{day[4:6]}-{day[6:]} {clock[:2]}:{clock[2:4]}:{clock[4:]}",
                 _version_of(found.path),
                 _size_of(found.path),
                 found.replaced,

@@ -32,7 +32,6 @@ from aifp_shell.files.preflight import preflight
 from aifp_shell.files.retention import newest_backup, prune_backups
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.messages import error_json
-from aifp_shell.schema.belongs import not_belonging
 from aifp_shell.problems import (
     BackupUnusable,
     CheckFailed,
@@ -41,6 +40,7 @@ from aifp_shell.problems import (
     NoBackup,
     Problem,
 )
+from aifp_shell.schema.belongs import not_belonging
 from aifp_shell.sqlite.database import (
     connect,
     environment_problem,
@@ -52,6 +52,7 @@ from aifp_shell.sqlite.database import (
 from aifp_shell.sqlite.executor import HISTORY_DDL
 from aifp_shell.sqlite.replace_content import replace_content
 from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
+
 
 @attrs.frozen(slots=True)
 class RestoreReport:
@@ -129,7 +130,7 @@ def _live_version(conn: sqlite3.Connection) -> str | None:
 
 
 def _sha256_of(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes (a backup, never the live database: see SQLITE-NOTES)."""
+    """Return the SHA-256 of a backup file's bytes (never the live database's: POSIX locks)."""
     with path.open("rb") as file:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
@@ -294,6 +295,7 @@ def _write_problem(name: str, path: Path, source: Path, error: sqlite3.Error) ->
         kind if kind in ("read_only", "disk_full") else "io",
         f"cannot restore {source}: {error}",
     )
+
 
 def restore_json(report: RestoreReport) -> dict[str, Any]:
     """Return the ``restore --json`` document."""

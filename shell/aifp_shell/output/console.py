@@ -12,8 +12,8 @@ from aifp_shell.messages import EXIT_OK, exit_code, message
 from aifp_shell.problems import DriftRefused, Problem
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
-    from aifp_shell.commands.history import HistoryReport
     from aifp_shell.commands.backup_list import BackupListing
+    from aifp_shell.commands.history import HistoryReport
     from aifp_shell.commands.restore import RestoreReport
 
 
@@ -188,11 +188,12 @@ def show_restore(report: RestoreReport, as_json: bool) -> int:
 
 
 def _size_text(size: int) -> str:
-    for unit in ("B", "kB", "MB"):
-        if size < 1000 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000  # type: ignore[assignment]
-    return f"{size} B"  # pragma: no cover
+    """Return a byte count as people read it: ``812 B``, ``412.7 kB``, ``110.4 MB``."""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
 
 
 def show_backup_list(listing: BackupListing, as_json: bool) -> int:

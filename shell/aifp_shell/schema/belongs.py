@@ -20,7 +20,9 @@ from aifp_fp.version import parse_version
 from aifp_shell.schema.drift import recognition_of
 
 
-def not_belonging(conn: sqlite3.Connection, migration_set: MigrationSet, version: str) -> str | None:
+def not_belonging(
+    conn: sqlite3.Connection, migration_set: MigrationSet, version: str
+) -> str | None:
     """Return why the database read through ``conn`` is not ``migration_set``'s (None: it is).
 
     ``version`` is what its ``schema_version`` holds. It only reads ``conn``.

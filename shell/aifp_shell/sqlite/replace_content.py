@@ -91,7 +91,7 @@ def replace_content(conn: sqlite3.Connection, source: str, skip: frozenset[str])
     """
     _drop_all(conn)
     tables = _objects(conn, source, "table", skip)
-    for name, sql in tables:
+    for _, sql in tables:
         if _is_virtual(sql):
             conn.execute(sql)
     for name, sql in tables:
