@@ -332,3 +332,28 @@ def test_a_restore_killed_at_any_statement_leaves_the_old_or_the_new_state(
         assert _rows(project) == new_rows
         shutil.rmtree(work_base)
     assert "old" in outcomes
+
+
+def test_a_live_database_too_damaged_to_drop_is_left_unchanged_with_the_way_out(
+    tmp_path: Path,
+) -> None:
+    installation, backup = _migrated(tmp_path)
+    live = installation.path("project")
+    conn = sqlite3.connect(live)
+    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+        "INSERT INTO bulk SELECT i, hex(randomblob(250)) FROM n"
+    )
+    conn.commit()
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
+    conn.close()
+    data = bytearray(live.read_bytes())
+    data[(root + 4) * page_size : (root + 4) * page_size + 64] = b"\xff" * 64
+    live.write_bytes(bytes(data))
+    damaged = hashlib.sha256(live.read_bytes()).hexdigest()
+    result = _cli(installation, "restore", "--db", "project")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f'.restore {backup}"' in result.stderr and "nothing was changed" in result.stderr
+    assert hashlib.sha256(live.read_bytes()).hexdigest() == damaged

@@ -289,6 +289,14 @@ def _write_problem(name: str, path: Path, source: Path, error: sqlite3.Error) ->
     kind = error_kind(error)
     if kind == "locked":
         return Environment(name, str(path), "locked", f"the database stayed locked: {error}")
+    if kind == "corrupt":
+        return Environment(
+            name,
+            str(path),
+            "io",
+            f"the database is too damaged to drop its tables ({error}); restore it by hand "
+            f"with SQLite's backup API: sqlite3 {path} \".restore {source}\" (see the user guide)",
+        )
     return Environment(
         name,
         str(path),
