@@ -295,7 +295,7 @@ def _write_problem(name: str, path: Path, source: Path, error: sqlite3.Error) ->
             str(path),
             "io",
             f"the database is too damaged to drop its tables ({error}); restore it by hand "
-            f"with SQLite's backup API: sqlite3 {path} \".restore {source}\" (see the user guide)",
+            f'with SQLite\'s backup API: sqlite3 {path} ".restore {source}" (see the user guide)',
         )
     return Environment(
         name,
