@@ -14,6 +14,11 @@ same step in the other direction supersedes it:
 - ``up`` again after that: the new forward run is in effect (compared with its
   own recorded SHA-256), the rollback's run is superseded.
 - an ``init`` run (an initial schema) is never undone.
+- a ``restore`` row (``restore`` put a backup back, from one version to
+  another) is no run of a file: the runs in effect become those that were in
+  effect the last time the history left the database at the restored version
+  (a backup taken then), or none when the history never did (a backup from
+  elsewhere: nothing is known to shape it, so nothing is compared).
 
 Only the latest run of each step counts, so a file applied, rolled back,
 edited and applied again matches as long as it is not edited again. A history
@@ -81,15 +86,29 @@ def _step_key(row: HistoryRow) -> tuple[str, ...]:
     return ("step", low, high)
 
 
+RESTORE = "restore"
+"""The ``direction`` of the row ``restore`` adds (``file`` is the backup's name)."""
+
+
 def runs_in_effect(rows: Iterable[HistoryRow]) -> tuple[HistoryRow, ...]:
     """Return the rows whose run still shapes the database: the latest per step, by ``id``.
 
     A step is the pair of versions it joins, whichever the direction; an
-    ``init`` row is its own step. The result is ordered by ``id``.
+    ``init`` row is its own step. A ``restore`` row brings back the runs in
+    effect when the history last left the database at its ``to_version``
+    (none if it never did). The result is ordered by ``id``.
     """
     latest: dict[tuple[str, ...], HistoryRow] = {}
-    for row in sorted(rows, key=lambda r: r.id):
-        latest[_step_key(row)] = row
+    at_version: dict[str, dict[tuple[str, ...], HistoryRow]] = {}
+    ordered = sorted(rows, key=lambda r: r.id)
+    if ordered and ordered[0].from_version is not None:
+        at_version[ordered[0].from_version] = {}
+    for row in ordered:
+        if row.direction == RESTORE:
+            latest = dict(at_version.get(row.to_version, {}))
+        else:
+            latest[_step_key(row)] = row
+        at_version[row.to_version] = dict(latest)
     return tuple(sorted(latest.values(), key=lambda r: r.id))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import attrs
 
-from aifp_fp.schema import Schema, schema_differences
+from aifp_fp.schema import Schema, fold, schema_differences
 
 
 @attrs.frozen(slots=True)
@@ -44,3 +44,17 @@ def recognise(
         if not schema_differences(shape, live):
             return AtShape(slug)
     return Drifted(differences)
+
+
+def shares_tables(live: Schema, known: Schema, ignored: frozenset[str] = frozenset()) -> bool:
+    """Return whether ``live`` holds most of a known shape's tables: the same database, drifted.
+
+    True when ``live`` has more than half of ``known``'s tables and they are
+    at least half of its own (names folded; ``ignored`` folded names, such
+    as the tool's tables, count on neither side). Another database's
+    schema shares a few names at most (``notes``, ``helper_functions``).
+    """
+    mine = {fold(t.name) for t in live.tables} - ignored
+    theirs = {fold(t.name) for t in known.tables} - ignored
+    shared = len(mine & theirs)
+    return shared * 2 > len(theirs) and shared * 2 >= len(mine) and (shared > 0 or not mine)

@@ -83,6 +83,25 @@ def test_only_the_latest_run_counts_after_reapplying_an_edited_file() -> None:
     assert [r.id for r in runs_in_effect(reversed(rows))] == [3]
 
 
+def test_a_restore_brings_back_the_runs_in_effect_at_the_restored_version() -> None:
+    init = "project/v1.0_initial_schema.sql"
+    step2 = "project/v1.1_to_v1.2_b.sql"
+    rows = [
+        _row(1, "init", None, "1.0", init, "ii"),
+        _row(2, "up", "1.0", "1.1", FWD, "aa"),
+        _row(3, "up", "1.1", "1.2", step2, "bb"),
+        _row(4, "restore", "1.2", "1.0", "project.db.backup_20260101_000000", "ff"),
+    ]
+    assert [r.id for r in runs_in_effect(rows)] == [1]  # both steps undone by the restore
+    assert checksum_mismatches(rows, _files(init="ii", fwd="edited")) == ()
+    back = [*rows, _row(5, "restore", "1.0", "1.2", "x.backup_20260101_000001_replaced", "gg")]
+    assert [r.id for r in runs_in_effect(back)] == [1, 2, 3]
+    elsewhere = [*rows, _row(5, "restore", "1.0", "9.9", "other.backup", "hh")]
+    assert runs_in_effect(elsewhere) == ()  # never at 9.9 by this history: nothing known
+    no_init = [_row(1, "up", "1.0", "1.1", FWD, "aa"), _row(2, "restore", "1.1", "1.0", "b", "cc")]
+    assert runs_in_effect(no_init) == ()
+
+
 def test_a_removed_file_is_not_a_mismatch_and_has_no_match() -> None:
     row = _row(1, "up", "1.0", "1.1", FWD, "aa")
     assert checksum_mismatches([row], _files(init="ii")) == ()

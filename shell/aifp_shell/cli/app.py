@@ -258,16 +258,28 @@ def restore_command(
             "--backup", help="Backup file to restore (default: the newest).", metavar="FILE"
         ),
     ] = None,
+    list_backups: Annotated[
+        bool,
+        typer.Option(
+            "--list", help="List the database's backups (time, version, size); restore nothing."
+        ),
+    ] = False,
     keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
     migrations_dir: MigrationsOption = None,
 ) -> int:
-    """Put a backup back into the database (SQLite's backup API), backing up what it replaces."""
+    """Put a backup back into the database in one transaction, backing up what it replaces."""
+    if list_backups and backup is not None:
+        return _usage("restore --list lists backups; it cannot be combined with --backup", as_json)
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
+    if list_backups:
+        from aifp_shell.commands.backup_list import list_restorable
+
+        return render.show_backup_list(list_restorable(runtime, db), as_json)
     from aifp_shell.commands.restore import restore
 
-    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
     return render.show_restore(restore(runtime, db, backup), as_json)
 
 
@@ -286,8 +298,10 @@ def verify_command(
     return show_verify(verify(folder), as_json)
 
 
-def _usage(text: str) -> int:
+def _usage(text: str, as_json: bool = False) -> int:
     sys.stderr.write(f"aifp-migrate: {text}\n")
+    if as_json:
+        render.print_json({"error": {"kind": "Usage", "message": text}})
     return EXIT_BAD_INPUT
 
 

@@ -1,29 +1,36 @@
-"""``restore``: put a backup back into the live database through SQLite's backup API.
+"""``restore``: put a backup's content back into the live database, in one write transaction.
 
-Never a file copy over the database: the backup API writes the pages through
-the live database's own pager and journal (or WAL), in one write transaction,
-so a crash leaves the old content and no stale ``-journal``/``-wal`` can pair
-with a copied file.
+The same unit of work as ``up``, ``down`` and ``diff --apply``
+(``sqlite/transaction.py``): foreign keys off and ``BEGIN IMMEDIATE``, a
+backup of the state being replaced, the content replaced by SQL from the
+backup ATTACHed read-only (``sqlite/replace_content.py``), ``schema_history``
+kept and one ``restore`` row added, ``final_checks``, COMMIT; any failure
+abandons the transaction. Never a file copy over the database: the writes go
+through the live database's own journal (or WAL), so a crash at any instant
+leaves the old content or the new, and readers see one or the other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import attrs
 from returns.result import Failure
 
+from aifp_fp.checksums import RESTORE
 from aifp_fp.errors import UnknownDatabase
-from aifp_shell.commands.migrate import Runtime
+from aifp_fp.graph import MigrationSet
+from aifp_fp.tables import HISTORY_TABLE
+from aifp_shell.commands.migrate import Runtime, utc_now_text
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight
 from aifp_shell.files.retention import newest_backup, prune_backups
+from aifp_shell.files.sources import load_migration_set
 from aifp_shell.messages import error_json
 from aifp_shell.problems import (
     BackupUnusable,
@@ -33,8 +40,8 @@ from aifp_shell.problems import (
     NoBackup,
     Problem,
 )
+from aifp_shell.schema.belongs import not_belonging
 from aifp_shell.sqlite.database import (
-    busy_timeout,
     connect,
     environment_problem,
     error_kind,
@@ -42,7 +49,9 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
-from aifp_shell.sqlite.transaction import abandon
+from aifp_shell.sqlite.executor import HISTORY_DDL
+from aifp_shell.sqlite.replace_content import replace_content
+from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
 
 @attrs.frozen(slots=True)
@@ -61,11 +70,7 @@ class RestoreReport:
     problem: Problem | None = None
 
 
-class _Timeout(Exception):
-    """The live database stayed locked by another writer past the busy timeout."""
-
-
-def _open_backup(source: Path) -> sqlite3.Connection:
+def open_backup(source: Path) -> sqlite3.Connection:
     """Return a read-only connection to a backup file.
 
     A backup of a WAL database is itself a WAL-format file; opened plainly,
@@ -78,15 +83,23 @@ def _open_backup(source: Path) -> sqlite3.Connection:
     return connect(source, write=False, immutable=not has_wal)
 
 
-def _check_backup(name: str, source: Path) -> tuple[str, None] | tuple[None, BackupUnusable]:
-    """Return the backup's version, or why it cannot be restored (opened read-only)."""
+def _check_backup(
+    name: str, source: Path, migration_set: MigrationSet
+) -> tuple[str, None] | tuple[None, BackupUnusable]:
+    """Return the backup's version, or why it cannot be restored (opened read-only).
+
+    It must pass ``quick_check``, have a ``schema_version`` and be a known
+    shape of that database at that version, or a drifted copy of one
+    (``schema.belongs``): never another database's backup.
+    """
     if is_empty_file(source):
         return None, BackupUnusable(name, str(source), "it is an empty file")
     try:
-        conn = _open_backup(source)
+        conn = open_backup(source)
         try:
             damage = quick_check(conn)
             version = None if damage is not None else read_version(conn).version
+            foreign = None if version is None else not_belonging(conn, migration_set, version)
         finally:
             conn.close()
     except sqlite3.Error as error:
@@ -95,6 +108,8 @@ def _check_backup(name: str, source: Path) -> tuple[str, None] | tuple[None, Bac
         return None, BackupUnusable(name, str(source), f"PRAGMA quick_check failed: {damage}")
     if version is None:
         return None, BackupUnusable(name, str(source), "it has no schema_version")
+    if foreign is not None:
+        return None, BackupUnusable(name, str(source), f"it is not a backup of {name}: {foreign}")
     return version, None
 
 
@@ -114,31 +129,78 @@ def _live_version(conn: sqlite3.Connection) -> str | None:
         return None
 
 
-def _copy_into(source: Path, conn: sqlite3.Connection) -> None:
-    """Copy every page of ``source`` into ``conn``'s database (raises on failure)."""
-    deadline = time.monotonic() + busy_timeout()
+def _sha256_of(path: Path) -> str:
+    """Return the SHA-256 of a backup file's bytes (never the live database's: POSIX locks)."""
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
-    def progress(status: int, _remaining: int, _total: int) -> None:
-        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
-            raise _Timeout
 
-    src = _open_backup(source)
-    try:
-        src.backup(conn, progress=progress)
-    finally:
-        src.close()
+_SOURCE = "restore_source"
+"""The schema name the backup is ATTACHed under."""
+
+_HISTORY_COLUMNS = "id, direction, from_version, to_version, file, sha256, applied_at"
+
+
+def _attach(conn: sqlite3.Connection, source: Path) -> None:
+    """ATTACH the backup read-only (``immutable`` without a ``-wal``, as ``open_backup``)."""
+    has_wal = source.with_name(source.name + "-wal").exists()
+    uri = f"{source.absolute().as_uri()}?mode=ro" + ("" if has_wal else "&immutable=1")
+    conn.execute(f"ATTACH DATABASE ? AS {_SOURCE}", (uri,))
+
+
+def _has_history(conn: sqlite3.Connection, schema: str) -> bool:
+    found = conn.execute(
+        f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+        (HISTORY_TABLE,),
+    ).fetchone()
+    return found is not None
+
+
+def _replace_keeping_history(
+    conn: sqlite3.Connection, record: tuple[str | None, str, str, str, str]
+) -> None:
+    """Replace main's content with the backup's; ``schema_history`` keeps its rows plus one.
+
+    The rows kept are the live database's (the backup's when the live one has
+    none); the table is rebuilt as the tool's current ``schema_history``, and
+    ``record`` (from, to, file, sha256, time) is added as a ``restore`` row.
+    """
+    keep_from = "main" if _has_history(conn, "main") else _SOURCE
+    carried = _has_history(conn, keep_from)
+    if carried:
+        conn.execute(
+            f"CREATE TEMP TABLE restore_kept_history AS SELECT {_HISTORY_COLUMNS} "
+            f"FROM {keep_from}.{HISTORY_TABLE}"
+        )
+    replace_content(conn, _SOURCE, frozenset({HISTORY_TABLE}))
+    conn.execute(HISTORY_DDL)
+    if carried:
+        conn.execute(
+            f"INSERT INTO main.{HISTORY_TABLE} ({_HISTORY_COLUMNS}) "
+            f"SELECT {_HISTORY_COLUMNS} FROM temp.restore_kept_history ORDER BY id"
+        )
+        conn.execute("DROP TABLE temp.restore_kept_history")
+    conn.execute(
+        f"INSERT INTO main.{HISTORY_TABLE} "
+        "(direction, from_version, to_version, file, sha256, applied_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (RESTORE, *record),
+    )
 
 
 def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreReport:
     """Return what restoring database ``name`` from ``backup`` (default: its newest) did.
 
-    The backup is checked read-only first (``quick_check``, a ``schema_version``)
-    and refused when it is the database itself. Under the write lock (BEGIN
-    IMMEDIATE, waiting up to the busy timeout) the pre-flight runs and the live
-    state is backed up; then SQLite's backup API replaces the live content in
-    one transaction. The backup of the replaced state is kept whatever happens.
-    Older backups beyond ``runtime.keep_backups`` are pruned only after success,
-    never the one restored from.
+    The default is the newest backup that is not a replaced state (see
+    ``retention.newest_backup``). The backup is checked read-only first
+    (``quick_check``, a ``schema_version``, a shape of that database) and
+    refused when it is the database itself. Then one write transaction, as
+    ``up``'s: ``begin_write`` (waiting up to the busy timeout), pre-flight, a
+    backup of the live state (``…_replaced``, kept whatever happens), the
+    content replaced by SQL with ``schema_history`` kept plus a ``restore``
+    row, ``final_checks``, the version checked, COMMIT. Older backups beyond
+    ``runtime.keep_backups`` are pruned only after success, never the one
+    restored from nor the replaced state.
     """
     if name not in DATABASES:
         return RestoreReport(
@@ -170,75 +232,46 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
         return failed(BackupUnusable(name, str(source), "no such file"))
     if _is_same_file(source, path):
         return failed(BackupUnusable(name, str(source), "it is the database itself"))
-    incoming, refused = _check_backup(name, source)
-    if refused is not None:
+    loaded = load_migration_set(name, runtime.places.migrations_dir)
+    if isinstance(loaded, Failure):
+        return failed(loaded.failure(), backup=str(source))
+    incoming, refused = _check_backup(name, source, loaded.unwrap())
+    if refused is not None or incoming is None:
+        assert refused is not None
         return failed(refused, backup=str(source))
+    digest = _sha256_of(source)
     try:
         conn = connect(path, write=True)
     except sqlite3.Error as error:
         return failed(environment_problem(name, path, error), backup=str(source))
-    try:
-        return _restore_locked(runtime, name, path, source, incoming, conn, failed)
-    finally:
-        abandon(conn)
-
-
-def _restore_locked(
-    runtime: Runtime,
-    name: str,
-    path: Path,
-    source: Path,
-    incoming: str | None,
-    conn: sqlite3.Connection,
-    failed: Callable[..., RestoreReport],
-) -> RestoreReport:
     known: dict[str, Any] = {"backup": str(source)}
     try:
-        conn.execute("BEGIN IMMEDIATE")
+        _attach(conn, source)
+        problem = begin_write(conn, name, path)
+        if problem is not None:
+            return failed(problem, **known)
         known["from_version"] = _live_version(conn)
-        data_version = conn.execute("PRAGMA data_version").fetchone()[0]
+        not_ready = preflight(name, path, extra=source.stat().st_size)
+        if not_ready is not None:
+            return failed(not_ready, **known)
+        saved = make_backup(name, path, runtime.clock(), replaced=True)
+        if isinstance(saved, Failure):
+            return failed(saved.failure(), **known)
+        known["saved"] = str(saved.unwrap())
+        record = (known["from_version"], incoming, source.name, digest, utc_now_text(runtime))
+        _replace_keeping_history(conn, record)
+        problem = final_checks(conn, name, path, source)
+        restored = _live_version(conn)
+        if problem is None and restored != incoming:
+            detail = f"the version is {restored!r}, the backup's is {incoming!r}"
+            problem = CheckFailed(name, str(path), "schema_version", detail)
+        if problem is not None:
+            return failed(problem, **known)
+        conn.execute("COMMIT")
     except sqlite3.Error as error:
-        return failed(environment_problem(name, path, error), **known)
-    not_ready = preflight(name, path, extra=source.stat().st_size)
-    if not_ready is not None:
-        return failed(not_ready, **known)
-    saved = make_backup(name, path, runtime.clock())
-    if isinstance(saved, Failure):
-        return failed(saved.failure(), **known)
-    known["saved"] = str(saved.unwrap())
-    try:
-        conn.execute("ROLLBACK")  # the backup API needs the destination outside a transaction
-        if conn.execute("PRAGMA data_version").fetchone()[0] != data_version:
-            return failed(
-                Environment(
-                    name,
-                    str(path),
-                    "locked",
-                    "another process wrote to the database during the restore; run it again",
-                ),
-                **known,
-            )
-        _copy_into(source, conn)
-    except _Timeout:
-        return failed(
-            Environment(name, str(path), "locked", "the backup could not take the write lock"),
-            **known,
-        )
-    except sqlite3.Error as error:
-        kind = error_kind(error)
-        problem = Environment(
-            name,
-            str(path),
-            kind if kind in ("locked", "read_only", "disk_full") else "io",
-            f"cannot restore {source}: {error}",
-        )
-        return failed(problem, **known)
-    damage = quick_check(conn)
-    restored = _live_version(conn)
-    if damage is not None or restored != incoming:
-        detail = damage or f"the version is {restored!r}, the backup's is {incoming!r}"
-        return failed(CheckFailed(name, str(path), "quick_check", detail), **known)
-    conn.close()
+        return failed(_write_problem(name, path, source, error), **known)
+    finally:
+        abandon(conn)
     pruned = prune_backups(path, runtime.keep_backups, (source, saved.unwrap()))
     return RestoreReport(
         name,
@@ -248,6 +281,27 @@ def _restore_locked(
         restored,
         known["saved"],
         tuple(str(p) for p in pruned),
+    )
+
+
+def _write_problem(name: str, path: Path, source: Path, error: sqlite3.Error) -> Problem:
+    """Return what a failure while the restore held the write lock is (nothing was committed)."""
+    kind = error_kind(error)
+    if kind == "locked":
+        return Environment(name, str(path), "locked", f"the database stayed locked: {error}")
+    if kind == "corrupt":
+        return Environment(
+            name,
+            str(path),
+            "io",
+            f"the database is too damaged to drop its tables ({error}); restore it by hand "
+            f'with SQLite\'s backup API: sqlite3 {path} ".restore {source}" (see the user guide)',
+        )
+    return Environment(
+        name,
+        str(path),
+        kind if kind in ("read_only", "disk_full") else "io",
+        f"cannot restore {source}: {error}",
     )
 
 

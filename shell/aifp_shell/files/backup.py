@@ -24,15 +24,19 @@ ProgressCallback = Callable[[int, int], None]
 """Called with (pages copied, total pages) while a backup runs."""
 
 
+REPLACED_SUFFIX = "_replaced"
+"""Ends the name of a backup ``restore`` took of the state it replaced (never picked by default)."""
+
+
 def backup_name(database_file: Path, now: datetime) -> str:
     """Return ``<db>.backup_<YYYYmmdd_HHMMSS>`` for a database file and a moment."""
     return f"{database_file.name}.backup_{now:%Y%m%d_%H%M%S}"
 
 
-def _link_final(temp: Path, folder: Path, base: str) -> Path:
-    """Hard-link the finished backup to the first free name: base, base_2, base_3, ..."""
+def _link_final(temp: Path, folder: Path, base: str, suffix: str) -> Path:
+    """Hard-link the finished backup to the first free name: base, base_2, base_3, ... + suffix."""
     for attempt in range(1, 1000):
-        final = folder / (base if attempt == 1 else f"{base}_{attempt}")
+        final = folder / ((base if attempt == 1 else f"{base}_{attempt}") + suffix)
         try:
             os.link(temp, final, follow_symlinks=False)
         except FileExistsError:
@@ -57,6 +61,8 @@ def make_backup(
     database_file: Path,
     now: datetime,
     progress: ProgressCallback | None = None,
+    *,
+    replaced: bool = False,
 ) -> Result[Path, Environment]:
     """Return the path of a complete, consistent backup of a database, or why none was made.
 
@@ -65,7 +71,8 @@ def make_backup(
     holds the write lock), into an exclusively created hidden file beside the
     database (symlinks resolved), fsynced, given the database's permissions,
     and only then linked under its final name (never replacing a file there).
-    A failed backup leaves nothing behind.
+    A failed backup leaves nothing behind. ``replaced``: the backup ``restore``
+    takes of the state it is about to replace, named ``…_replaced``.
     """
     real = database_file.resolve()
     folder = real.parent
@@ -96,7 +103,9 @@ def make_backup(
             source.close()
         fsync_path(temp)
         os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
-        final = _link_final(temp, folder, backup_name(real, now))
+        final = _link_final(
+            temp, folder, backup_name(real, now), REPLACED_SUFFIX if replaced else ""
+        )
         os.unlink(temp)
         fsync_path(folder)
     except sqlite3.Error as error:

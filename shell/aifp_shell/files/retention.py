@@ -8,23 +8,32 @@ from pathlib import Path
 
 import attrs
 
+from aifp_shell.files.backup import REPLACED_SUFFIX
+
 DEFAULT_KEEP_BACKUPS = 5
 """Backups kept per database after a successful run (``--keep-backups N``)."""
 
 
 @attrs.frozen(slots=True)
 class BackupFile:
-    """A file named like one of the tool's backups: ``<db>.backup_<stamp>[_<n>]``."""
+    """A file named like one of the tool's backups: ``<db>.backup_<stamp>[_<n>][_replaced]``."""
 
     path: Path
     stamp: str
     """``YYYYmmdd_HHMMSS``: when the backup was taken."""
     number: int
     """1 for the first backup of that second, then 2, 3, … (the ``_<n>`` suffix)."""
+    replaced: bool = False
+    """Whether ``restore`` took it of the state it replaced (the ``_replaced`` suffix)."""
 
 
 def _pattern(database_file_name: str) -> re.Pattern[str]:
-    return re.compile(re.escape(database_file_name) + r"\.backup_(\d{8}_\d{6})(?:_(\d+))?")
+    return re.compile(
+        re.escape(database_file_name)
+        + r"\.backup_(\d{8}_\d{6})(?:_(\d+))?("
+        + re.escape(REPLACED_SUFFIX)
+        + ")?"
+    )
 
 
 def list_backups(database_file: Path) -> tuple[BackupFile, ...]:
@@ -44,13 +53,19 @@ def list_backups(database_file: Path) -> tuple[BackupFile, ...]:
         match = pattern.fullmatch(entry.name)
         if match is None or entry.is_symlink() or not entry.is_file():
             continue
-        found.append(BackupFile(entry, match.group(1), int(match.group(2) or 1)))
+        found.append(
+            BackupFile(entry, match.group(1), int(match.group(2) or 1), match.group(3) is not None)
+        )
     return tuple(sorted(found, key=lambda b: (b.stamp, b.number)))
 
 
 def newest_backup(database_file: Path) -> Path | None:
-    """Return the newest backup beside a database, or None when there is none."""
-    backups = list_backups(database_file)
+    """Return the newest backup beside a database that is not a replaced state, or None.
+
+    A backup ``restore`` took of the state it replaced is never the default:
+    restoring it would undo that restore, which takes naming it (``--backup``).
+    """
+    backups = [b for b in list_backups(database_file) if not b.replaced]
     return backups[-1].path if backups else None
 
 

@@ -12,6 +12,7 @@ from aifp_shell.messages import EXIT_OK, exit_code, message
 from aifp_shell.problems import DriftRefused, Problem
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
+    from aifp_shell.commands.backup_list import BackupListing
     from aifp_shell.commands.history import HistoryReport
     from aifp_shell.commands.restore import RestoreReport
 
@@ -184,3 +185,42 @@ def show_restore(report: RestoreReport, as_json: bool) -> int:
         for pruned in report.pruned:
             out.write(f"  removed old backup: {pruned}\n")
     return EXIT_OK if report.problem is None else exit_code(report.problem)
+
+
+def _size_text(size: int) -> str:
+    """Return a byte count as people read it: ``812 B``, ``412.7 kB``, ``110.4 MB``."""
+    if size < 1000:
+        return f"{size} B"
+    if size < 1_000_000:
+        return f"{size / 1000:.1f} kB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def show_backup_list(listing: BackupListing, as_json: bool) -> int:
+    """Show ``restore --list`` and return its exit code."""
+    if listing.problem is not None:
+        error_line(listing.problem)
+    if as_json:
+        from aifp_shell.commands.backup_list import listing_json
+
+        print_json(listing_json(listing))
+    elif listing.problem is None:
+        out = sys.stdout
+        count = len(listing.backups)
+        out.write(
+            f"{listing.database}: {count} backup{'s' if count != 1 else ''} "
+            f"of {listing.path}{' (oldest first)' if count > 1 else ''}\n"
+        )
+        for backup in listing.backups:
+            notes = []
+            if backup.replaced_state:
+                notes.append("the state a restore replaced")
+            if backup.default:
+                notes.append("restore without --backup takes this one")
+            out.write(
+                f"  {backup.time}  version {backup.version or '?'}  "
+                f"{_size_text(backup.size)}  {backup.path}"
+                + (f"  ({'; '.join(notes)})" if notes else "")
+                + "\n"
+            )
+    return EXIT_OK if listing.problem is None else exit_code(listing.problem)

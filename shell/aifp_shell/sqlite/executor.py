@@ -29,7 +29,7 @@ from aifp_shell.sqlite.database import error_kind
 
 HISTORY_DDL = """CREATE TABLE schema_history (
     id INTEGER PRIMARY KEY,
-    direction TEXT NOT NULL CHECK (direction IN ('init', 'up', 'down')),
+    direction TEXT NOT NULL CHECK (direction IN ('init', 'up', 'down', 'restore')),
     from_version TEXT,
     to_version TEXT NOT NULL,
     file TEXT NOT NULL,
