@@ -139,16 +139,11 @@ def _error(problem: Problem | None) -> dict[str, Any] | None:
     return error_json(problem)
 
 
-def set_json(in_use: SetInUse | None) -> dict[str, Any] | None:
-    """Return the ``migration_set`` member of a document: the set's folder, and if shipped."""
-    if in_use is None:
-        return None
-    return {"path": in_use.path, "shipped": in_use.shipped}
-
-
 def _with_set(document: dict[str, Any], in_use: SetInUse | None) -> dict[str, Any]:
-    if in_use is not None:
-        document["migration_set"] = set_json(in_use)
+    """Return ``document`` naming the migration set (``migration_set``: its folder) when it
+    is not the one shipped with the tool; a run on the shipped set keeps SPEC.md's keys."""
+    if in_use is not None and not in_use.shipped:
+        document["migration_set"] = {"path": in_use.path, "shipped": False}
     return document
 
 
