@@ -166,9 +166,8 @@ def test_reports_name_a_migration_set_that_is_not_the_shipped_one(
         run(inst, *_command(CHECK, seed), "--migrations-dir", folder, "--json", seed=seed)
     )
     assert document["migration_set"] == {"path": str(folder), "shipped": False}
-    up_args = (*_command(UP_ALL, seed), "--dry-run", "--migrations-dir", folder)
-    assert line in run(inst, *up_args, seed=seed).stdout.splitlines()
-    ran = json_of(run(inst, *up_args, "--json", seed=seed))
+    up_args = (*_command(UP_ALL, seed), "--dry-run", "--migrations-dir", folder, "--json")
+    ran = json_of(run(inst, *up_args, seed=seed))
     assert ran["migration_set"] == {"path": str(folder), "shipped": False}
 
 

@@ -401,10 +401,9 @@ def migrate(
     unknown = [name for name in names if name not in DATABASES]
     if unknown:
         return RunReport((), UnknownDatabase(unknown[0], DATABASES))
-    if any(name != "aifp_core" for name in names):  # the others live in a project
-        no_project = project_problem(runtime.places)
-        if no_project is not None:
-            return RunReport((), no_project)
+    no_project = _no_project(runtime, names)
+    if no_project is not None:
+        return RunReport((), no_project)
     sets = _checked_sets(runtime, names)
     if not isinstance(sets, dict):
         return RunReport((), sets)
@@ -428,6 +427,13 @@ def migrate(
     except _Abort as abort:
         return _roll_back_all(opened, finished, backups, abort.run)
     return _commit_all(opened, finished, runtime.keep_backups)
+
+
+def _no_project(runtime: Runtime, names: tuple[str, ...]) -> Problem | None:
+    """Return why the project databases among ``names`` have no usable project, if they do."""
+    if all(name == "aifp_core" for name in names):  # the others live in a project
+        return None
+    return project_problem(runtime.places)
 
 
 def _checked_sets(runtime: Runtime, names: tuple[str, ...]) -> dict[str, MigrationSet] | Problem:
@@ -646,6 +652,9 @@ def up(
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
         return RunReport((), parsed.failure(), migration_set=set_in_use(runtime.places))
+    no_project = _no_project(runtime, tuple(n for n in names if n in DATABASES))
+    if no_project is not None:  # before drift is read: nothing to warn about
+        return RunReport((), no_project, migration_set=set_in_use(runtime.places))
     drifts = drift_before_run(runtime.places, tuple(n for n in names if n in DATABASES))
     refused = refusal(drifts) if strict else None
     if refused is not None:
@@ -663,6 +672,9 @@ def down(
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
         return RunReport((), parsed.failure(), migration_set=set_in_use(runtime.places))
+    no_project = _no_project(runtime, (name,) if name in DATABASES else ())
+    if no_project is not None:
+        return RunReport((), no_project, migration_set=set_in_use(runtime.places))
     drifts = drift_before_run(runtime.places, (name,) if name in DATABASES else ())
     report = migrate(
         runtime,
