@@ -16,9 +16,21 @@ import attrs
 from aifp_fp.version import Version, parse_version
 
 Status = Literal[
-    "up_to_date", "pending", "missing", "ahead", "unversioned", "drift", "corrupt", "unreadable"
+    "up_to_date",
+    "pending",
+    "missing",
+    "ahead",
+    "unversioned",
+    "drift",
+    "migrations_invalid",
+    "corrupt",
+    "unreadable",
 ]
-"""``check``'s statuses; ``scan`` adds ``corrupt`` and ``unreadable`` for files it cannot trust."""
+"""``check``'s statuses; ``scan`` adds ``corrupt`` and ``unreadable`` for files it cannot trust.
+
+``migrations_invalid`` is the migration set's fault, not the database's: the
+set for it cannot be used (a misnamed or duplicate file, a missing folder), so
+nothing about the database is measured beyond the version it records."""
 
 HEALTHY: frozenset[Status] = frozenset({"up_to_date", "pending", "missing"})
 """The statuses of a database that ``up`` can migrate as it is."""

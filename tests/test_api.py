@@ -18,7 +18,7 @@ import pytest
 
 import aifp_shell
 from aifp_shell import EnsureReport, ensure_current, ensure_json, migrate, status
-from aifp_shell.problems import Environment, Unreadable
+from aifp_shell.problems import Environment, ProjectNotFound, Unreadable
 from tests.aifp_data import (
     DATABASES,
     LATEST,
@@ -208,12 +208,15 @@ def test_ensure_current_on_a_corrupt_database_reports_it_and_changes_nothing(
     assert _hashes(installation) == before and _backups(installation) == []
 
 
-def test_ensure_current_without_any_installation_reports_missing(tmp_path: Path) -> None:
+def test_ensure_current_without_any_installation_reports_no_project(tmp_path: Path) -> None:
     empty = tmp_path / "nothing"
     empty.mkdir()
     report = ensure_current(project_dir=empty, aifp_root=empty / "root")
     assert report.run is None and not report.migrated
-    assert {db.status for db in report.now.databases} == {"missing"}
+    assert report.now.databases == ()
+    assert [type(p) for p in report.problems] == [ProjectNotFound]
+    assert report.exit_code() == 2
+    assert list(empty.iterdir()) == []
     bad_set = ensure_current(project_dir=empty, aifp_root=empty, migrations_dir=empty / "none")
     assert bad_set.run is None and bad_set.problems
 

@@ -62,7 +62,15 @@ GIT_INDEXES = {
     "idx_merge_history_source": "merge_history",
 }
 BACKUP_NAME = re.compile(r"^(?P<db>\w+\.db)\.backup_(?P<stamp>\d{8}_\d{6})$")
-STATUSES = {"up_to_date", "pending", "missing", "ahead", "unversioned", "drift"}
+STATUSES = {
+    "up_to_date",
+    "pending",
+    "missing",
+    "ahead",
+    "unversioned",
+    "drift",
+    "migrations_invalid",
+}
 RUN_STATUSES = {"migrated", "up_to_date", "dry_run", "failed", "skipped"}
 
 

@@ -172,7 +172,7 @@ def test_restore_list_shows_time_version_size_and_the_replaced_state(tmp_path: P
     assert any(str(backup) in line and "without --backup" in line for line in lines)
     # Listing lists only; it never sits beside --backup.
     both = _cli(installation, "restore", "--db", "project", "--list", "--backup", backup, "--json")
-    assert both.returncode == 2 and json.loads(both.stdout)["error"]["kind"] == "Usage"
+    assert both.returncode == 2 and json.loads(both.stdout)["error"]["kind"] == "BadUsage"
 
 
 def test_restore_refuses_a_backup_of_another_database(tmp_path: Path) -> None:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from aifp_shell.commands.migrate import Runtime
 from aifp_shell.commands.reports import RunReport
-from aifp_shell.files.locate import both_project_folders, find_places
+from aifp_shell.files.locate import find_places, project_problem
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.output import console
 from aifp_shell.output.progress import backup_progress_bar
-from aifp_shell.problems import DatabaseMissing
 
 
 class CommandEnded(Exception):
@@ -35,16 +34,15 @@ def runtime_for(
 ) -> Runtime:
     """Return the runtime of one command: its folders, the system clock, a progress bar.
 
-    A project holding both ``.aifp-project/`` and ``.aimfp-project/`` is reported
-    (exit 2, naming both) and raises ``CommandEnded``: which one is meant cannot
-    be guessed, and nothing has been opened yet.
+    A ``--project-dir`` that does not exist or holds neither ``.aifp-project/``
+    nor ``.aimfp-project/``, and a project holding both, are reported (exit 2,
+    naming where the tool looked) and raise ``CommandEnded``, whatever the
+    command: nothing has been opened yet. Outside any project, the commands
+    that need project databases report it themselves (``check``, ``up``).
     """
     places = find_places(project_dir, aifp_root, migrations_dir)
-    both = both_project_folders(places)
-    if both:
-        problem = DatabaseMissing(
-            "project", str(places.project_dir), f"holds both {both[0]} and {both[1]}; keep one"
-        )
+    problem = project_problem(places) if places.project_dir is not None else None
+    if problem is not None:
         raise CommandEnded(console.show_run(RunReport((), problem), as_json))
     return Runtime(
         places,

@@ -23,6 +23,7 @@ from aifp_fp.errors import (
 )
 from aifp_shell.problems import (
     BackupUnusable,
+    BadUsage,
     CheckFailed,
     CommitFailed,
     ConflictingObject,
@@ -33,6 +34,7 @@ from aifp_shell.problems import (
     MigrationsUnreadable,
     NoBackup,
     Problem,
+    ProjectNotFound,
     RefusedAtRunTime,
     RowsRefused,
     StepFailed,
@@ -92,6 +94,10 @@ def message(problem: Problem) -> str:
             return f"{db}: {file}:{line}: unterminated statement `{_statement(stmt)}`"
         case DatabaseMissing(database=db, path=path, why=why):
             return f"{db}: {path}: {why}"
+        case ProjectNotFound(path=path, why=why):
+            return f"no AIFP project at {path}: {why}; nothing was changed"
+        case BadUsage(detail=detail):
+            return detail
         case Unreadable(database=db, path=path, detail=detail):
             return f"{db}: {path}: cannot be used: {detail}; nothing was changed"
         case Unversioned(database=db, path=path):
@@ -206,6 +212,8 @@ def exit_code(problem: Problem) -> int:
             | ForbiddenStatement()
             | UnterminatedStatement()
             | DatabaseMissing()
+            | ProjectNotFound()
+            | BadUsage()
             | Unreadable()
             | Unversioned()
             | RefusedAtRunTime()

@@ -24,6 +24,22 @@ class DatabaseMissing:
 
 
 @attrs.frozen(slots=True)
+class ProjectNotFound:
+    """No usable project folder: ``--project-dir`` is wrong, or none at or above the cwd."""
+
+    path: str
+    """Where the tool looked: the ``--project-dir`` given, or the working directory."""
+    why: str
+
+
+@attrs.frozen(slots=True)
+class BadUsage:
+    """The command line itself is wrong: an unknown option, a missing or conflicting one."""
+
+    detail: str
+
+
+@attrs.frozen(slots=True)
 class Unreadable:
     """The file is not an SQLite database, or is damaged (quick_check failed)."""
 
@@ -174,6 +190,8 @@ class BackupUnusable:
 
 ShellError: TypeAlias = (
     DatabaseMissing
+    | ProjectNotFound
+    | BadUsage
     | Unreadable
     | Unversioned
     | StepFailed

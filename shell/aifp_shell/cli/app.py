@@ -119,9 +119,9 @@ def up_command(
 ) -> int:
     """Migrate databases up to the latest version (or --target), with a backup first."""
     if all_databases == (db is not None):
-        return _usage("up needs exactly one of --all or --db NAME")
+        return _usage("up needs exactly one of --all or --db NAME", as_json)
     if all_databases and target is not None:
-        return _usage("--target needs --db NAME: versions differ between databases")
+        return _usage("--target needs --db NAME: versions differ between databases", as_json)
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
     names = DATABASES if db is None else (db,)
     report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None, strict=strict)
@@ -178,7 +178,7 @@ def diff_command(
     from aifp_shell.output.diff import show_applied, show_diff, show_problem
 
     if apply and reverse:
-        return _usage("--apply changes FROM; it cannot be combined with --reverse")
+        return _usage("--apply changes FROM; it cannot be combined with --reverse", as_json)
     if apply:
         applied = apply_diff(from_path, to_path, system_clock)
         match applied:
@@ -192,7 +192,7 @@ def diff_command(
             return show_diff(migration, render_script(migration, wrapped=not as_step), as_json)
         case Failure(problem):
             return show_problem(problem, as_json)
-    return _usage("unexpected result")  # pragma: no cover
+    return _usage("unexpected result", as_json)  # pragma: no cover
 
 
 @app.command("history")
@@ -234,7 +234,7 @@ def scan_command(
     from aifp_shell.output.scan import show_scan
 
     if not root.is_dir():
-        return _usage(f"scan: {root} is not a folder")
+        return _usage(f"scan: {root} is not a folder", as_json)
     places = find_places(project_dir, aifp_root, migrations_dir)
     report = scan(
         root.absolute(),
@@ -298,19 +298,17 @@ def verify_command(
     return show_verify(verify(folder), as_json)
 
 
-def _usage(text: str, as_json: bool = False) -> int:
-    sys.stderr.write(f"aifp-migrate: {text}\n")
-    if as_json:
-        render.print_json({"error": {"kind": "Usage", "message": text}})
-    return EXIT_BAD_INPUT
+def _usage(text: str, as_json: bool) -> int:
+    return render.show_usage_error(text, as_json)
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with its code; no traceback ever reaches the user."""
     command = typer.main.get_command(app)
+    args = argv if argv is not None else sys.argv[1:]
     try:
         code = command.main(
-            args=argv if argv is not None else sys.argv[1:],
+            args=args,
             prog_name="aifp-migrate",
             standalone_mode=False,
         )
@@ -323,9 +321,11 @@ def main(argv: list[str] | None = None) -> None:
         code = 1
     except Exception as error:
         format_message = getattr(error, "format_message", None)
-        if callable(format_message):  # a usage error from Typer's bundled click
-            sys.stderr.write(f"aifp-migrate: {format_message()} (see --help)\n")
+        # Typer's bundled click: a bare command printed its help while raising this
+        if type(error).__name__ == "NoArgsIsHelpError":
             code = EXIT_BAD_INPUT
+        elif callable(format_message):  # a usage error from Typer's bundled click
+            code = render.show_usage_error(f"{format_message()} (see --help)", "--json" in args)
         else:  # the last line of defence: one line, never a traceback
             sys.stderr.write(f"aifp-migrate: internal error: {type(error).__name__}: {error}\n")
             code = 1

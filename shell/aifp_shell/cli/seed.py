@@ -14,17 +14,20 @@ from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.commands.check import check
 from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES
-from aifp_shell.messages import EXIT_BAD_INPUT
 from aifp_shell.output import console as render
 
 
 class _Parser(argparse.ArgumentParser):
+    as_json = False
+    """Whether the command line asked for JSON: its usage errors are then a JSON document too."""
+
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"migrate.py: {message} (see --help)\n")
-        raise SystemExit(EXIT_BAD_INPUT)
+        raise SystemExit(
+            render.show_usage_error(f"{message} (see --help)", self.as_json, prog="migrate.py")
+        )
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> _Parser:
     parser = _Parser(
         prog="migrate.py",
         description="AIFP database migration tool (seed form of aifp-migrate).",
@@ -47,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 def run(argv: list[str], default_migrations_dir: Path) -> int:
     """Return the exit code of the seed command line ``argv``."""
     parser = _parser()
+    parser.as_json = "--json" in argv
     args = parser.parse_args(argv)
     try:
         runtime = runtime_for(

@@ -7,6 +7,7 @@ Each database is classified by the core's one status ladder
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 import attrs
 from returns.result import Failure, Success
@@ -23,28 +24,42 @@ from aifp_shell.commands.reports import (
     pending_path,
     pending_steps,
 )
-from aifp_shell.files.locate import DATABASES, locate
+from aifp_shell.files.locate import DATABASES, locate, project_problem, set_in_use
 from aifp_shell.files.sources import load_migration_set
+from aifp_shell.problems import Problem
 from aifp_shell.schema.core_expects import read_expectations
 from aifp_shell.schema.drift import drift_at, with_alignment
 from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file, read_version
+
+
+def _own_version(name: str, path: Path | None) -> tuple[str | None, Problem | None]:
+    """Return the version a database records (None: missing, empty or none), or why unreadable."""
+    if path is None or not path.exists() or is_empty_file(path):
+        return None, None
+    try:
+        conn = connect(path, write=False)
+        try:
+            return read_version(conn).version, None
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return None, environment_problem(name, path, error)
 
 
 def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
     location = locate(name, runtime.places)
     path = str(location.path) if location.path is not None else None
     loaded = load_migration_set(name, runtime.places.migrations_dir)
-    if isinstance(loaded, Failure):
-        exists = location.path is not None and location.path.exists()
+    if isinstance(loaded, Failure):  # the set is at fault, not the database: show its own version
+        own, _ = _own_version(name, location.path)
         return DatabaseStatus(
             name,
             path,
-            exists,
-            None,
+            location.path is not None and location.path.exists(),
+            own,
             None,
             (),
-            "drift" if exists else "missing",
-            differences=("its migration files cannot be used",),
+            "migrations_invalid",
             problem=loaded.failure(),
         )
     migration_set: MigrationSet = loaded.unwrap()
@@ -56,25 +71,9 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
             if isinstance(created, Success):
                 pending = pending_steps(created.unwrap())
         return DatabaseStatus(name, path, False, None, latest, pending, "missing")
-    if is_empty_file(location.path):
-        return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
-    try:
-        conn = connect(location.path, write=False)
-        try:
-            version_text = read_version(conn).version
-        finally:
-            conn.close()
-    except sqlite3.Error as error:
-        return DatabaseStatus(
-            name,
-            path,
-            True,
-            None,
-            latest,
-            (),
-            "unversioned",
-            problem=environment_problem(name, location.path, error),
-        )
+    version_text, unreadable = _own_version(name, location.path)
+    if unreadable is not None:
+        return DatabaseStatus(name, path, True, None, latest, (), "unversioned", problem=unreadable)
     versions = frozenset(migration_set.versions())
     stands = standing(version_text, versions, migration_set.latest(), {str(v): v for v in versions})
     if isinstance(stands, Settled):
@@ -113,9 +112,16 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
 def check(runtime: Runtime) -> StatusReport:
     """Return the status of the four databases, opening each read-only.
 
+    Outside any project (or at a project folder that cannot be used) the report
+    holds no database and the problem that names where the tool looked.
+
     Each project database carries the version the installed aifp_core expects
     of it (``expected_schema_versions``, aifp_core 2.1 and later), if it says.
     """
+    in_use = set_in_use(runtime.places)
+    no_project = project_problem(runtime.places)
+    if no_project is not None:  # three of the four databases live in a project
+        return StatusReport((), no_project, in_use)
     core = locate("aifp_core", runtime.places).path
     expectations = read_expectations(core) if core is not None else {}
     databases = []
@@ -127,4 +133,4 @@ def check(runtime: Runtime) -> StatusReport:
                 status, expected=expectation.expected, minimum=expectation.minimum
             )
         databases.append(status)
-    return StatusReport(tuple(databases))
+    return StatusReport(tuple(databases), migration_set=in_use)

@@ -24,7 +24,14 @@ from aifp_shell.commands.reports import (
     DatabaseRun,
     RunReport,
 )
-from aifp_shell.files.locate import DATABASES, Location, Places, locate
+from aifp_shell.files.locate import (
+    DATABASES,
+    Location,
+    Places,
+    locate,
+    project_problem,
+    set_in_use,
+)
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS, prune_backups
 from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.files.sources import load_migration_set
@@ -394,6 +401,9 @@ def migrate(
     unknown = [name for name in names if name not in DATABASES]
     if unknown:
         return RunReport((), UnknownDatabase(unknown[0], DATABASES))
+    no_project = _no_project(runtime, names)
+    if no_project is not None:
+        return RunReport((), no_project)
     sets = _checked_sets(runtime, names)
     if not isinstance(sets, dict):
         return RunReport((), sets)
@@ -401,8 +411,10 @@ def migrate(
     if edited is not None:
         return RunReport((), edited)
     preview = _dry_run(runtime, names, sets, planner, explicit, creates)
-    if dry_run or preview.problem is not None:
+    if dry_run:
         return preview
+    if preview.problem is not None:
+        return _not_migrated(preview)
     opened: list[_Open] = []
     finished: list[DatabaseRun] = []
     backups: list[Path] = []
@@ -415,6 +427,13 @@ def migrate(
     except _Abort as abort:
         return _roll_back_all(opened, finished, backups, abort.run)
     return _commit_all(opened, finished, runtime.keep_backups)
+
+
+def _no_project(runtime: Runtime, names: tuple[str, ...]) -> Problem | None:
+    """Return why the project databases among ``names`` have no usable project, if they do."""
+    if all(name == "aifp_core" for name in names):  # the others live in a project
+        return None
+    return project_problem(runtime.places)
 
 
 def _checked_sets(runtime: Runtime, names: tuple[str, ...]) -> dict[str, MigrationSet] | Problem:
@@ -502,6 +521,31 @@ def message_of_missing(location: Location) -> str:
 
 def _in_order(runs: list[DatabaseRun]) -> tuple[DatabaseRun, ...]:
     return tuple(sorted(runs, key=lambda run: DATABASES.index(run.name)))
+
+
+def _not_migrated(preview: RunReport) -> RunReport:
+    """Return the report of a real run that stopped in its read-only pass: nothing was written.
+
+    The databases planned before the one that failed were not migrated (never
+    ``dry_run``: this was a real run); they are ``skipped``, with the reason.
+    """
+    failed = next((run.name for run in preview.databases if run.status == "failed"), None)
+    because = f"{failed} failed" if failed is not None else "the run stopped"
+    return attrs.evolve(
+        preview,
+        databases=tuple(
+            attrs.evolve(
+                run,
+                status="skipped",
+                to_version=run.from_version,
+                applied=(),
+                note=f"not migrated: {because} before anything was written",
+            )
+            if run.status == "dry_run"
+            else run
+            for run in preview.databases
+        ),
+    )
 
 
 def _roll_back_all(
@@ -607,15 +651,18 @@ def up(
     """
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
-        return RunReport((), parsed.failure())
+        return RunReport((), parsed.failure(), migration_set=set_in_use(runtime.places))
+    no_project = _no_project(runtime, tuple(n for n in names if n in DATABASES))
+    if no_project is not None:  # before drift is read: nothing to warn about
+        return RunReport((), no_project, migration_set=set_in_use(runtime.places))
     drifts = drift_before_run(runtime.places, tuple(n for n in names if n in DATABASES))
     refused = refusal(drifts) if strict else None
     if refused is not None:
-        return RunReport((), refused, drifts)
+        return RunReport((), refused, drifts, set_in_use(runtime.places))
     report = migrate(
         runtime, names, up_planner(parsed.unwrap()), dry_run=dry_run, explicit=explicit
     )
-    return attrs.evolve(report, drift=drifts)
+    return attrs.evolve(report, drift=drifts, migration_set=set_in_use(runtime.places))
 
 
 def down(
@@ -624,7 +671,10 @@ def down(
     """Return what rolling ``name`` back to ``target`` (default: one step) did."""
     parsed = _parse_target(target)
     if isinstance(parsed, Failure):
-        return RunReport((), parsed.failure())
+        return RunReport((), parsed.failure(), migration_set=set_in_use(runtime.places))
+    no_project = _no_project(runtime, (name,) if name in DATABASES else ())
+    if no_project is not None:
+        return RunReport((), no_project, migration_set=set_in_use(runtime.places))
     drifts = drift_before_run(runtime.places, (name,) if name in DATABASES else ())
     report = migrate(
         runtime,
@@ -634,7 +684,7 @@ def down(
         explicit=True,
         creates=False,
     )
-    return attrs.evolve(report, drift=drifts)
+    return attrs.evolve(report, drift=drifts, migration_set=set_in_use(runtime.places))
 
 
 def _parse_target(text: str | None) -> Result[Version | None, Problem]:

@@ -11,6 +11,7 @@ from aifp_fp.files import ForwardStep
 from aifp_fp.plan import Plan
 from aifp_fp.status import Status
 from aifp_fp.version import parse_version
+from aifp_shell.files.locate import SetInUse
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json, exit_code
 from aifp_shell.problems import Problem
 from aifp_shell.schema.drift import DatabaseDrift
@@ -57,8 +58,8 @@ class DatabaseStatus:
     latest: str | None
     pending: tuple[PendingStep, ...]
     status: Status
-    """``up_to_date``, ``pending``, ``missing``, ``ahead``, ``unversioned`` or ``drift``
-    (``scan`` adds ``corrupt`` and ``unreadable``): ``aifp_fp.status`` decides."""
+    """``up_to_date``, ``pending``, ``missing``, ``ahead``, ``unversioned``, ``drift`` or
+    ``migrations_invalid`` (``scan`` adds ``corrupt`` and ``unreadable``): ``aifp_fp.status``."""
     differences: tuple[str, ...] = ()
     problem: Problem | None = None
     checksum_mismatches: tuple[ChecksumMismatch, ...] = ()
@@ -83,6 +84,8 @@ class StatusReport:
 
     databases: tuple[DatabaseStatus, ...]
     problem: Problem | None = None
+    migration_set: SetInUse | None = None
+    """The migration set the databases were measured against (None: not known)."""
 
     def exit_code(self) -> int:
         """Return 2 for bad input, 3 when a database drifted, else 0."""
@@ -110,6 +113,7 @@ class DatabaseRun:
     status: str
     """``migrated``, ``up_to_date``, ``dry_run``, ``failed`` or ``skipped``."""
     note: str | None = None
+    """Why it was skipped (its ``reason``), or a remark on a migrated database."""
     problem: Problem | None = None
 
 
@@ -121,6 +125,8 @@ class RunReport:
     problem: Problem | None = None
     drift: tuple[DatabaseDrift, ...] = ()
     """Databases that had drifted when planned (``up`` warns and goes on)."""
+    migration_set: SetInUse | None = None
+    """The migration set the run used (None: not known)."""
 
     def exit_code(self) -> int:
         """Return the exit code of the failure that stopped the run, else 0."""
@@ -131,6 +137,14 @@ def _error(problem: Problem | None) -> dict[str, Any] | None:
     if problem is None:
         return None
     return error_json(problem)
+
+
+def _with_set(document: dict[str, Any], in_use: SetInUse | None) -> dict[str, Any]:
+    """Return ``document`` naming the migration set (``migration_set``: its folder) when it
+    is not the one shipped with the tool; a run on the shipped set keeps SPEC.md's keys."""
+    if in_use is not None and not in_use.shipped:
+        document["migration_set"] = {"path": in_use.path, "shipped": False}
+    return document
 
 
 def status_json(report: StatusReport) -> dict[str, Any]:
@@ -164,7 +178,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     document: dict[str, Any] = {"databases": databases}
     if report.problem is not None:
         document["error"] = _error(report.problem)
-    return document
+    return _with_set(document, report.migration_set)
 
 
 def applied_json(step: AppliedStep) -> dict[str, Any]:
@@ -199,7 +213,7 @@ def run_json(report: RunReport) -> dict[str, Any]:
             "status": db.status,
         }
         if db.note:
-            entry["note"] = db.note
+            entry["reason" if db.status == "skipped" else "note"] = db.note
         drifted = [d.differences for d in report.drift if d.database == db.name]
         if drifted:
             entry["drift"] = list(drifted[0])
@@ -209,4 +223,4 @@ def run_json(report: RunReport) -> dict[str, Any]:
     document: dict[str, Any] = {"databases": databases}
     if report.problem is not None:
         document["error"] = _error(report.problem)
-    return document
+    return _with_set(document, report.migration_set)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import attrs
 
+from aifp_shell.problems import ProjectNotFound
+
 DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
 """AIFP's databases, in the order every command handles (and locks) them."""
 
@@ -38,6 +40,16 @@ class Places:
     aifp_root: Path
     project_dir: Path | None
     migrations_dir: Path
+    searched_from: Path | None = None
+    """Where the search for a project started, when no ``--project-dir`` was given."""
+
+
+@attrs.frozen(slots=True)
+class SetInUse:
+    """The migration set a run uses: its folder, and whether it is the one shipped."""
+
+    path: str
+    shipped: bool
 
 
 def project_folders_in(folder: Path) -> tuple[Path, ...]:
@@ -53,12 +65,43 @@ def find_project_dir(start: Path) -> Path | None:
     return None
 
 
-def both_project_folders(places: Places) -> tuple[Path, ...]:
-    """Return both project folders when the project holds AIFP's and AIMFP's; else ()."""
-    if places.project_dir is None:
-        return ()
-    found = project_folders_in(places.project_dir)
-    return found if len(found) > 1 else ()
+def project_problem(places: Places) -> ProjectNotFound | None:
+    """Return why the run's project folder cannot be used, or None when it can.
+
+    None when it holds exactly one of ``.aifp-project/`` and ``.aimfp-project/``;
+    else the problem names where the tool looked (the ``--project-dir``, or the
+    working directory the search started from).
+    """
+    folder = places.project_dir
+    if folder is None:
+        where = places.searched_from or Path.cwd()
+        return ProjectNotFound(
+            str(where),
+            f"no {PROJECT_FOLDER}/ or {AIMFP_PROJECT_FOLDER}/ folder here or in any folder "
+            "above; run the command inside a project or pass --project-dir DIR",
+        )
+    if not folder.exists():
+        return ProjectNotFound(str(folder), "--project-dir: no such folder")
+    if not folder.is_dir():
+        return ProjectNotFound(str(folder), "--project-dir: not a folder")
+    found = project_folders_in(folder)
+    if not found:
+        return ProjectNotFound(
+            str(folder),
+            f"it holds neither {PROJECT_FOLDER}/ nor {AIMFP_PROJECT_FOLDER}/; "
+            "pass the folder that holds one as --project-dir",
+        )
+    if len(found) > 1:
+        return ProjectNotFound(str(folder), f"it holds both {found[0]} and {found[1]}; keep one")
+    return None
+
+
+def _project_of(given: Path) -> Path:
+    """Return the project a ``--project-dir`` names: the folder itself, or, when given
+    its ``.aifp-project/`` (or AIMFP's) folder, the folder that holds it."""
+    if given.name in PROJECT_FOLDERS and given.is_dir() and not project_folders_in(given):
+        return given.parent
+    return given
 
 
 def core_path(aifp_root: Path) -> Path:
@@ -84,12 +127,27 @@ def find_places(
     root = aifp_root or (
         Path(os.environ["AIFP_ROOT"]) if os.environ.get("AIFP_ROOT") else Path.home() / ".aifp"
     )
-    project = project_dir if project_dir is not None else find_project_dir(Path.cwd())
+    cwd = Path.cwd()
+    if project_dir is not None:
+        project: Path | None = _project_of(project_dir.expanduser().absolute())
+    else:
+        project = find_project_dir(cwd)
     return Places(
         root.expanduser().absolute(),
-        project.expanduser().absolute() if project is not None else None,
+        project,
         (migrations_dir or shipped_migrations_dir()).expanduser().absolute(),
+        searched_from=None if project_dir is not None else cwd,
     )
+
+
+def set_in_use(places: Places) -> SetInUse:
+    """Return the run's migration set: its folder, and whether it is the shipped one."""
+    folder = places.migrations_dir
+    try:
+        shipped = folder.resolve() == shipped_migrations_dir()
+    except OSError:  # pragma: no cover - a folder that cannot be resolved is not the shipped one
+        shipped = False
+    return SetInUse(str(folder), shipped)
 
 
 def locate(name: str, places: Places) -> Location:
@@ -101,8 +159,8 @@ def locate(name: str, places: Places) -> Location:
             name,
             None,
             False,
-            f"no {PROJECT_FOLDER}/ or {AIMFP_PROJECT_FOLDER}/ folder "
-            "at or above the working directory",
+            f"no {PROJECT_FOLDER}/ or {AIMFP_PROJECT_FOLDER}/ folder in "
+            f"{places.searched_from or 'the working directory'} or above",
         )
     found = project_folders_in(places.project_dir)
     if not found:

@@ -60,6 +60,8 @@ def read_sources(
 
 def load_migration_set(database: str, migrations_dir: Path) -> Result[MigrationSet, Problem]:
     """Return the validated migration set of ``database`` from the migrations folder."""
+    if not migrations_dir.is_dir():  # the whole set is missing, not one database's part
+        return Failure(MigrationsUnreadable(str(migrations_dir), "no such folder"))
     folder = migrations_dir / database
     if not folder.is_dir():
         return Failure(MigrationsUnreadable(str(folder), "no such folder"))

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
-from aifp_shell.messages import EXIT_OK, exit_code, message
-from aifp_shell.problems import DriftRefused, Problem
+from aifp_shell.files.locate import SetInUse
+from aifp_shell.messages import EXIT_BAD_INPUT, EXIT_OK, error_json, exit_code, message
+from aifp_shell.problems import BadUsage, DriftRefused, Problem
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
     from aifp_shell.commands.backup_list import BackupListing
@@ -42,14 +43,30 @@ def error_line(problem: Problem) -> None:
     sys.stderr.write(f"aifp-migrate: {message(problem)}\n")
 
 
+def show_usage_error(text: str, as_json: bool, prog: str = "aifp-migrate") -> int:
+    """Report a wrong command line (one line on stderr; with ``--json``, one document
+    ``{"error": {"kind": "BadUsage", "message"}}`` on stdout) and return exit code 2."""
+    sys.stderr.write(f"{prog}: {text}\n")
+    if as_json:
+        print_json({"error": error_json(BadUsage(text))})
+    return EXIT_BAD_INPUT
+
+
+def _set_line(in_use: SetInUse | None) -> None:
+    """Name the migration set in use on stdout, when it is not the one shipped with the tool."""
+    if in_use is not None and not in_use.shipped:
+        sys.stdout.write(f"migration set: {in_use.path} (not the shipped one)\n")
+
+
 def show_status(report: StatusReport, as_json: bool) -> int:
     """Show ``check``'s report and return its exit code."""
     problems = [report.problem] + [db.problem for db in report.databases]
-    for problem in problems:
-        if problem is not None:
-            error_line(problem)
+    for problem in dict.fromkeys(p for p in problems if p is not None):  # a shared one once
+        error_line(problem)
     if as_json:
         print_json(status_json(report))
+        return report.exit_code()
+    if not report.databases:  # stopped before any database: the error line says why
         return report.exit_code()
     for db in report.databases:  # what AIFP itself needs first
         if db.behind_core():
@@ -91,6 +108,7 @@ def show_status(report: StatusReport, as_json: bool) -> int:
                 f"{db.name}: edited after it was applied: {edited.display} "
                 f"(applied {edited.recorded[:12]}…, now {edited.current[:12]}…)\n"
             )
+    _set_line(report.migration_set)
     return report.exit_code()
 
 
@@ -138,6 +156,7 @@ def show_run(report: RunReport, as_json: bool) -> int:
             out.write(f"  backup: {db.backup}\n")
         if db.note and db.status != "skipped":
             out.write(f"  note: {db.note}\n")
+    _set_line(report.migration_set)
     return report.exit_code()
 
 
