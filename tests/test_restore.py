@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.aifp_data import LATEST, Installation, build_installation, snapshot, version_of
+from tests.aifp_data import (
+    LATEST,
+    Installation,
+    build_installation,
+    damage_leaf_page,
+    snapshot,
+    version_of,
+)
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -334,26 +341,42 @@ def test_a_restore_killed_at_any_statement_leaves_the_old_or_the_new_state(
     assert "old" in outcomes
 
 
-def test_a_live_database_too_damaged_to_drop_is_left_unchanged_with_the_way_out(
-    tmp_path: Path,
+@pytest.mark.parametrize("as_json", [True, False])
+def test_restore_over_a_damaged_live_database_goes_through_the_backup_api(
+    tmp_path: Path, as_json: bool
 ) -> None:
     installation, backup = _migrated(tmp_path)
     live = installation.path("project")
+    history = _history(live)
+    damage_leaf_page(live)  # a leaf deep in a table: its tables can no longer be dropped
+    damaged = live.read_bytes()
+    result = _cli(installation, "restore", "--db", "project", *(["--json"] if as_json else []))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    if as_json:
+        document = json.loads(result.stdout)
+        assert document["status"] == "restored" and document["method"] == "backup_api"
+        assert "malformed" in document["live_damaged"]
+        assert (document["saved_by"], document["history_kept"]) == ("backup_api", "live")
+        saved = Path(document["saved"])
+    else:
+        assert "the live database was damaged (database disk image is malformed" in result.stdout
+        assert "copied in with SQLite's backup API" in result.stdout
+        assert "schema_history: the live database's rows kept, plus a restore row" in result.stdout
+        (line,) = [x for x in result.stdout.splitlines() if "replaced (damaged) state" in x]
+        saved = Path(line.split(": ", 1)[1])
+    # The backup's content is back, checked, with the damaged database's history plus a row.
+    assert version_of(live) == "1.0"
+    assert _rows(live) == _rows(backup)
     conn = sqlite3.connect(live)
-    conn.execute("CREATE TABLE bulk (id INTEGER PRIMARY KEY, payload TEXT)")
-    conn.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-        "INSERT INTO bulk SELECT i, hex(randomblob(250)) FROM n"
-    )
-    conn.commit()
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'bulk'").fetchone()[0]
+    assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     conn.close()
-    data = bytearray(live.read_bytes())
-    data[(root + 4) * page_size : (root + 4) * page_size + 64] = b"\xff" * 64
-    live.write_bytes(bytes(data))
-    damaged = hashlib.sha256(live.read_bytes()).hexdigest()
-    result = _cli(installation, "restore", "--db", "project")
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert f'.restore {backup}"' in result.stderr and "nothing was changed" in result.stderr
-    assert hashlib.sha256(live.read_bytes()).hexdigest() == damaged
+    after = _history(live)
+    assert after[: len(history)] == history
+    assert after[-1][1:5] == ("restore", PROJECT_LATEST, "1.0", backup.name)
+    # The damaged state is kept page for page (the broken leaf included), named _replaced.
+    assert saved.name.endswith("_replaced") and saved.parent == live.parent
+    page_size = int.from_bytes(damaged[16:18], "big")
+    assert saved.read_bytes()[page_size:] == damaged[page_size:]
+    assert not [p for p in live.parent.iterdir() if "-tmp-" in p.name]  # no staging file left

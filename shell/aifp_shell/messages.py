@@ -36,6 +36,7 @@ from aifp_shell.problems import (
     Problem,
     ProjectNotFound,
     RefusedAtRunTime,
+    RestoredUnverified,
     RowsRefused,
     StepFailed,
     Unreadable,
@@ -133,6 +134,12 @@ def message(problem: Problem) -> str:
                 f"{db}: {path}: PRAGMA {check} failed after the steps: {detail}; "
                 "everything was rolled back"
             )
+        case RestoredUnverified(database=db, path=path, check=check, detail=detail, saved=saved):
+            return (
+                f"{db}: {path}: the live database was damaged; the backup was copied in with "
+                f"SQLite's backup API, but PRAGMA {check} failed on the result: {detail}; "
+                f"the replaced state is kept in {saved}"
+            )
         case Environment(database=db, path=path, kind=kind, detail=detail):
             what = {
                 "locked": "database is locked by another process (busy timeout passed)",
@@ -192,6 +199,7 @@ def exit_code(problem: Problem) -> int:
             | RowsRefused()
             | ConflictingObject()
             | CheckFailed()
+            | RestoredUnverified()
             | Environment()
             | CommitFailed()
             | NotInvertible()

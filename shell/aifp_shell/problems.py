@@ -115,6 +115,21 @@ class CheckFailed:
 
 
 @attrs.frozen(slots=True)
+class RestoredUnverified:
+    """A restore over a damaged database copied the backup in, then a check of the result failed.
+
+    The copy had passed the same checks before it was copied in; ``saved``
+    holds the state it replaced.
+    """
+
+    database: str
+    path: str
+    check: str
+    detail: str
+    saved: str
+
+
+@attrs.frozen(slots=True)
 class Environment:
     """The machine stopped the run: locked, read-only, disk full, or an I/O error."""
 
@@ -199,6 +214,7 @@ ShellError: TypeAlias = (
     | ConflictingObject
     | RefusedAtRunTime
     | CheckFailed
+    | RestoredUnverified
     | Environment
     | MigrationsUnreadable
     | CommitFailed

@@ -21,11 +21,18 @@ from typing import Any
 import attrs
 from returns.result import Failure
 
-from aifp_fp.checksums import RESTORE
 from aifp_fp.errors import UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.tables import HISTORY_TABLE
 from aifp_shell.commands.migrate import Runtime, utc_now_text
+from aifp_shell.commands.restore_damaged import (
+    BACKUP,
+    LIVE,
+    PageRestore,
+    damaged_problem,
+    restore_damaged,
+)
+from aifp_shell.commands.restore_history import read_history, write_history
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight
@@ -49,7 +56,6 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
-from aifp_shell.sqlite.executor import HISTORY_DDL
 from aifp_shell.sqlite.replace_content import replace_content
 from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
@@ -68,6 +74,14 @@ class RestoreReport:
     """The backup of the replaced state, taken before anything was written (kept)."""
     pruned: tuple[str, ...] = ()
     problem: Problem | None = None
+    damaged: str | None = None
+    """What ``quick_check`` (or SQLite) found wrong with the live database; None: healthy."""
+    method: str = "sql"
+    """``sql`` (the content replaced by SQL) or ``backup_api`` (over a damaged database)."""
+    saved_by: str = "backup_api"
+    """How ``saved`` was taken: ``backup_api``, or ``file_copy`` (a damaged file's bytes)."""
+    history: str | None = None
+    """Whose ``schema_history`` rows were kept (``restore_damaged.LIVE``, ``BACKUP``, ...)."""
 
 
 def open_backup(source: Path) -> sqlite3.Connection:
@@ -138,8 +152,6 @@ def _sha256_of(path: Path) -> str:
 _SOURCE = "restore_source"
 """The schema name the backup is ATTACHed under."""
 
-_HISTORY_COLUMNS = "id, direction, from_version, to_version, file, sha256, applied_at"
-
 
 def _attach(conn: sqlite3.Connection, source: Path) -> None:
     """ATTACH the backup read-only (``immutable`` without a ``-wal``, as ``open_backup``)."""
@@ -148,44 +160,35 @@ def _attach(conn: sqlite3.Connection, source: Path) -> None:
     conn.execute(f"ATTACH DATABASE ? AS {_SOURCE}", (uri,))
 
 
-def _has_history(conn: sqlite3.Connection, schema: str) -> bool:
-    found = conn.execute(
-        f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
-        (HISTORY_TABLE,),
-    ).fetchone()
-    return found is not None
+def _live_damage(conn: sqlite3.Connection) -> str | None:
+    """Return what ``PRAGMA quick_check`` finds wrong with the live database, or None.
+
+    A check so damaged it cannot finish (``SQLITE_CORRUPT``) is damage too.
+    """
+    try:
+        found = quick_check(conn)
+    except sqlite3.Error as error:
+        if error_kind(error) != "corrupt":
+            raise
+        return str(error)
+    return None if found is None else found
 
 
 def _replace_keeping_history(
     conn: sqlite3.Connection, record: tuple[str | None, str, str, str, str]
-) -> None:
-    """Replace main's content with the backup's; ``schema_history`` keeps its rows plus one.
+) -> str:
+    """Replace main's content with the backup's; whose ``schema_history`` rows were kept.
 
     The rows kept are the live database's (the backup's when the live one has
-    none); the table is rebuilt as the tool's current ``schema_history``, and
-    ``record`` (from, to, file, sha256, time) is added as a ``restore`` row.
+    none), plus one ``restore`` row for ``record`` (``restore_history``).
     """
-    keep_from = "main" if _has_history(conn, "main") else _SOURCE
-    carried = _has_history(conn, keep_from)
-    if carried:
-        conn.execute(
-            f"CREATE TEMP TABLE restore_kept_history AS SELECT {_HISTORY_COLUMNS} "
-            f"FROM {keep_from}.{HISTORY_TABLE}"
-        )
+    kept = read_history(conn, "main")
+    whose = LIVE if kept is not None else BACKUP
+    if kept is None:
+        kept = read_history(conn, _SOURCE) or []
     replace_content(conn, _SOURCE, frozenset({HISTORY_TABLE}))
-    conn.execute(HISTORY_DDL)
-    if carried:
-        conn.execute(
-            f"INSERT INTO main.{HISTORY_TABLE} ({_HISTORY_COLUMNS}) "
-            f"SELECT {_HISTORY_COLUMNS} FROM temp.restore_kept_history ORDER BY id"
-        )
-        conn.execute("DROP TABLE temp.restore_kept_history")
-    conn.execute(
-        f"INSERT INTO main.{HISTORY_TABLE} "
-        "(direction, from_version, to_version, file, sha256, applied_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (RESTORE, *record),
-    )
+    write_history(conn, kept, record)
+    return whose
 
 
 def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreReport:
@@ -245,12 +248,18 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
     except sqlite3.Error as error:
         return failed(environment_problem(name, path, error), backup=str(source))
     known: dict[str, Any] = {"backup": str(source)}
+    record = (None, incoming, source.name, digest, utc_now_text(runtime))
+    damage: str | None = None
     try:
         _attach(conn, source)
         problem = begin_write(conn, name, path)
         if problem is not None:
             return failed(problem, **known)
         known["from_version"] = _live_version(conn)
+        damage = _live_damage(conn)
+        if damage is not None:
+            abandon(conn)  # the backup API path takes the write lock itself
+            return _over_damaged(runtime, name, path, source, record, damage, None)
         not_ready = preflight(name, path, extra=source.stat().st_size)
         if not_ready is not None:
             return failed(not_ready, **known)
@@ -258,8 +267,8 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
         if isinstance(saved, Failure):
             return failed(saved.failure(), **known)
         known["saved"] = str(saved.unwrap())
-        record = (known["from_version"], incoming, source.name, digest, utc_now_text(runtime))
-        _replace_keeping_history(conn, record)
+        record = (known["from_version"], *record[1:])
+        known["history"] = _replace_keeping_history(conn, record)
         problem = final_checks(conn, name, path, source)
         restored = _live_version(conn)
         if problem is None and restored != incoming:
@@ -269,6 +278,10 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
             return failed(problem, **known)
         conn.execute("COMMIT")
     except sqlite3.Error as error:
+        if error_kind(error) == "corrupt" and known.get("saved") is not None:
+            abandon(conn)  # rolled back before the damaged path starts
+            damage = f"{error} (while replacing its content by SQL; rolled back)"
+            return _over_damaged(runtime, name, path, source, record, damage, Path(known["saved"]))
         return failed(_write_problem(name, path, source, error), **known)
     finally:
         abandon(conn)
@@ -281,6 +294,48 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
         restored,
         known["saved"],
         tuple(str(p) for p in pruned),
+        history=known["history"],
+    )
+
+
+def _over_damaged(
+    runtime: Runtime,
+    name: str,
+    path: Path,
+    source: Path,
+    record: tuple[str | None, str, str, str, str],
+    damage: str,
+    saved: Path | None,
+) -> RestoreReport:
+    """Return what restoring over the damaged live database with the backup API did."""
+    try:
+        backup_conn = open_backup(source)
+    except sqlite3.Error as error:
+        problem = damaged_problem(name, path, source, error)
+        return RestoreReport(name, str(path), str(source), None, None, None, (), problem, damage)
+    try:
+        done: PageRestore = restore_damaged(
+            name, path, source, backup_conn, record, runtime.clock(), saved
+        )
+    finally:
+        backup_conn.close()
+    pruned: tuple[str, ...] = ()
+    if done.problem is None and done.saved is not None:
+        kept = (source, Path(done.saved))
+        pruned = tuple(str(p) for p in prune_backups(path, runtime.keep_backups, kept))
+    return RestoreReport(
+        name,
+        str(path),
+        str(source),
+        done.from_version,
+        done.to_version if done.problem is None else None,
+        done.saved,
+        pruned,
+        done.problem,
+        damaged=damage,
+        method="backup_api",
+        saved_by=done.saved_by or "backup_api",
+        history=done.history,
     )
 
 
@@ -289,14 +344,6 @@ def _write_problem(name: str, path: Path, source: Path, error: sqlite3.Error) ->
     kind = error_kind(error)
     if kind == "locked":
         return Environment(name, str(path), "locked", f"the database stayed locked: {error}")
-    if kind == "corrupt":
-        return Environment(
-            name,
-            str(path),
-            "io",
-            f"the database is too damaged to drop its tables ({error}); restore it by hand "
-            f'with SQLite\'s backup API: sqlite3 {path} ".restore {source}" (see the user guide)',
-        )
     return Environment(
         name,
         str(path),
@@ -316,6 +363,10 @@ def restore_json(report: RestoreReport) -> dict[str, Any]:
         "saved": report.saved,
         "pruned": list(report.pruned),
         "status": "failed" if report.problem is not None else "restored",
+        "live_damaged": report.damaged,
+        "method": report.method,
+        "saved_by": report.saved_by if report.saved is not None else None,
+        "history_kept": report.history,
     }
     if report.problem is not None:
         document["error"] = error_json(report.problem)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import shutil
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -56,6 +57,63 @@ def _os_problem(database: str, path: Path, error: OSError) -> Environment:
     return Environment(database, str(path), kind, f"cannot write the backup: {error.strerror}")
 
 
+def _publish(temp: Path, real: Path, now: datetime, replaced: bool) -> Path:
+    """fsync a finished backup, give it the database's mode, link it under its name; the name."""
+    fsync_path(temp)
+    os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
+    final = _link_final(
+        temp, real.parent, backup_name(real, now), REPLACED_SUFFIX if replaced else ""
+    )
+    os.unlink(temp)
+    fsync_path(real.parent)
+    return final
+
+
+def exclusive_temp(real: Path, label: str = "backup") -> Path:
+    """Return a new empty hidden file (0600, never through a link) beside a database file.
+
+    ``real`` is the database file with its links resolved; the name is
+    ``.<db>.<label>-tmp-<pid>-<random>``. Raises ``OSError``.
+    """
+    temp = real.parent / f".{real.name}.{label}-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
+    os.close(fd)
+    return temp
+
+
+def copy_damaged_file(
+    database: str, database_file: Path, now: datetime
+) -> Result[Path, Environment]:
+    """Return the path of a byte-for-byte copy of a damaged database (a ``…_replaced`` backup).
+
+    Only for a database SQLite's backup API cannot read: the file's bytes (and
+    its ``-wal``'s, beside the copy) as they are, written and named like any
+    backup. Call it while this process holds no SQLite lock on the database:
+    closing a second descriptor of the file drops the process's POSIX locks.
+    """
+    real = database_file.resolve()
+    try:
+        temp = exclusive_temp(real)
+    except OSError as error:
+        return Failure(_os_problem(database, real, error))
+    wal = real.with_name(real.name + "-wal")
+    try:
+        shutil.copyfile(real, temp)
+        final = _publish(temp, real, now, replaced=True)
+    except OSError as error:
+        discard(temp)
+        return Failure(_os_problem(database, real, error))
+    if wal.exists():
+        final_wal = final.with_name(final.name + "-wal")
+        try:
+            shutil.copyfile(wal, final_wal)
+            fsync_path(final_wal)
+        except OSError as error:
+            discard(final_wal)
+            return Failure(_os_problem(database, real, error))
+    return Success(final)
+
+
 def make_backup(
     database: str,
     database_file: Path,
@@ -75,11 +133,8 @@ def make_backup(
     takes of the state it is about to replace, named ``…_replaced``.
     """
     real = database_file.resolve()
-    folder = real.parent
-    temp = folder / f".{real.name}.backup-tmp-{os.getpid()}-{secrets.token_hex(4)}"
     try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
-        os.close(fd)
+        temp = exclusive_temp(real)
     except OSError as error:
         return Failure(_os_problem(database, real, error))
     try:
@@ -101,13 +156,7 @@ def make_backup(
                 target.close()
         finally:
             source.close()
-        fsync_path(temp)
-        os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
-        final = _link_final(
-            temp, folder, backup_name(real, now), REPLACED_SUFFIX if replaced else ""
-        )
-        os.unlink(temp)
-        fsync_path(folder)
+        final = _publish(temp, real, now, replaced)
     except sqlite3.Error as error:
         discard(temp)
         kind = error_kind(error)

@@ -190,6 +190,11 @@ def show_restore(report: RestoreReport, as_json: bool) -> int:
     """Show what ``restore`` did and return its exit code."""
     if report.problem is not None:
         error_line(report.problem)
+        if report.damaged is not None:
+            sys.stderr.write(
+                f"aifp-migrate: {report.database}: the live database was damaged "
+                f"({report.damaged}), so the restore went through SQLite's backup API\n"
+            )
     if as_json:
         from aifp_shell.commands.restore import restore_json
 
@@ -199,8 +204,26 @@ def show_restore(report: RestoreReport, as_json: bool) -> int:
         out.write(
             f"{report.database}: restored {report.backup} into {report.path} "
             f"(version {report.from_version or '-'} → {report.to_version})\n"
-            f"  backup of the replaced state: {report.saved}\n"
         )
+        if report.damaged is not None:
+            out.write(
+                f"  the live database was damaged ({report.damaged}): its content could not be "
+                "replaced by SQL, so the backup was copied in with SQLite's backup API\n"
+            )
+        state = "replaced (damaged) state" if report.damaged is not None else "replaced state"
+        how = " (its bytes as they were: the backup API could not read it)"
+        out.write(
+            f"  backup of the {state}: {report.saved}"
+            f"{how if report.saved_by == 'file_copy' else ''}\n"
+        )
+        kept = {
+            "live": "the live database's rows kept",
+            "backup": "the backup's rows kept (the live database had none)",
+            "backup_live_unreadable": "the damaged database's rows could not be read: "
+            "the backup's rows kept",
+        }.get(report.history or "")
+        if kept is not None and (report.damaged is not None or report.history != "live"):
+            out.write(f"  schema_history: {kept}, plus a restore row\n")
         for pruned in report.pruned:
             out.write(f"  removed old backup: {pruned}\n")
     return EXIT_OK if report.problem is None else exit_code(report.problem)
