@@ -28,6 +28,7 @@ import attrs
 
 from aifp_fp.schema import Schema, fold, is_internal
 from aifp_fp.sqltext import Statement, Token, TokenKind, ascii_upper, meaningful, name_of
+from aifp_fp.statement import column_definitions
 from aifp_fp.tables import TOOL_TABLES
 
 LossKind: TypeAlias = Literal["table", "column", "deleted", "rewritten"]
@@ -132,6 +133,8 @@ class _Walk:
         self.file = file
         self.held = _start_held(before)
         self.created: set[str] = set()
+        self.fresh: dict[str, _Held] = {}
+        """Tables the step created that hold no earlier data yet (folded name -> state)."""
         self.copied_from: set[str] = set()
         self.added: set[tuple[str, str]] = set()
         """(table, column), folded: columns the step added (only tracked with no schema)."""
@@ -161,7 +164,7 @@ class _Walk:
             self.copies(tokens, words, statement.line)
             tokens, words = tokens[verb:], words[verb:]
         if words[:1] == ["CREATE"]:
-            self.create(tokens, words)
+            self.create(tokens, words, statement.text)
         elif words[:2] == ["DROP", "TABLE"]:
             self.drop_table(tokens, words, statement.line)
         elif words[:2] == ["ALTER", "TABLE"]:
@@ -173,25 +176,29 @@ class _Walk:
         elif words[:1] == ["UPDATE"]:
             self.update(tokens, words, statement.line)
 
-    def copies(self, tokens: tuple[Token, ...], words: list[str], line: int) -> None:
-        """Mark the columns a SELECT inside the statement reads as copied elsewhere."""
+    def copies(self, tokens: tuple[Token, ...], words: list[str], line: int) -> bool:
+        """Mark the columns a SELECT inside the statement reads as copied elsewhere; return
+        whether it reads a table holding earlier data."""
         if "SELECT" not in words:
-            return
+            return False
         start = words.index("SELECT")
         body = tokens[start:]
         names = {fold(name_of(t)) for t in body if t.kind in _IDENTIFIERS}
         star = any(t.text == "*" for t in body)
         if self.held is None:
             self.copied_from |= names
-            return
+            return False
+        read = False
         for key in names:
             held = self.held.get(key)
             if held is None:
                 continue
+            read = True
             held.copied_rows = True
             held.copied |= set(held.columns) if star else names & set(held.columns)
+        return read
 
-    def create(self, tokens: tuple[Token, ...], words: list[str]) -> None:
+    def create(self, tokens: tuple[Token, ...], words: list[str], text: str) -> None:
         at = 1
         while at < len(words) and words[at] in ("TEMP", "TEMPORARY", "VIRTUAL"):
             at += 1
@@ -207,7 +214,18 @@ class _Walk:
         if self.held is not None and fold(name) in self.held:
             return  # CREATE of an existing table: skipped or refused, it replaces nothing
         self.created.add(fold(name))
-        self.copies(tokens, words, 0)
+        if self.held is not None:
+            columns = column_definitions(text)
+            self.fresh[fold(name)] = _Held(name, {fold(c): c for c in columns})
+        if self.copies(tokens, words, 0):
+            self.receives(name)
+
+    def receives(self, table: str) -> None:
+        """A table the step created got rows copied from earlier data: it now holds them."""
+        fresh = self.fresh.pop(fold(table), None)
+        if fresh is not None and self.held is not None:
+            self.held[fold(table)] = fresh
+            self.created.discard(fold(table))
 
     def drop_table(self, tokens: tuple[Token, ...], words: list[str], line: int) -> None:
         at = 4 if words[2:4] == ["IF", "EXISTS"] else 2
@@ -229,6 +247,7 @@ class _Walk:
         if self.held is not None:
             self.held.pop(fold(name), None)
         self.created.discard(fold(name))
+        self.fresh.pop(fold(name), None)
 
     def alter(self, tokens: tuple[Token, ...], words: list[str], line: int) -> None:
         found = _name_at(tokens, 2)
@@ -277,6 +296,10 @@ class _Walk:
         if fold(old) in self.created:
             self.created.discard(fold(old))
             self.created.add(fold(new))
+        fresh = self.fresh.pop(fold(old), None)
+        if fresh is not None:
+            fresh.name = new
+            self.fresh[fold(new)] = fresh
 
     def insert(self, tokens: tuple[Token, ...], words: list[str], line: int) -> None:
         at = 1
@@ -288,9 +311,11 @@ class _Walk:
         if words[at : at + 1] == ["INTO"]:
             at += 1
         found = _name_at(tokens, at)
-        self.copies(tokens, words, line)
+        read = self.copies(tokens, words, line)
         if found is None:
             return
+        if read:
+            self.receives(found[0])
         replaces = replaces or _upserts(words)
         held = self.holds(found[0])
         if replaces and held is not None:

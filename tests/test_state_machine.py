@@ -284,6 +284,7 @@ class MigrationMachine(RuleBasedStateMachine):
                 str(REPO / "tests" / "fault_child.py"),
                 str(k),
                 "up",
+                "--yes",
                 "--db",
                 "project",
                 "--json",

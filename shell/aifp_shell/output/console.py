@@ -153,9 +153,14 @@ def show_run(report: RunReport, as_json: bool, *, sql: bool = False) -> int:
 
 
 def confirm_losses(runs: tuple[DatabaseRun, ...], *, yes: bool) -> LossAnswer:
-    """Name on stderr what a run would destroy, then accept it: with ``yes``, else by asking
-    at a terminal (stdin and stderr both one); with no terminal, refuse."""
+    """Accept a run that loses data: with ``yes`` (the report then names each step's losses),
+    else by asking at a terminal (stdin and stderr both one) after naming them on stderr;
+    with no terminal, refuse (the refusal names them)."""
+    if yes:
+        return LossAnswer(accepted=True, asked=False)
     err = sys.stderr
+    if not (sys.stdin.isatty() and err.isatty()):
+        return LossAnswer(accepted=False, asked=False)
     err.write("aifp-migrate: this run loses data:\n")
     for db in runs:
         for step in db.applied:
@@ -164,11 +169,6 @@ def confirm_losses(runs: tuple[DatabaseRun, ...], *, yes: bool) -> LossAnswer:
                     f"  {db.name}: {step.direction} {step.from_version or 'new'} → "
                     f"{step.to_version} ({step.file}): {lost}\n"
                 )
-    if yes:
-        err.write("aifp-migrate: accepted (--yes); a backup is made before the first write\n")
-        return LossAnswer(accepted=True, asked=False)
-    if not (sys.stdin.isatty() and err.isatty()):
-        return LossAnswer(accepted=False, asked=False)
     err.write("Go ahead? A backup is made first. [y/N] ")
     err.flush()
     try:
