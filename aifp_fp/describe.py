@@ -11,26 +11,11 @@ from typing import Literal, TypeAlias
 import attrs
 
 from aifp_fp.graph import MigrationSet
+from aifp_fp.losses import Loss, step_losses
 from aifp_fp.plan import Direction, Plan, PlannedStep
-from aifp_fp.sqltext import Statement, TokenKind, ascii_upper, meaningful, name_of
-from aifp_fp.statement import DropObject, classify
+from aifp_fp.sqltext import Statement
 
-_NAME_KINDS = frozenset({TokenKind.WORD, TokenKind.QUOTED_NAME, TokenKind.STRING})
-
-
-@attrs.frozen(slots=True)
-class Loss:
-    """Data a step destroys, which running the opposite direction cannot bring back.
-
-    ``kind`` is ``table`` (every row of ``table``) or ``column`` (every value of
-    ``table.column``); ``line`` is where the destroying statement starts in ``file``.
-    """
-
-    kind: Literal["table", "column"]
-    table: str
-    column: str | None
-    file: str
-    line: int
+__all__ = ["Loss", "PlanDescription", "StepDescription", "describe_plan", "statement_losses"]
 
 
 RollbackKind: TypeAlias = Literal["hand_written", "none", "not_applicable"]
@@ -54,7 +39,8 @@ class StepDescription:
     """For an ``up`` step: the file that undoes it, when there is one."""
     rollback_kind: RollbackKind
     losses: tuple[Loss, ...]
-    """What this step destroys (rows of dropped tables, values of dropped columns)."""
+    """What this step destroys (rows of dropped tables, values of dropped columns, rows
+    deleted or rewritten), read from its statements alone (the schema before is not known)."""
 
 
 @attrs.frozen(slots=True)
@@ -76,41 +62,9 @@ class PlanDescription:
 
 
 def statement_losses(file: str, statement: Statement) -> tuple[Loss, ...]:
-    """Return what one statement destroys: a dropped table's rows or a dropped column's values.
-
-    Views, indexes and triggers hold no data of their own, so dropping them
-    loses nothing that their CREATE cannot rebuild.
-    """
-    match classify(statement):
-        case DropObject(object_type="table", name=name):
-            return (Loss("table", name, None, file, statement.line),)
-        case _:
-            pass
-    tokens = tuple(t for t in meaningful(statement.tokens) if t.kind is not TokenKind.SEMICOLON)
-    words = [ascii_upper(t.text) if t.kind is TokenKind.WORD else t.text for t in tokens]
-    if words[:2] != ["ALTER", "TABLE"] or len(tokens) < 5:
-        return ()
-    at = 4 if words[3] == "." else 2  # skip a ``schema.`` prefix
-    table = name_of(tokens[at])
-    rest = words[at + 1 :]
-    if rest[:1] != ["DROP"]:
-        return ()
-    column_at = at + 3 if rest[1:2] == ["COLUMN"] else at + 2
-    if column_at >= len(tokens) or tokens[column_at].kind not in _NAME_KINDS:
-        return ()
-    return (Loss("column", table, name_of(tokens[column_at]), file, statement.line),)
-
-
-def _rebuilt_later(statements: tuple[Statement, ...], table: str) -> bool:
-    """Whether a later statement renames another table to ``table`` (SQLite's rebuild: the
-    dropped table's rows were copied into the new one first, so nothing is lost)."""
-    for statement in statements:
-        tokens = tuple(t for t in meaningful(statement.tokens) if t.kind is not TokenKind.SEMICOLON)
-        words = [ascii_upper(t.text) if t.kind is TokenKind.WORD else t.text for t in tokens]
-        renames = words[:2] == ["ALTER", "TABLE"] and words[-3:-1] == ["RENAME", "TO"]
-        if renames and name_of(tokens[-1]).lower() == table.lower():
-            return True
-    return False
+    """Return what one statement destroys when nothing is known of the schema before it
+    (``aifp_fp.losses.step_losses`` of that statement alone)."""
+    return step_losses(file, (statement,), None)
 
 
 def _describe_step(step: PlannedStep, migration_set: MigrationSet | None) -> StepDescription:
@@ -130,16 +84,7 @@ def _describe_step(step: PlannedStep, migration_set: MigrationSet | None) -> Ste
         kind = "none" if found is None else "hand_written"
     elif step.direction == "up":
         kind = "none"
-    destroyed = [
-        (index, loss)
-        for index, statement in enumerate(step.statements)
-        for loss in statement_losses(step.source.display, statement)
-    ]
-    losses = tuple(
-        loss
-        for index, loss in destroyed
-        if not (loss.kind == "table" and _rebuilt_later(step.statements[index + 1 :], loss.table))
-    )
+    losses = step_losses(step.source.display, step.statements, None)
     return StepDescription(
         step.direction,
         None if step.from_version is None else str(step.from_version),

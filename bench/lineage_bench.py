@@ -154,7 +154,7 @@ def bench_up(pristine: Path, runs: int) -> dict[str, Any]:
             root, project = _installation(work, pristine)
             db = project / ".aifp-project" / "project.db"
             if side == "ours":
-                command = [str(TOOL), "up", "--db", "project", "--json"]
+                command = [str(TOOL), "up", "--db", "project", "--json", "--yes"]
                 command += ["--project-dir", str(project), "--aifp-root", str(root)]
                 result = checked(run_child(command, measure_rss=True), "aifp-migrate up")
                 ours.append(result["wall"])

@@ -52,14 +52,16 @@ def _in_process(db: str, project: Path, migrations: Path) -> float:
     from aifp_shell import api
 
     started = time.perf_counter()
-    report = api.migrate(databases=[db], project_dir=project, migrations_dir=migrations)
+    report = api.migrate(
+        databases=[db], accept_losses=True, project_dir=project, migrations_dir=migrations
+    )
     elapsed = time.perf_counter() - started
     assert report.problem is None, report.problem
     return elapsed
 
 
 def _process(db: str, project: Path, migrations: Path) -> float:
-    command = [str(TOOL), "up", "--db", db, "--project-dir", str(project)]
+    command = [str(TOOL), "up", "--db", db, "--yes", "--project-dir", str(project)]
     command += ["--migrations-dir", str(migrations), "--json"]
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -316,7 +316,7 @@ def run_tool_up(pristine: Path, work: Path, fixed_runs: int = 0) -> dict[str, An
     shutil.copyfile(pristine, database)
     cmd = [
         str(TOOL),
-        *("up", "--db", "project", "--target", PLAN_TARGET, "--json"),
+        *("up", "--db", "project", "--target", PLAN_TARGET, "--json", "--yes"),
         *("--project-dir", str(project), "--aifp-root", str(root)),
     ]
     result = checked(run_child(cmd, measure_rss=True), "aifp-migrate up --db project")

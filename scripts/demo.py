@@ -59,12 +59,12 @@ def main() -> None:
         print(f"  {name}: {installation.path(name)}\n{tables(installation.path(name))}")
     run(installation.project, env, "--check")
     run(installation.project, env, "--all", "--dry-run")
-    run(installation.project, env, "--all")
+    run(installation.project, env, "--all", "--yes")  # the lineage drops columns AIFP dropped
     run(installation.project, env, "--check")
     print("\n=== after (latest) ===")
     for name in ("aifp_core", "project"):
         print(f"  {name}: {installation.path(name)}\n{tables(installation.path(name))}")
-    run(installation.project, env, "--db", "project", "--rollback")
+    run(installation.project, env, "--db", "project", "--rollback", "--yes")
     print("\nRolled project.db back one step; `--all` brings it up again. Files are in", base)
 
 

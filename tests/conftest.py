@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -28,18 +29,36 @@ def installed_cli() -> Path:
     return Path(sys.executable).parent / "aifp-migrate"
 
 
+def accepting(args: Sequence[str | Path], *, seed: bool = False) -> list[str | Path]:
+    """Return a command line with ``--yes`` added where it runs migrations (``up``, ``down``,
+    ``scan --migrate``, the seed form's ``--all``/``--db``): tests have no terminal to answer
+    at, and the shipped steps from 1.0 lose data (they drop columns AIFP no longer has)."""
+    words = [str(arg) for arg in args]
+    runs = (
+        any(word in ("--all", "--db") for word in words) and "--check" not in words
+        if seed
+        else words[:1] in (["up"], ["down"]) or (words[:1] == ["scan"] and "--migrate" in words)
+    )
+    return [*args, "--yes"] if runs and "--yes" not in words else list(args)
+
+
 def run_cli(
     *args: str | Path,
     cwd: Path,
     env: dict[str, str] | None = None,
     seed: bool = False,
     timeout: float = 120,
+    yes: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``aifp-migrate`` (or, with ``seed``, ``migrations/migrate.py``)."""
+    """Run the installed ``aifp-migrate`` (or, with ``seed``, ``migrations/migrate.py``).
+
+    With ``yes`` (the default), a run that may lose data gets ``--yes`` (``accepting``).
+    """
+    given = accepting(args, seed=seed) if yes else list(args)
     command: list[str | Path] = (
-        [sys.executable, REPO / "migrations" / "migrate.py", *args]
+        [sys.executable, REPO / "migrations" / "migrate.py", *given]
         if seed
-        else [installed_cli(), *args]
+        else [installed_cli(), *given]
     )
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

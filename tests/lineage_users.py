@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from conftest import accepting
 
 from tests.aifp_data import fill
 from tests.facts_sql import schema_script
@@ -223,7 +224,7 @@ def cli(
     args = [command, *(["--db", db] if db else []), "--project-dir", str(project)]
     args += ["--aifp-root", str(project / "aifp-root"), "--migrations-dir", str(MIGRATIONS)]
     result = subprocess.run(
-        [str(tool), *args, "--json", *extra],
+        [str(tool), *accepting([*args, "--json", *extra])],
         cwd=project,
         capture_output=True,
         text=True,

@@ -129,7 +129,7 @@ def test_migrate_failures_are_values(tmp_path: Path) -> None:
 def test_ensure_current_backs_up_migrates_then_does_nothing(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=3)
     rows_before = {name: named_snapshot(installation.path(name)) for name in DATABASES}
-    report = ensure_current(**_places(installation))
+    report = ensure_current(accept_losses=True, **_places(installation))
     assert isinstance(report, EnsureReport)
     assert report.migrated and report.ok and report.problems == ()
     assert report.run is not None
@@ -150,15 +150,27 @@ def test_ensure_current_backs_up_migrates_then_does_nothing(tmp_path: Path) -> N
     assert document["now"]["databases"][1]["status"] == "up_to_date"
     assert report.exit_code() == 0
     hashes = _hashes(installation)
-    again = ensure_current(**_places(installation))
+    again = ensure_current(accept_losses=True, **_places(installation))
     assert not again.migrated and again.run is None and again.backups == () and again.ok
     assert _hashes(installation) == hashes and len(_backups(installation)) == len(MIGRATING)
+
+
+def test_ensure_current_refuses_steps_that_lose_data_unless_accepted(tmp_path: Path) -> None:
+    installation = build_installation(tmp_path, rows=3)
+    hashes = _hashes(installation)
+    report = ensure_current(**_places(installation))
+    assert not report.migrated and not report.ok and report.exit_code() == 1
+    assert report.run is not None and type(report.run.problem).__name__ == "LossesNotConfirmed"
+    assert (
+        "drops column project.blueprint_checksum" in ensure_json(report)["run"]["error"]["message"]
+    )
+    assert _hashes(installation) == hashes and _backups(installation) == []
 
 
 def test_ensure_current_creates_a_missing_user_database(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=1)
     installation.path("user_directives").unlink()
-    report = ensure_current(**_places(installation))
+    report = ensure_current(accept_losses=True, **_places(installation))
     assert report.ok and report.migrated, ensure_json(report)
     path = installation.path("user_directives")
     # created directly at the latest, from that version's initial schema
@@ -183,7 +195,7 @@ def test_ensure_current_on_a_locked_database_reports_it_and_changes_nothing(
     holder = sqlite3.connect(installation.path("project"), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
-        report = ensure_current(**_places(installation))
+        report = ensure_current(accept_losses=True, **_places(installation))
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -201,7 +213,7 @@ def test_ensure_current_on_a_corrupt_database_reports_it_and_changes_nothing(
     installation = build_installation(tmp_path, rows=1)
     damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
-    report = ensure_current(**_places(installation))
+    report = ensure_current(accept_losses=True, **_places(installation))
     assert not report.migrated and not report.ok
     assert any(isinstance(p, Unreadable) and p.database == "project" for p in report.problems)
     assert report.exit_code() == 2
@@ -228,7 +240,7 @@ def test_threads_calling_ensure_current_at_once_apply_each_step_once(tmp_path: P
 
     def call() -> None:
         start.wait()
-        reports.append(ensure_current(**_places(installation)))
+        reports.append(ensure_current(accept_losses=True, **_places(installation)))
 
     threads = [threading.Thread(target=call) for _ in range(4)]
     for thread in threads:
@@ -258,7 +270,7 @@ go = pathlib.Path(sys.argv[3])
 while not go.exists():
     time.sleep(0.001)
 from aifp_shell import ensure_current, ensure_json
-report = ensure_current(project_dir=sys.argv[1], aifp_root=sys.argv[2])
+report = ensure_current(accept_losses=True, project_dir=sys.argv[1], aifp_root=sys.argv[2])
 print(json.dumps(ensure_json(report)))
 """
 

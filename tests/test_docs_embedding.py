@@ -18,7 +18,7 @@ BLOCKS = re.findall(r"^```python\n(.*?)^```$", DOC.read_text(encoding="utf-8"), 
 
 def test_the_document_has_examples_of_both_layers() -> None:
     assert len(BLOCKS) >= 4
-    assert any("ensure_current()" in block for block in BLOCKS)
+    assert any("ensure_current(" in block for block in BLOCKS)
     assert any("aifp_fp.plan_migration" in block for block in BLOCKS)
 
 

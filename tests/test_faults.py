@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from aifp_shell.commands.migrate import Runtime, up
+from aifp_shell.commands.migrate import losses_runtime, up
 from aifp_shell.files.locate import find_places
 from tests.aifp_data import (
     DATABASES,
@@ -96,7 +96,7 @@ def test_kill_9_at_every_statement_leaves_old_or_new_version(
                 sys.executable,
                 str(REPO / "tests" / "fault_child.py"),
                 str(kill_at),
-                *("up", "--db", "project", "--project-dir", str(work.project)),
+                *("up", "--yes", "--db", "project", "--project-dir", str(work.project)),
             ],
             env={**os.environ, **work.env()},
             capture_output=True,
@@ -124,7 +124,7 @@ def test_kill_9_at_every_statement_leaves_old_or_new_version(
             break
         assert child.returncode == -signal.SIGKILL, child.stderr
         kills += 1
-        runtime = Runtime(find_places(work.project, work.root, None))
+        runtime = losses_runtime(find_places(work.project, work.root, None), accept_losses=True)
         rerun = up(runtime, ("project",), explicit=True)
         assert rerun.problem is None, rerun.problem
         assert version_of(project_db) == PROJECT_LATEST
@@ -150,7 +150,7 @@ def test_two_runs_at_once_serialize_and_apply_each_step_once(tmp_path: Path) -> 
     cli = Path(sys.executable).parent / "aifp-migrate"
     runs = [
         subprocess.Popen(
-            [str(cli), "up", "--all", "--json"],
+            [str(cli), "up", "--all", "--json", "--yes"],
             cwd=installation.project,
             env=env,
             stdout=subprocess.PIPE,
@@ -376,6 +376,7 @@ def test_read_only_database_exits_1_and_changes_nothing(tmp_path: Path, what: st
             "--clear-groups",
             str(Path(sys.executable).parent / "aifp-migrate"),
             "up",
+            "--yes",
             "--db",
             "project",
         ],
@@ -447,6 +448,7 @@ def test_kill_9_during_a_slow_step_then_check_and_rerun_work(tmp_path: Path) -> 
         [
             str(Path(sys.executable).parent / "aifp-migrate"),
             "up",
+            "--yes",
             "--db",
             "project",
             "--migrations-dir",

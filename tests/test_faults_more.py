@@ -197,7 +197,7 @@ def _slow_child(work: Installation, marker: Path) -> subprocess.Popen[str]:
             sys.executable,
             str(REPO / "tests" / "slow_backup_child.py"),
             str(marker),
-            *("up", "--db", "project", "--project-dir", str(work.project)),
+            *("up", "--yes", "--db", "project", "--project-dir", str(work.project)),
         ],
         env={**os.environ, **work.env()},
         stdout=subprocess.DEVNULL,

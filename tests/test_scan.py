@@ -55,10 +55,19 @@ class Tree:
         t = self.tree
         self.v10 = _copy_project(template, t / "team" / "alpha")
         self.v11 = _copy_project(template, t / "team" / "beta")
-        migrate(databases=["project"], target="1.1", project_dir=self.v11, aifp_root=self.root_dir)
+        migrate(
+            databases=["project"],
+            target="1.1",
+            accept_losses=True,
+            project_dir=self.v11,
+            aifp_root=self.root_dir,
+        )
         self.current = _copy_project(template, t / "gamma")  # every database at its latest
         migrate(
-            databases=list(PROJECT_DATABASES), project_dir=self.current, aifp_root=self.root_dir
+            databases=list(PROJECT_DATABASES),
+            accept_losses=True,
+            project_dir=self.current,
+            aifp_root=self.root_dir,
         )
         self.nested = _copy_project(template, self.current / "vendor" / "delta")
         self.no_user_db = _copy_project(template, t / "epsilon")
@@ -219,7 +228,7 @@ def test_scan_exits_3_when_only_drift_is_found(tree: Tree) -> None:
 
 def test_scan_of_a_tree_with_only_current_projects_exits_0(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=1)
-    run = migrate(project_dir=installation.project, aifp_root=installation.root)
+    run = migrate(accept_losses=True, project_dir=installation.project, aifp_root=installation.root)
     assert run.problem is None
     result = run_cli("scan", tmp_path, cwd=tmp_path, env=installation.env())
     assert result.returncode == 0, result.stdout + result.stderr

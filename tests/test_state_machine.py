@@ -198,7 +198,10 @@ class MigrationMachine(RuleBasedStateMachine):
             self.moment += timedelta(seconds=1)
             return self.moment
 
-        return service.Runtime(self.places, clock=clock)
+        def accept(_: object) -> service.LossAnswer:  # the lineage drops columns: accepted
+            return service.LossAnswer(accepted=True, asked=False)
+
+        return service.Runtime(self.places, clock=clock, confirm_losses=accept)
 
     def _up_steps(self, target: str | None) -> list[tuple[str, str | None, str]] | None:
         """Return the steps ``up`` should record, or None when it should refuse."""
@@ -284,6 +287,7 @@ class MigrationMachine(RuleBasedStateMachine):
                 str(REPO / "tests" / "fault_child.py"),
                 str(k),
                 "up",
+                "--yes",
                 "--db",
                 "project",
                 "--json",

@@ -108,7 +108,8 @@ def test_the_plans_lossy_rollback_is_caught(folder: Path, tmp_path: Path) -> Non
     assert code == 3
     assert lines and all(GIT_ROLLBACK in line for line in lines), lines
     checks = {f["check"] for f in _findings(document)}
-    assert checks == {"rollback_structure", "rollback"}  # the structure, and the broken keys
+    # the structure, the broken keys, and the tables and columns it drops without saying so
+    assert checks == {"rollback_structure", "rollback", "losses"}
     detail = next(f for f in _findings(document) if f["check"] == "rollback_structure")["message"]
     assert "table project" in detail and "1.0" in detail and "AUTOINCREMENT" in detail
     human = run_cli("verify", "--migrations-dir", folder, cwd=tmp_path)
@@ -147,10 +148,13 @@ def test_a_rollback_that_loses_rows_of_surviving_columns_is_caught(
     assert code == 3
     found = _findings(document)
     assert [(f["file"], f["check"]) for f in found] == [
-        ("migrations/project/" + GIT_ROLLBACK, "rollback_rows")
+        ("migrations/project/" + GIT_ROLLBACK, "losses"),
+        ("migrations/project/" + GIT_ROLLBACK, "rollback_rows"),
     ]
-    assert "table notes" in found[0]["message"]
-    assert len(lines) == 1 and GIT_ROLLBACK in lines[0]
+    assert "line 1 deletes rows of notes" in found[0]["message"]
+    assert "-- aifp-migrate: deletes notes" in found[0]["message"]
+    assert "table notes" in found[1]["message"]
+    assert len(lines) == 2 and all(GIT_ROLLBACK in line for line in lines)
 
 
 def test_a_rollback_that_changes_values_is_caught(folder: Path, tmp_path: Path) -> None:
@@ -158,8 +162,9 @@ def test_a_rollback_that_changes_values_is_caught(folder: Path, tmp_path: Path) 
     path.write_text("UPDATE notes SET content = 'gone';\n" + path.read_text())
     code, _lines, document = _verify(folder, tmp_path)
     assert code == 3
-    assert [f["check"] for f in _findings(document)] == ["rollback_rows"]
-    assert "table notes" in _findings(document)[0]["message"]
+    assert [f["check"] for f in _findings(document)] == ["losses", "rollback_rows"]
+    assert "rewrites values of notes.content" in _findings(document)[0]["message"]
+    assert "table notes" in _findings(document)[1]["message"]
 
 
 def _diamond(tmp_path: Path, direct: str) -> tuple[Path, tuple[str, str, str]]:

@@ -15,6 +15,11 @@
 -- it acts. Nothing else is lost and nothing is refused.
 -- DDL rendered by `aifp-migrate diff` between the two 1.4 shapes and 1.5.
 -- Inverse: rollback/v1.5_to_v1.4_drop_notes_tools.sql (recreates both tables, empty).
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops notes
+-- aifp-migrate: drops tools
 
 ALTER TABLE helper_functions ADD COLUMN is_tool BOOLEAN DEFAULT 0;
 ALTER TABLE helper_functions ADD COLUMN is_sub_helper BOOLEAN DEFAULT 0;

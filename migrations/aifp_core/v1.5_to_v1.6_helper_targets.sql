@@ -34,6 +34,14 @@
 -- or purpose is NULL (NOT NULL, nothing to derive them from), a helper whose
 -- file_path names no database, a directive whose type is outside 1.6's list.
 -- Inverse: rollback/v1.6_to_v1.5_helper_targets.sql.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops categories.created_at, categories.updated_at
+-- aifp-migrate: drops directive_helpers.created_at, directive_helpers.updated_at
+-- aifp-migrate: drops directives.created_at, directives.updated_at
+-- aifp-migrate: drops directives_interactions.created_at, directives_interactions.updated_at
+-- aifp-migrate: drops helper_functions.created_at, helper_functions.updated_at
 
 SELECT 'helper_functions', 'file_path', id, 'NOT NULL: helper ' || quote(name) || ' has no file_path, and none can be derived' FROM helper_functions WHERE file_path IS NULL;
 SELECT 'helper_functions', 'purpose', id, 'NOT NULL: helper ' || quote(name) || ' has no purpose, and none can be derived' FROM helper_functions WHERE purpose IS NULL;

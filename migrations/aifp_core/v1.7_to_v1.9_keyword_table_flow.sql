@@ -22,6 +22,10 @@
 -- Nothing is refused. DDL rendered by `aifp-migrate diff shapes/v1.7_...
 -- shapes/v1.9_... --as-step`; the keyword_id copy is the hand-written part.
 -- Inverse: rollback/v1.9_to_v1.7_keyword_table_flow.sql.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops directives_interactions
 
 CREATE TABLE "intent_keywords" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,

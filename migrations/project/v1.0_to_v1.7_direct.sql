@@ -41,6 +41,16 @@
 -- the column additions in front, guards, mappings, files.name and the
 -- types_functions rows are by hand.
 -- Inverse: rollback/v1.7_to_v1.0_direct.sql.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops completion_path.project_id
+-- aifp-migrate: drops files.checksum, files.project_id
+-- aifp-migrate: drops flows.project_id
+-- aifp-migrate: drops infrastructure.project_id
+-- aifp-migrate: drops project.blueprint_checksum
+-- aifp-migrate: drops themes.project_id
+-- aifp-migrate: drops types.project_id
 
 -- The 2025-10-12 and 2025-10-20 shapes of 1.0 lack project.blueprint_checksum
 -- and/or project.user_directives_status, and the plan's 1.0 lacks the notes

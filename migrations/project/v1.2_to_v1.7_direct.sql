@@ -23,6 +23,16 @@
 -- DDL rendered by `aifp-migrate diff` from the 1.2 facts to the chain's 1.7;
 -- guards, mappings, files.name and the types_functions rows are by hand.
 -- Inverse: rollback/v1.7_to_v1.2_direct.sql.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops completion_path.project_id
+-- aifp-migrate: drops files.checksum, files.project_id
+-- aifp-migrate: drops flows.project_id
+-- aifp-migrate: drops infrastructure.project_id
+-- aifp-migrate: drops project.blueprint_checksum
+-- aifp-migrate: drops themes.project_id
+-- aifp-migrate: drops types.project_id
 
 -- Guards: each row that no certain mapping can carry into the new CHECKs
 -- (or UNIQUE, or link) is refused by name before anything is written.

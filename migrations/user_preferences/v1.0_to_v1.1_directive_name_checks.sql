@@ -35,6 +35,10 @@
 -- column is kept.
 --
 -- Inverse: rollback/v1.1_to_v1.0_directive_name_checks.sql.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops ai_interaction_log.directive_context
 
 -- Guards: rows 1.1's new CHECKs cannot hold even after the certain mapping.
 SELECT 'ai_interaction_log', 'interaction_type', id, 'CHECK (interaction_type IN (''preference_learned'', ''correction'', ''clarification'')): ' || quote(interaction_type) || ' is none of these, even ignoring case, blanks and - for _' FROM ai_interaction_log WHERE replace(replace(lower(trim(interaction_type, ' ' || char(9) || char(10) || char(13))), '-', '_'), ' ', '_') NOT IN ('preference_learned', 'correction', 'clarification');

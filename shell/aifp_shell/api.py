@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import attrs
 
 from aifp_shell.commands.check import check
-from aifp_shell.commands.migrate import Runtime, up
+from aifp_shell.commands.migrate import Runtime, losses_runtime, up
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
 from aifp_shell.files.locate import DATABASES, Places, find_places
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json
@@ -149,6 +149,7 @@ def migrate(
     databases: Iterable[str] | None = None,
     target: str | None = None,
     dry_run: bool = False,
+    accept_losses: bool = False,
     project_dir: PathArg = None,
     aifp_root: PathArg = None,
     migrations_dir: PathArg = None,
@@ -160,11 +161,19 @@ def migrate(
     databases makes a missing one a failure. A ``target`` is one database's
     version: give it with one database. Every database is backed up before its
     first write; all commit together or none do. ``dry_run`` changes nothing.
+    A run whose steps lose data (each step's ``losses``) is refused
+    (``LossesNotConfirmed``, nothing changed) unless ``accept_losses``.
     """
     places = _places(project_dir, aifp_root, migrations_dir)
     names = DATABASES if databases is None else tuple(databases)
     return _guarded(
-        lambda: up(Runtime(places), names, target, dry_run=dry_run, explicit=databases is not None),
+        lambda: up(
+            losses_runtime(places, accept_losses),
+            names,
+            target,
+            dry_run=dry_run,
+            explicit=databases is not None,
+        ),
         lambda problem: RunReport((), problem),
         str(places.aifp_root),
     )
@@ -179,7 +188,11 @@ def _needs_run(report: StatusReport) -> tuple[str, ...]:
 
 
 def ensure_current(
-    *, project_dir: PathArg = None, aifp_root: PathArg = None, migrations_dir: PathArg = None
+    *,
+    accept_losses: bool = False,
+    project_dir: PathArg = None,
+    aifp_root: PathArg = None,
+    migrations_dir: PathArg = None,
 ) -> EnsureReport:
     """Return what bringing an installation up to date did: check; if pending, back up, migrate.
 
@@ -189,6 +202,7 @@ def ensure_current(
     warns and goes on). A database that cannot be used (locked, corrupt,
     unversioned, ahead of the tool) is left untouched and named in
     ``problems``. When nothing is pending, nothing is opened for writing.
+    Pending steps that lose data are refused (nothing changed) unless ``accept_losses``.
     """
     places = _places(project_dir, aifp_root, migrations_dir)
     found = _status_at(places)
@@ -196,7 +210,9 @@ def ensure_current(
     if not pending or found.problem is not None:
         return EnsureReport(found, None, found)
     run = _guarded(
-        lambda: up(Runtime(places), pending, None, dry_run=False, explicit=False),
+        lambda: up(
+            losses_runtime(places, accept_losses), pending, None, dry_run=False, explicit=False
+        ),
         lambda problem: RunReport((), problem),
         str(places.aifp_root),
     )

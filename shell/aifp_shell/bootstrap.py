@@ -7,6 +7,7 @@ API builds its ``Runtime`` from the folders it is given (no progress bar).
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from aifp_shell.commands.migrate import Runtime
@@ -31,8 +32,11 @@ def runtime_for(
     migrations_dir: Path | None,
     as_json: bool,
     keep_backups: int = DEFAULT_KEEP_BACKUPS,
+    *,
+    yes: bool = False,
 ) -> Runtime:
-    """Return the runtime of one command: its folders, the system clock, a progress bar.
+    """Return the runtime of one command: its folders, the system clock, a progress bar,
+    and how a run that loses data is accepted (``yes``, else asked at a terminal).
 
     A ``--project-dir`` that does not exist or holds neither ``.aifp-project/``
     nor ``.aimfp-project/``, and a project holding both, are reported (exit 2,
@@ -48,4 +52,5 @@ def runtime_for(
         places,
         backup_progress=None if as_json else backup_progress_bar,
         keep_backups=keep_backups,
+        confirm_losses=functools.partial(console.confirm_losses, yes=yes),
     )

@@ -31,8 +31,10 @@ from aifp_shell.problems import (
     DriftRefused,
     EditedAfterApplied,
     Environment,
+    LossesNotConfirmed,
     MigrationsUnreadable,
     NoBackup,
+    PlanChanged,
     Problem,
     ProjectNotFound,
     RefusedAtRunTime,
@@ -187,6 +189,18 @@ def message(problem: Problem) -> str:
             return f"{db}: no backup of the database in {folder}; nothing was changed"
         case BackupUnusable(database=db, backup=backup, reason=reason):
             return f"{db}: backup {backup} cannot be restored: {reason}; nothing was changed"
+        case LossesNotConfirmed(losses=losses, asked=asked):
+            how = (
+                "not accepted at the prompt"
+                if asked
+                else "no terminal to ask at: run again with --yes to accept them"
+            )
+            return f"the run would lose data ({'; '.join(losses)}); {how}; nothing was changed"
+        case PlanChanged(database=db, path=path):
+            return (
+                f"{db}: {path}: another run changed the database after this run was planned; "
+                "run again to see (and accept) what it would do now; nothing was changed"
+            )
         case _:
             assert_never(problem)
 
@@ -203,6 +217,8 @@ def exit_code(problem: Problem) -> int:
             | Environment()
             | CommitFailed()
             | NotInvertible()
+            | LossesNotConfirmed()
+            | PlanChanged()
         ):
             return EXIT_STEP_FAILED
         case (

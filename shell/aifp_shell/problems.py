@@ -203,6 +203,25 @@ class BackupUnusable:
     reason: str
 
 
+@attrs.frozen(slots=True)
+class LossesNotConfirmed:
+    """A run would destroy data and nobody accepted it (``--yes``, or yes at the prompt)."""
+
+    losses: tuple[str, ...]
+    """Each loss, as ``<database>: <file>: <what it destroys>``."""
+    asked: bool
+    """Whether a person was asked (and said no), rather than no terminal to ask at."""
+
+
+@attrs.frozen(slots=True)
+class PlanChanged:
+    """Under the write lock, the database needed steps the run had not shown (another run
+    changed it in between), so their losses were never accepted."""
+
+    database: str
+    path: str
+
+
 ShellError: TypeAlias = (
     DatabaseMissing
     | ProjectNotFound
@@ -223,6 +242,8 @@ ShellError: TypeAlias = (
     | EditedAfterApplied
     | NoBackup
     | BackupUnusable
+    | LossesNotConfirmed
+    | PlanChanged
 )
 
 Problem: TypeAlias = CoreError | ShellError | DiffError

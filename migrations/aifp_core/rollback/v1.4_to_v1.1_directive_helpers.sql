@@ -10,6 +10,12 @@
 -- have) instead of dropping the two columns.
 -- DDL rendered by `aifp-migrate diff ... --as-step --reverse` and, for the
 -- rebuild, from shapes/v1.0_2025-10-12_f2cad87.sql.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops directive_helpers
+-- aifp-migrate: drops notes
+-- aifp-migrate: drops helper_functions.is_tool, helper_functions.is_sub_helper
 
 DROP TABLE directive_helpers;
 DROP TABLE notes;

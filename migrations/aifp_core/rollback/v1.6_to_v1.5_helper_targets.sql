@@ -10,6 +10,10 @@
 --     old rows would invent a time that never happened.
 -- DDL rendered by `aifp-migrate diff ... --as-step --reverse`; only the
 -- timestamp values of the copies are written by hand.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops helper_functions.return_statements, helper_functions.target_database
 
 DROP TRIGGER enforce_level_on_fp;
 CREATE TABLE new_categories (

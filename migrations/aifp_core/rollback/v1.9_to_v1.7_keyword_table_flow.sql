@@ -10,6 +10,10 @@
 -- Refused (exit 1, nothing changed): a keyword link whose keyword_id has no
 -- intent_keywords row (its text cannot be restored).
 -- DDL rendered by `aifp-migrate diff ... --as-step --reverse`.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops directive_flow
 
 SELECT 'directives_intent_keywords', 'keyword_id', id, 'no intent_keywords row ' || quote(keyword_id) || ': the keyword text cannot be restored' FROM directives_intent_keywords WHERE keyword_id NOT IN (SELECT id FROM intent_keywords);
 

@@ -14,6 +14,10 @@
 -- error_handler, utility): 1.9's CHECK cannot hold it, and deleting the row
 -- would be a silent loss. Remove or retype such flows first.
 -- DDL rendered by `aifp-migrate diff ... --as-step --reverse`.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops directive_flow.flow_category
 
 SELECT 'directive_flow', 'flow_type', id, 'CHECK: flow_type ' || quote(flow_type) || ' does not exist at 1.9 (status_branch, completion_loop, conditional, error)' FROM directive_flow WHERE flow_type NOT IN ('status_branch', 'completion_loop', 'conditional', 'error');
 

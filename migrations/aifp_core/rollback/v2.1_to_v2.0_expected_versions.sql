@@ -5,6 +5,10 @@
 -- are already 2.1's. REAL LOSS: the rows of expected_schema_versions (2.0 has
 -- no such table). Every other row is kept.
 -- DDL rendered by `aifp-migrate diff ... --as-step --reverse`.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops expected_schema_versions
 
 DROP TABLE expected_schema_versions;
 

@@ -14,6 +14,12 @@
 -- rows of work_branches and merge_history, which 1.0 cannot hold.
 --
 -- DDL rendered by `aifp-migrate diff --reverse`; the value mapping by hand.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops merge_history
+-- aifp-migrate: drops work_branches
+-- aifp-migrate: drops project.last_known_git_hash, project.last_git_sync
 
 DROP TRIGGER delete_sidequest_items;
 DROP TRIGGER delete_subtask_items;

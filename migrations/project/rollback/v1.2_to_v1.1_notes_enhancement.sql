@@ -10,6 +10,11 @@
 -- Data loss (real, named by the tool): the flow_ids values.
 --
 -- DDL rendered by `aifp-migrate diff --reverse`.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops sidequests.flow_ids
+-- aifp-migrate: drops tasks.flow_ids
 
 CREATE TABLE new_notes (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -25,6 +25,13 @@
 --
 -- DDL rendered by `aifp-migrate diff --reverse`; guards, project_id,
 -- linked_function_id and the priority mapping by hand.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops files.name, files.is_reserved, files.id_in_name
+-- aifp-migrate: drops functions.returns, functions.is_reserved, functions.id_in_name
+-- aifp-migrate: drops types.file_id, types.is_reserved, types.id_in_name
+-- aifp-migrate: drops types_functions.role
 
 -- Guards: rows this rollback cannot carry are refused by name before any write.
 SELECT 'completion_path', 'project_id', id, 'NOT NULL project_id REFERENCES project(id): there is no project row to point at' FROM completion_path WHERE NOT EXISTS (SELECT 1 FROM project);

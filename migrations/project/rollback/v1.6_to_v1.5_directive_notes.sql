@@ -6,6 +6,11 @@
 -- Data loss (real, named by the tool): the values of those two columns.
 --
 -- DDL rendered by `aifp-migrate diff --reverse`.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops notes.send_with_directive
+-- aifp-migrate: drops types.links
 
 DROP INDEX idx_notes_directive_send;
 ALTER TABLE notes DROP COLUMN send_with_directive;

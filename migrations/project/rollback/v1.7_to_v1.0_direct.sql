@@ -20,6 +20,19 @@
 -- project.blueprint_checksum come back NULL (lost going up).
 --
 -- DDL rendered by `aifp-migrate diff --reverse`; guards and mappings by hand.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops merge_history
+-- aifp-migrate: drops work_branches
+-- aifp-migrate: drops files.name, files.is_reserved, files.id_in_name
+-- aifp-migrate: drops functions.returns, functions.is_reserved, functions.id_in_name
+-- aifp-migrate: drops notes.send_with_directive
+-- aifp-migrate: drops project.last_known_git_hash, project.last_git_sync
+-- aifp-migrate: drops sidequests.flow_ids
+-- aifp-migrate: drops tasks.flow_ids
+-- aifp-migrate: drops types.file_id, types.is_reserved, types.id_in_name, types.links
+-- aifp-migrate: drops types_functions.role
 
 -- Guards: rows this rollback cannot carry are refused by name before any write.
 SELECT 'completion_path', 'project_id', id, 'NOT NULL project_id REFERENCES project(id): there is no project row to point at' FROM completion_path WHERE NOT EXISTS (SELECT 1 FROM project);

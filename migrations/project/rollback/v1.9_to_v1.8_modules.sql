@@ -5,6 +5,11 @@
 -- Data loss (real, named by the tool): the rows of modules and module_files.
 --
 -- DDL rendered by `aifp-migrate diff --reverse`.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops module_files
+-- aifp-migrate: drops modules
 
 DROP TRIGGER modules_fts_delete;
 DROP TRIGGER modules_fts_insert;

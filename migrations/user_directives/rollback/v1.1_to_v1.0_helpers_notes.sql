@@ -11,6 +11,12 @@
 -- * user_directives loses the action_type CHECK (rows kept as they are).
 -- * logging_config gets the first shape's '.aifp/logs/...' DEFAULTs back;
 --   the stored row is kept as it is.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops directive_helpers
+-- aifp-migrate: drops helper_functions
+-- aifp-migrate: drops notes
 
 DROP TRIGGER update_user_directives_timestamp;
 DROP TABLE directive_helpers;

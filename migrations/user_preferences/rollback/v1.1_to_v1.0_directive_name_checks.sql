@@ -10,6 +10,10 @@
 -- * issue_reports and user_settings lose their CHECKs (rows kept as they are;
 --   values mapped on the way up stay mapped, and 1.0 accepts them).
 -- * tracking_notes is dropped: 1.0 has no place for its rows (a real loss).
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops tracking_notes
 
 DROP TRIGGER update_user_settings_timestamp;
 DROP TABLE tracking_notes;

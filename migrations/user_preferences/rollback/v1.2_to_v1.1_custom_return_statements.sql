@@ -4,6 +4,10 @@
 -- it). Rendered by `aifp-migrate diff ... --as-step --reverse`.
 -- custom_return_statements is dropped with its indexes and trigger: 1.1 has
 -- no place for its rows (a real loss). Every other table is untouched.
+--
+-- Data this file destroys (verify checks these markers; the tool names
+-- the losses and asks before it runs):
+-- aifp-migrate: drops custom_return_statements
 
 DROP TRIGGER update_custom_return_statements_timestamp;
 DROP TABLE custom_return_statements;

@@ -54,6 +54,14 @@ DryRunOption = Annotated[
 TargetOption = Annotated[
     str | None, typer.Option("--target", help="Version to migrate to.", metavar="VERSION")
 ]
+YesOption = Annotated[
+    bool,
+    typer.Option("--yes", help="Accept a run that loses data (named first) without asking."),
+]
+SqlOption = Annotated[
+    bool,
+    typer.Option("--sql", help="With --dry-run: print every statement that would run."),
+]
 KeepBackupsOption = Annotated[
     int,
     typer.Option(
@@ -107,6 +115,8 @@ def up_command(
     ] = None,
     target: TargetOption = None,
     dry_run: DryRunOption = False,
+    sql: SqlOption = False,
+    yes: YesOption = False,
     keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
     strict: Annotated[
         bool,
@@ -122,10 +132,12 @@ def up_command(
         return _usage("up needs exactly one of --all or --db NAME", as_json)
     if all_databases and target is not None:
         return _usage("--target needs --db NAME: versions differ between databases", as_json)
-    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
+    if sql and not dry_run:
+        return _usage("--sql needs --dry-run", as_json)
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups, yes=yes)
     names = DATABASES if db is None else (db,)
     report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None, strict=strict)
-    return render.show_run(report, as_json)
+    return render.show_run(report, as_json, sql=sql)
 
 
 @app.command("down")
@@ -135,6 +147,8 @@ def down_command(
     ],
     target: TargetOption = None,
     dry_run: DryRunOption = False,
+    sql: SqlOption = False,
+    yes: YesOption = False,
     keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
@@ -142,8 +156,10 @@ def down_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Roll a database back one step (or down to --target), with a backup first."""
-    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
-    return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json)
+    if sql and not dry_run:
+        return _usage("--sql needs --dry-run", as_json)
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups, yes=yes)
+    return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json, sql=sql)
 
 
 @app.command("diff")
@@ -219,6 +235,9 @@ def scan_command(
         bool,
         typer.Option("--migrate", help="Migrate every healthy project (and aifp_core, once)."),
     ] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", help="With --migrate: accept migrations that lose data.")
+    ] = False,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", min=1, help="Projects handled at once (default: CPU count)."),
@@ -241,6 +260,7 @@ def scan_command(
         aifp_root=places.aifp_root,
         migrations_dir=places.migrations_dir,
         migrate=migrate,
+        accept_losses=yes,
         jobs=jobs,
         progress=None if as_json else scan_progress_bar(),
     )

@@ -39,6 +39,9 @@ def _parser() -> _Parser:
     parser.add_argument("--target", metavar="VERSION", help="Target version (e.g. 1.1)")
     parser.add_argument("--rollback", action="store_true", help="Roll back (one step by default)")
     parser.add_argument("--dry-run", action="store_true", help="Show what would happen")
+    parser.add_argument(
+        "--yes", action="store_true", help="Accept a run that loses data without asking"
+    )
     parser.add_argument("--strict", action="store_true", help="Refuse a drifted database")
     parser.add_argument("--json", action="store_true", help="Print one JSON document")
     parser.add_argument("--project-dir", type=Path, help="Project folder holding .aifp-project/")
@@ -58,6 +61,7 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
             args.aifp_root,
             args.migrations_dir or default_migrations_dir,
             args.json,
+            yes=args.yes,
         )
     except CommandEnded as ended:  # the folders were reported as unusable
         return ended.code

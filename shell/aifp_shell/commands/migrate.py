@@ -6,6 +6,7 @@ and the embedding API call them. ``Runtime`` is what every command is given.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable
@@ -38,6 +39,8 @@ from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
     CommitFailed,
     DatabaseMissing,
+    LossesNotConfirmed,
+    PlanChanged,
     Problem,
     Unreadable,
     Unversioned,
@@ -65,6 +68,27 @@ BackupProgress: TypeAlias = "Callable[[str], ProgressCallback | None]"
 """Given a database name, returns a progress callback for its backup (or None)."""
 
 
+ConfirmLosses: TypeAlias = "Callable[[tuple[DatabaseRun, ...]], LossAnswer]"
+"""Given the planned runs (their steps name their losses), returns whether to go ahead."""
+
+
+@attrs.frozen(slots=True)
+class LossAnswer:
+    """The answer to a run that loses data: go ahead or not, and whether a person answered."""
+
+    accepted: bool
+    asked: bool
+
+
+def _accepted(_: tuple[DatabaseRun, ...]) -> LossAnswer:
+    return LossAnswer(accepted=True, asked=False)
+
+
+def losses_runtime(places: Places, accept_losses: bool) -> Runtime:
+    """Return a plain runtime (no progress bar) that accepts runs losing data, or refuses them."""
+    return Runtime(places, confirm_losses=_accepted if accept_losses else None)
+
+
 def system_clock() -> datetime:
     """Return the current moment from the system clock, in local time."""
     from datetime import datetime
@@ -81,6 +105,9 @@ class Runtime:
     backup_progress: BackupProgress | None = None
     keep_backups: int = DEFAULT_KEEP_BACKUPS
     """Backups kept per database after a successful run; older ones are pruned."""
+    confirm_losses: ConfirmLosses | None = None
+    """Asked, before anything is locked or written, to accept a run that loses data (each
+    database's planned steps name their losses); ``None`` refuses every such run."""
 
 
 # --- migrating ---------------------------------------------------------------------------
@@ -135,21 +162,6 @@ def down_planner(target: Version | None) -> Planner:
         return plan_down(migration_set, current, target, computed).alt(lambda e: e)
 
     return planner
-
-
-def _applied_preview(plan: Plan) -> tuple[AppliedStep, ...]:
-    return tuple(
-        AppliedStep(
-            step.direction,
-            None if step.from_version is None else str(step.from_version),
-            str(step.to_version),
-            step.source.display,
-            (),
-            step.losses,
-            step.source.text if step.computed else None,
-        )
-        for step in plan.steps
-    )
 
 
 def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[Version, Problem]:
@@ -208,6 +220,7 @@ def _open_existing(
     planner: Planner,
     runtime: Runtime,
     backups: list[Path],
+    shown: tuple[AppliedStep, ...],
 ) -> _Open | DatabaseRun:
     """Run a database's plan inside an open transaction; return it open, or its final report."""
     if is_empty_file(path):
@@ -232,6 +245,7 @@ def _open_existing(
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
+        _as_shown(name, path, plan, shown, start)
         from aifp_shell.files.preflight import preflight
 
         not_ready = preflight(name, path)
@@ -250,7 +264,7 @@ def _open_existing(
             str(path),
             str(start),
             str(plan.end),
-            ran.unwrap(),
+            _with_shown_losses(ran.unwrap(), shown),
             str(backup),
             "migrated",
             note=old_breakage_note(conn),
@@ -300,7 +314,12 @@ def _backup_during_quick_check(
 
 
 def _open_new(
-    name: str, path: Path, migration_set: MigrationSet, planner: Planner, runtime: Runtime
+    name: str,
+    path: Path,
+    migration_set: MigrationSet,
+    planner: Planner,
+    runtime: Runtime,
+    shown: tuple[AppliedStep, ...],
 ) -> _Open:
     """Build a missing database in a hidden file, transaction left open for COMMIT."""
     planned = planner(migration_set, None, None)
@@ -344,7 +363,8 @@ def _open_new(
         abandon(conn)
         discard(hidden)
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
-    run = DatabaseRun(name, str(path), None, str(plan.end), ran.unwrap(), None, "migrated")
+    applied = _with_shown_losses(ran.unwrap(), shown)
+    run = DatabaseRun(name, str(path), None, str(plan.end), applied, None, "migrated")
     return _Open(name, path, conn, run, created_from=hidden)
 
 
@@ -415,6 +435,10 @@ def migrate(
         return preview
     if preview.problem is not None:
         return _not_migrated(preview)
+    refused = _refused_losses(runtime, preview)
+    if refused is not None:
+        return refused
+    shown = {db.name: db.applied for db in preview.databases}
     opened: list[_Open] = []
     finished: list[DatabaseRun] = []
     backups: list[Path] = []
@@ -422,7 +446,16 @@ def migrate(
         for name in DATABASES:
             if name in names:
                 _open_one(
-                    name, sets[name], planner, runtime, explicit, creates, opened, finished, backups
+                    name,
+                    sets[name],
+                    planner,
+                    runtime,
+                    explicit,
+                    creates,
+                    opened,
+                    finished,
+                    backups,
+                    shown.get(name, ()),
                 )
     except _Abort as abort:
         return _roll_back_all(opened, finished, backups, abort.run)
@@ -434,6 +467,74 @@ def _no_project(runtime: Runtime, names: tuple[str, ...]) -> Problem | None:
     if all(name == "aifp_core" for name in names):  # the others live in a project
         return None
     return project_problem(runtime.places)
+
+
+def _refused_losses(runtime: Runtime, preview: RunReport) -> RunReport | None:
+    """Return the refusal of a run that loses data and was not accepted, else ``None``."""
+    losses = tuple(
+        f"{db.name}: {lost}"
+        for db in preview.databases
+        for step in db.applied
+        for lost in step.losses
+    )
+    if not losses:
+        return None
+    answer = (
+        runtime.confirm_losses(preview.databases)
+        if runtime.confirm_losses is not None
+        else LossAnswer(accepted=False, asked=False)
+    )
+    if answer.accepted:
+        return None
+    problem = LossesNotConfirmed(losses, answer.asked)
+    return RunReport(
+        tuple(
+            attrs.evolve(
+                db,
+                status="skipped",
+                to_version=db.from_version,
+                applied=(),
+                note="not run: it would lose data, which was not accepted",
+            )
+            if db.status == "dry_run"
+            else db
+            for db in preview.databases
+        ),
+        problem,
+    )
+
+
+def _as_shown(
+    name: str, path: Path, plan: Plan, shown: tuple[AppliedStep, ...], start: Version
+) -> None:
+    """Raise ``_Abort`` unless every step of the locked plan is one the run showed (and had
+    accepted, with its losses)."""
+    known = {(s.direction, s.from_version, s.to_version, s.file) for s in shown}
+    for step in plan.steps:
+        key = (
+            step.direction,
+            None if step.from_version is None else str(step.from_version),
+            str(step.to_version),
+            step.source.display,
+        )
+        if key not in known:
+            raise _Abort(_failed(name, path, PlanChanged(name, str(path)), start))
+
+
+def _with_shown_losses(
+    applied: tuple[AppliedStep, ...], shown: tuple[AppliedStep, ...]
+) -> tuple[AppliedStep, ...]:
+    """Return the steps that ran, each with the losses the run showed for it before acting."""
+    losses = {(s.direction, s.from_version, s.to_version, s.file): s.losses for s in shown}
+    return tuple(
+        attrs.evolve(
+            step,
+            losses=losses.get(
+                (step.direction, step.from_version, step.to_version, step.file), step.losses
+            ),
+        )
+        for step in applied
+    )
 
 
 def _checked_sets(runtime: Runtime, names: tuple[str, ...]) -> dict[str, MigrationSet] | Problem:
@@ -462,19 +563,20 @@ def _open_one(
     opened: list[_Open],
     finished: list[DatabaseRun],
     backups: list[Path],
+    shown: tuple[AppliedStep, ...],
 ) -> None:
     """Open, lock, back up and run one database's steps (left uncommitted), or skip it."""
     location = locate(name, runtime.places)
     path = location.path
     if path is None or not path.exists():
         if path is not None and location.creatable and creates:
-            opened.append(_open_new(name, path, migration_set, planner, runtime))
+            opened.append(_open_new(name, path, migration_set, planner, runtime, shown))
             return
         if explicit:
             raise _Abort(_failed(name, path, _location_problem(location)))
         finished.append(_skipped(location))
         return
-    result = _open_existing(name, path, migration_set, planner, runtime, backups)
+    result = _open_existing(name, path, migration_set, planner, runtime, backups, shown)
     if isinstance(result, _Open):
         opened.append(result)
     else:
@@ -573,6 +675,16 @@ def _roll_back_all(
     return RunReport(_in_order([*finished, *rolled, failed]), failed.problem)
 
 
+def _rehearsed(
+    conn: sqlite3.Connection | None, path: Path | None, plan: Plan
+) -> Result[tuple[Plan, tuple[AppliedStep, ...]], Problem]:
+    """Return the plan with its steps as they run on a copy of the live schema (no rows)."""
+    from aifp_shell.sqlite.rehearsal import rehearse  # loads the executor: only for up/down
+
+    where = path if path is not None else Path("(no project)")
+    return rehearse(conn, where, plan).map(lambda rehearsed: (plan, rehearsed.steps))
+
+
 def _dry_run(
     runtime: Runtime,
     names: tuple[str, ...],
@@ -605,7 +717,9 @@ def _dry_run(
                 try:
                     found = _current_version(name, path, conn)
                     if isinstance(found, Success):
-                        planned = planner(sets[name], found.unwrap(), conn)
+                        planned = planner(sets[name], found.unwrap(), conn).bind(
+                            functools.partial(_rehearsed, conn, path)
+                        )
                 finally:
                     conn.close()
             except sqlite3.Error as error:
@@ -616,18 +730,20 @@ def _dry_run(
                 return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
             current = found.unwrap()
         if current is None:
-            planned = planner(sets[name], None, None)
+            planned = planner(sets[name], None, None).bind(
+                functools.partial(_rehearsed, None, path)
+            )
         if isinstance(planned, Failure):
             problem = planned.failure()
             return RunReport(_in_order([*runs, _failed(name, path, problem, current)]), problem)
-        plan = planned.unwrap()
+        plan, steps = planned.unwrap()
         runs.append(
             DatabaseRun(
                 name,
                 str(path),
                 None if current is None else str(current),
                 str(plan.end),
-                _applied_preview(plan),
+                steps,
                 None,
                 "dry_run" if not plan.is_empty() else "up_to_date",
             )

@@ -17,6 +17,9 @@ from aifp_shell.problems import Problem
 from aifp_shell.schema.drift import DatabaseDrift
 from aifp_shell.sqlite.applied import AppliedStep
 
+COMPUTED_PREFIX = "computed inverse of "
+"""How a computed rollback's display name starts (``ComputedRollback.source``)."""
+
 
 @attrs.frozen(slots=True)
 class PendingStep:
@@ -181,10 +184,11 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     return _with_set(document, report.migration_set)
 
 
-def applied_json(step: AppliedStep) -> dict[str, Any]:
-    """Return one applied step as JSON; ``losses`` names what a computed rollback cannot keep.
+def applied_json(step: AppliedStep, *, sql: bool = False) -> dict[str, Any]:
+    """Return one applied step as JSON; ``losses`` names the data it destroys.
 
-    A computed rollback in a dry run also carries its SQL under ``sql``.
+    In a dry run, a computed rollback (or, with ``sql``, every step) also carries
+    every statement it would run under ``sql``.
     """
     entry: dict[str, Any] = {
         "direction": step.direction,
@@ -194,13 +198,14 @@ def applied_json(step: AppliedStep) -> dict[str, Any]:
         "skipped": list(step.skipped),
         "losses": list(step.losses),
     }
-    if step.sql is not None:
+    if step.sql is not None and (sql or step.file.startswith(COMPUTED_PREFIX)):
         entry["sql"] = step.sql
     return entry
 
 
-def run_json(report: RunReport) -> dict[str, Any]:
-    """Return the ``up --json`` / ``down --json`` document of SPEC.md."""
+def run_json(report: RunReport, *, sql: bool = False) -> dict[str, Any]:
+    """Return the ``up --json`` / ``down --json`` document of SPEC.md (``sql``: each step's
+    statements, for ``--dry-run --sql``)."""
     databases = []
     for db in report.databases:
         entry: dict[str, Any] = {
@@ -208,7 +213,7 @@ def run_json(report: RunReport) -> dict[str, Any]:
             "path": db.path,
             "from": db.from_version,
             "to": db.to_version,
-            "applied": [applied_json(step) for step in db.applied],
+            "applied": [applied_json(step, sql=sql) for step in db.applied],
             "backup": db.backup,
             "status": db.status,
         }

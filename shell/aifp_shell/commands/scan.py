@@ -441,10 +441,11 @@ def _migrate(
     names: tuple[str, ...],
     places: Places,
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
+    accept_losses: bool,
 ) -> ProjectScan:
-    from aifp_shell.commands.migrate import Runtime, up  # only a migrating scan needs the runner
+    from aifp_shell.commands.migrate import losses_runtime, up  # only a migrating scan runs
 
-    run = up(Runtime(places), names, None, dry_run=False, explicit=False)
+    run = up(losses_runtime(places, accept_losses), names, None, dry_run=False, explicit=False)
     return attrs.evolve(scanned, run=run, after=recheck())
 
 
@@ -458,6 +459,7 @@ def scan(
     aifp_root: Path,
     migrations_dir: Path,
     migrate: bool = False,
+    accept_losses: bool = False,
     jobs: int | None = None,
     progress: ProgressFactory | None = None,
 ) -> ScanReport:
@@ -468,7 +470,9 @@ def scan(
     first, once; then every healthy project with pending steps, each in its
     own ``up`` run by ``jobs`` threads, so one project's failure leaves the
     others going. ``progress`` is given what is being done and to how many
-    projects, and returns a callback called as each finishes.
+    projects, and returns a callback called as each finishes. A migration that
+    loses data is refused (that project's run fails, nothing changed) unless
+    ``accept_losses``.
     """
     walk = find_projects(root)
     core_file = str(core_path(aifp_root))
@@ -483,12 +487,20 @@ def scan(
 
     core = ProjectScan(str(aifp_root), check_core())
     if migrate and _due(core):
-        core = _migrate(core, ("aifp_core",), Places(aifp_root, None, migrations_dir), check_core)
+        core = _migrate(
+            core,
+            ("aifp_core",),
+            Places(aifp_root, None, migrations_dir),
+            check_core,
+            accept_losses,
+        )
     workers = max(1, jobs or os.cpu_count() or 1)
     paths = tuple(str(project) for project in walk.projects)
     projects = check_projects(paths, sets, workers, progress)
     if migrate:
-        projects = _migrate_all(projects, sets, workers, aifp_root, migrations_dir, progress)
+        projects = _migrate_all(
+            projects, sets, workers, aifp_root, migrations_dir, progress, accept_losses
+        )
     return ScanReport(str(root), core, projects, walk.skipped)
 
 
@@ -499,6 +511,7 @@ def _migrate_all(
     aifp_root: Path,
     migrations_dir: Path,
     progress: ProgressFactory | None,
+    accept_losses: bool,
 ) -> tuple[ProjectScan, ...]:
     """Return the projects with every healthy one that has pending steps migrated."""
     due = [index for index, scanned in enumerate(projects) if _due(scanned)]
@@ -513,6 +526,7 @@ def _migrate_all(
             PROJECT_DATABASES,
             Places(aifp_root, Path(scanned.path), migrations_dir),
             lambda: check_project(scanned.path, sets).found,
+            accept_losses,
         )
         if tick is not None:
             tick()

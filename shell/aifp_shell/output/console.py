@@ -7,7 +7,15 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
+from aifp_shell.commands.migrate import LossAnswer
+from aifp_shell.commands.reports import (
+    COMPUTED_PREFIX,
+    DatabaseRun,
+    RunReport,
+    StatusReport,
+    run_json,
+    status_json,
+)
 from aifp_shell.files.locate import SetInUse
 from aifp_shell.messages import EXIT_BAD_INPUT, EXIT_OK, error_json, exit_code, message
 from aifp_shell.problems import BadUsage, DriftRefused, Problem
@@ -112,8 +120,12 @@ def show_status(report: StatusReport, as_json: bool) -> int:
     return report.exit_code()
 
 
-def show_run(report: RunReport, as_json: bool) -> int:
-    """Show what ``up``/``down`` did and return its exit code."""
+def show_run(report: RunReport, as_json: bool, *, sql: bool = False) -> int:
+    """Show what ``up``/``down`` did and return its exit code.
+
+    With ``sql`` (a dry run's ``--sql``), every step shows every statement it would run;
+    otherwise only a computed rollback's SQL is shown (no file holds it).
+    """
     refused = isinstance(report.problem, DriftRefused)  # its message names the differences
     for drifted in () if refused else report.drift:
         for difference in drifted.differences:
@@ -124,7 +136,7 @@ def show_run(report: RunReport, as_json: bool) -> int:
     if report.problem is not None:
         error_line(report.problem)
     if as_json:
-        print_json(run_json(report))
+        print_json(run_json(report, sql=sql))
         return report.exit_code()
     out = sys.stdout
     for db in report.databases:
@@ -149,8 +161,8 @@ def show_run(report: RunReport, as_json: bool) -> int:
             for skipped in step.skipped:
                 out.write(f"       {skipped}\n")
             for lost in step.losses:
-                out.write(f"       data not brought back: {lost}\n")
-            if step.sql is not None:
+                out.write(f"       loses data: {lost}\n")
+            if step.sql is not None and (sql or step.file.startswith(COMPUTED_PREFIX)):
                 out.write("".join(f"       {line}\n" for line in step.sql.splitlines()))
         if db.backup:
             out.write(f"  backup: {db.backup}\n")
@@ -158,6 +170,32 @@ def show_run(report: RunReport, as_json: bool) -> int:
             out.write(f"  note: {db.note}\n")
     _set_line(report.migration_set)
     return report.exit_code()
+
+
+def confirm_losses(runs: tuple[DatabaseRun, ...], *, yes: bool) -> LossAnswer:
+    """Accept a run that loses data: with ``yes`` (the report then names each step's losses),
+    else by asking at a terminal (stdin and stderr both one) after naming them on stderr;
+    with no terminal, refuse (the refusal names them)."""
+    if yes:
+        return LossAnswer(accepted=True, asked=False)
+    err = sys.stderr
+    if not (sys.stdin.isatty() and err.isatty()):
+        return LossAnswer(accepted=False, asked=False)
+    err.write("aifp-migrate: this run loses data:\n")
+    for db in runs:
+        for step in db.applied:
+            for lost in step.losses:
+                err.write(
+                    f"  {db.name}: {step.direction} {step.from_version or 'new'} → "
+                    f"{step.to_version} ({step.file}): {lost}\n"
+                )
+    err.write("Go ahead? A backup is made first. [y/N] ")
+    err.flush()
+    try:
+        reply = sys.stdin.readline()
+    except (OSError, KeyboardInterrupt):
+        reply = ""
+    return LossAnswer(accepted=reply.strip().lower() in ("y", "yes"), asked=True)
 
 
 def show_history(report: HistoryReport, as_json: bool) -> int:

@@ -21,7 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 import attrs
-from returns.result import Failure, Success
+from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import (
     DuplicateStep,
@@ -32,8 +32,10 @@ from aifp_fp.errors import (
 )
 from aifp_fp.files import ForwardStep, MigrationSource, parse_file
 from aifp_fp.graph import MigrationSet
+from aifp_fp.losses import audit_losses, step_losses
 from aifp_fp.plan import Plan, PlannedStep, find_path, plan_create, plan_up, prepare_step
 from aifp_fp.schema import Column, Schema, Table, canonical, schema_differences
+from aifp_fp.sqltext import split_statements
 from aifp_fp.tables import TOOL_TABLES
 from aifp_fp.version import Version, parse_version
 from aifp_shell.commands.verify.sample_rows import (
@@ -67,7 +69,8 @@ class Finding:
     file: str
     check: str
     """``name``, ``statements``, ``reachable``, ``applies``, ``up_again``, ``rollback``,
-    ``rollback_structure``, ``rollback_rows`` or ``paths``."""
+    ``rollback_structure``, ``rollback_rows``, ``losses`` (data destroyed but not declared
+    by an ``-- aifp-migrate:`` marker, or a marker naming no loss) or ``paths``."""
     detail: str
 
 
@@ -372,9 +375,34 @@ class _DatabaseCheck:
         conn.execute("COMMIT")
         return True
 
+    def check_losses(self, source: MigrationSource, before: Result[Schema, Problem]) -> None:
+        """A file that destroys data must declare each loss with a marker, and only real ones."""
+        if isinstance(before, Failure):
+            return  # the chain does not replay: already reported for its own file
+        statements = split_statements(source.text.removeprefix("\ufeff")).statements
+        audit = audit_losses(source.text, step_losses(source.display, statements, before.unwrap()))
+        for loss in audit.undeclared:
+            self.fail(
+                source.display,
+                "losses",
+                f"line {loss.line} {loss.describe()}, which the file does not declare: "
+                f"add the comment `{loss.marker()}` if that is intended",
+            )
+        for declared in audit.stale:
+            self.fail(
+                source.display,
+                "losses",
+                f"line {declared.line} declares `{declared.verb} {declared.name}`, "
+                "but the step loses nothing there",
+            )
+
     def check_step(self, migration_set: MigrationSet, step: ForwardStep) -> None:
         file = step.source.display
         start, end = step.from_version, step.to_version
+        self.check_losses(step.source, schema_at(migration_set, start))
+        rollback = migration_set.rollback_of(step)
+        if rollback is not None:
+            self.check_losses(rollback.source, schema_at(migration_set, end))
         conn = self._scratch(migration_set, start, file)
         if conn is None:
             return
