@@ -87,6 +87,10 @@ def main_options(
 
 @app.command("check")
 def check_command(
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 3 unless every database is up_to_date (for CI)."),
+    ] = False,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
@@ -94,7 +98,7 @@ def check_command(
 ) -> int:
     """Show each database's path, version, the latest version, pending steps and status."""
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
-    return render.show_status(check(runtime), as_json)
+    return render.show_status(check(runtime, strict=strict), as_json)
 
 
 @app.command("up")

@@ -110,8 +110,10 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
     return DatabaseStatus(name, path, True, version_text, latest, pending, status, differences)
 
 
-def check(runtime: Runtime) -> StatusReport:
+def check(runtime: Runtime, *, strict: bool = False) -> StatusReport:
     """Return the status of the four databases, opening each read-only.
+
+    With ``strict`` the report's exit code is 3 unless every database is ``up_to_date``.
 
     Each project database carries the version the installed aifp_core expects
     of it (``expected_schema_versions``, aifp_core 2.1 and later), if it says.
@@ -127,4 +129,4 @@ def check(runtime: Runtime) -> StatusReport:
                 status, expected=expectation.expected, minimum=expectation.minimum
             )
         databases.append(status)
-    return StatusReport(tuple(databases))
+    return StatusReport(tuple(databases), strict=strict)

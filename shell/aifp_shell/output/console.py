@@ -90,6 +90,9 @@ def show_status(report: StatusReport, as_json: bool) -> int:
                 f"{db.name}: edited after it was applied: {edited.display} "
                 f"(applied {edited.recorded[:12]}…, now {edited.current[:12]}…)\n"
             )
+    if report.strict and report.not_current():
+        names = ", ".join(f"{db.name} ({db.status})" for db in report.not_current())
+        sys.stderr.write(f"aifp-migrate: check --strict: not up to date: {names}\n")
     return report.exit_code()
 
 

@@ -1,0 +1,64 @@
+"""End to end: ``check --strict``, ``diff`` of identical schemas, ``schema``, ``history``
+without ``--db``, ``repair`` and meaning-based checksums, through the real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.aifp_data import DATABASES, MIGRATIONS, Installation, build_installation
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.e2e
+
+
+def _run(inst: Installation, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    return run_cli(*args, cwd=inst.project, env=inst.env())
+
+
+@pytest.fixture
+def inst(tmp_path: Path) -> Installation:
+    return build_installation(tmp_path, rows=3)
+
+
+# --- item 10: check --strict and "no differences" -----------------------------------------
+
+
+def test_check_strict_fails_on_pending_and_passes_once_everything_is_current(
+    inst: Installation,
+) -> None:
+    assert _run(inst, "check").returncode == 0
+    strict = _run(inst, "check", "--strict")
+    assert strict.returncode == 3, strict.stderr
+    assert "not up to date" in strict.stderr and "pending" in strict.stderr
+    document = json.loads(_run(inst, "check", "--strict", "--json").stdout)
+    assert document["not_up_to_date"] == list(DATABASES)
+    assert _run(inst, "up", "--all").returncode == 0
+    current = _run(inst, "check", "--strict", "--json")
+    assert current.returncode == 0, current.stderr
+    assert json.loads(current.stdout)["not_up_to_date"] == []
+
+
+def test_check_strict_fails_on_a_missing_database(inst: Installation) -> None:
+    assert _run(inst, "up", "--all").returncode == 0
+    inst.path("user_directives").unlink()
+    result = _run(inst, "check", "--strict")
+    assert result.returncode == 3
+    assert "user_directives (missing)" in result.stderr
+
+
+def test_diff_of_identical_schemas_says_no_differences(tmp_path: Path) -> None:
+    schema = MIGRATIONS / "project" / "v1.0_initial_schema.sql"
+    text = run_cli("diff", schema, schema, cwd=tmp_path)
+    assert text.returncode == 0
+    assert text.stdout == "-- no differences: FROM and TO have the same schema\n"
+    document = json.loads(run_cli("diff", schema, schema, "--json", cwd=tmp_path).stdout)
+    assert document["same_schema"] is True and document["operations"] == []
+    other = tmp_path / "other.sql"
+    other.write_text(schema.read_text() + "\nCREATE TABLE extra (id INTEGER PRIMARY KEY);\n")
+    changed = run_cli("diff", schema, other, "--json", cwd=tmp_path)
+    assert json.loads(changed.stdout)["same_schema"] is False
+    assert "no differences" not in run_cli("diff", schema, other, cwd=tmp_path).stdout
