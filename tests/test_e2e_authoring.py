@@ -62,3 +62,28 @@ def test_diff_of_identical_schemas_says_no_differences(tmp_path: Path) -> None:
     changed = run_cli("diff", schema, other, "--json", cwd=tmp_path)
     assert json.loads(changed.stdout)["same_schema"] is False
     assert "no differences" not in run_cli("diff", schema, other, cwd=tmp_path).stdout
+
+
+# --- item 12: history across databases ----------------------------------------------------
+
+
+def test_history_without_db_shows_all_four(inst: Installation) -> None:
+    assert _run(inst, "up", "--db", "project").returncode == 0
+    inst.path("user_directives").unlink()
+    text = _run(inst, "history")
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    heads = [line.split(":")[0] for line in lines if not line.startswith(" ")]
+    assert heads == list(DATABASES)
+    assert f"{inst.path('aifp_core')}: no recorded runs" in text.stdout
+    assert f"{inst.path('user_directives')}: no database" in text.stdout
+    assert any("up" in line and "project/" in line for line in lines if line.startswith("  "))
+    result = _run(inst, "history", "--json")
+    assert result.returncode == 0
+    document = json.loads(result.stdout)
+    by_name = {entry["database"]: entry for entry in document["databases"]}
+    assert list(by_name) == list(DATABASES)
+    assert by_name["project"]["history"] and by_name["aifp_core"]["history"] == []
+    assert "error" in by_name["user_directives"] and "error" not in by_name["project"]
+    one = json.loads(_run(inst, "history", "--db", "project", "--json").stdout)
+    assert one["history"] == by_name["project"]["history"]

@@ -202,17 +202,22 @@ def diff_command(
 @app.command("history")
 def history_command(
     db: Annotated[
-        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
-    ],
+        str | None,
+        typer.Option(
+            "--db", help=f"One of: {', '.join(DATABASES)} (default: all four).", metavar="NAME"
+        ),
+    ] = None,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """List the runs schema_history recorded, oldest first, and whether each file still matches."""
-    from aifp_shell.commands.history import history
+    from aifp_shell.commands.history import histories, history
 
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    if db is None:
+        return render.show_histories(histories(runtime.places), as_json)
     return render.show_history(history(runtime.places, db), as_json)
 
 

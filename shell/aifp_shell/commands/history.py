@@ -145,6 +145,11 @@ def history(places: Places, name: str) -> HistoryReport:
     return HistoryReport(name, str(path), entries)
 
 
+def histories(places: Places) -> tuple[HistoryReport, ...]:
+    """Return what ``schema_history`` recorded in each of the four databases, in order."""
+    return tuple(history(places, name) for name in DATABASES)
+
+
 def history_json(report: HistoryReport) -> dict[str, Any]:
     """Return the ``history --json`` document: the database, its path and its rows."""
     document: dict[str, Any] = {

@@ -154,10 +154,44 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
         return EXIT_OK if report.problem is None else exit_code(report.problem)
     if report.problem is not None:
         return exit_code(report.problem)
+    _history_text(report)
+    return EXIT_OK
+
+
+def show_histories(reports: Sequence[HistoryReport], as_json: bool) -> int:
+    """Show the history of every database (``history`` without ``--db``); return the exit code.
+
+    A database that does not exist is shown as such, not an error: the others
+    still have histories. Any other failure sets the exit code.
+    """
+    from aifp_shell.problems import DatabaseMissing
+
+    codes = [
+        exit_code(r.problem)
+        for r in reports
+        if r.problem is not None and not isinstance(r.problem, DatabaseMissing)
+    ]
+    for report in reports:
+        if report.problem is not None and not isinstance(report.problem, DatabaseMissing):
+            error_line(report.problem)
+    if as_json:
+        from aifp_shell.commands.history import history_json
+
+        print_json({"databases": [history_json(report) for report in reports]})
+        return max(codes, default=EXIT_OK)
+    for report in reports:
+        if isinstance(report.problem, DatabaseMissing):
+            sys.stdout.write(f"{report.database}: {report.problem.path}: no database\n")
+        elif report.problem is None:
+            _history_text(report)
+    return max(codes, default=EXIT_OK)
+
+
+def _history_text(report: HistoryReport) -> None:
     out = sys.stdout
     if not report.entries:
         out.write(f"{report.database}: {report.path}: no recorded runs\n")
-        return EXIT_OK
+        return
     out.write(f"{report.database}: {report.path}\n")
     for entry in report.entries:
         row = entry.row
@@ -166,7 +200,6 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
             f"  {row.applied_at}  {row.direction:4} {row.from_version or 'new'} → "
             f"{row.to_version}  {row.file}  sha256 {row.sha256[:12]}…  {matches}\n"
         )
-    return EXIT_OK
 
 
 def show_restore(report: RestoreReport, as_json: bool) -> int:
