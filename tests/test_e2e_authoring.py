@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.aifp_data import DATABASES, MIGRATIONS, Installation, build_installation
+from tests.aifp_data import DATABASES, LATEST, MIGRATIONS, Installation, build_installation
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.e2e
@@ -87,3 +87,38 @@ def test_history_without_db_shows_all_four(inst: Installation) -> None:
     assert "error" in by_name["user_directives"] and "error" not in by_name["project"]
     one = json.loads(_run(inst, "history", "--db", "project", "--json").stdout)
     assert one["history"] == by_name["project"]["history"]
+
+
+# --- item 9: schema --db NAME [--version V] -----------------------------------------------
+
+
+def test_schema_prints_what_a_database_at_that_version_has(inst: Installation) -> None:
+    assert _run(inst, "up", "--db", "project", "--target", "1.2").returncode == 0
+    printed = _run(inst, "schema", "--db", "project", "--version", "1.2")
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith("-- project at version 1.2")
+    script = inst.project / "expected.sql"
+    script.write_text(printed.stdout)
+    same = _run(inst, "diff", inst.path("project"), script)
+    assert same.stdout == "-- no differences: FROM and TO have the same schema\n", same.stdout
+    latest = json.loads(_run(inst, "schema", "--db", "project", "--json").stdout)
+    assert latest["version"] == LATEST["project"] and "CREATE TABLE" in latest["script"]
+    later = inst.project / "latest.sql"
+    later.write_text(latest["script"])
+    assert json.loads(_run(inst, "diff", script, later, "--json").stdout)["same_schema"] is False
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("--db", "project", "--version", "1.3"), "project: unknown version 1.3"),
+        (("--db", "nope"), "unknown database 'nope'"),
+    ],
+)
+def test_schema_of_an_unknown_version_or_database_is_exit_2(
+    inst: Installation, args: tuple[str, ...], says: str
+) -> None:
+    result = _run(inst, "schema", *args)
+    assert result.returncode == 2 and says in result.stderr and result.stdout == ""
+    document = json.loads(_run(inst, "schema", *args, "--json").stdout)
+    assert says in document["error"]["message"]

@@ -221,6 +221,27 @@ def history_command(
     return render.show_history(history(runtime.places, db), as_json)
 
 
+@app.command("schema")
+def schema_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="Version to show (default: the latest).", metavar="V"),
+    ] = None,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Print the schema a version should have (replayed from the migration files), fit for diff."""
+    from aifp_shell.commands.expected_schema import expected_schema
+
+    places = find_places(project_dir, aifp_root, migrations_dir)
+    return render.show_schema(expected_schema(places, db, version), as_json)
+
+
 @app.command("scan")
 def scan_command(
     root: Annotated[Path, typer.Argument(help="Folder to search for AIFP projects.")],

@@ -7,11 +7,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from returns.result import Failure, Result, Success
+
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
-from aifp_shell.messages import EXIT_OK, exit_code, message
+from aifp_shell.messages import EXIT_OK, error_json, exit_code, message
 from aifp_shell.problems import DriftRefused, Problem
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
+    from aifp_shell.commands.expected_schema import ExpectedSchema
     from aifp_shell.commands.history import HistoryReport
     from aifp_shell.commands.restore import RestoreReport
 
@@ -200,6 +203,29 @@ def _history_text(report: HistoryReport) -> None:
             f"  {row.applied_at}  {row.direction:4} {row.from_version or 'new'} → "
             f"{row.to_version}  {row.file}  sha256 {row.sha256[:12]}…  {matches}\n"
         )
+
+
+def show_schema(found: Result[ExpectedSchema, Problem], as_json: bool) -> int:
+    """Print the script of a version's structure (or its JSON document); return the exit code."""
+    match found:
+        case Success(expected):
+            if as_json:
+                print_json(
+                    {
+                        "database": expected.database,
+                        "version": expected.version,
+                        "script": expected.script,
+                    }
+                )
+            else:
+                sys.stdout.write(expected.script)
+            return EXIT_OK
+        case Failure(problem):
+            error_line(problem)
+            if as_json:
+                print_json({"error": error_json(problem)})
+            return exit_code(problem)
+    return EXIT_OK  # pragma: no cover
 
 
 def show_restore(report: RestoreReport, as_json: bool) -> int:
