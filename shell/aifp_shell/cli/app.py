@@ -242,6 +242,24 @@ def schema_command(
     return render.show_schema(expected_schema(places, db, version), as_json)
 
 
+@app.command("repair")
+def repair_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Accept applied files edited on purpose: record their new checksums in schema_history."""
+    from aifp_shell.commands.repair import repair
+
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
+    return render.show_repair(repair(runtime, db), as_json)
+
+
 @app.command("scan")
 def scan_command(
     root: Annotated[Path, typer.Argument(help="Folder to search for AIFP projects.")],

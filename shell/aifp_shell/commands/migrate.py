@@ -164,8 +164,8 @@ def _run_plan(
     return run_plan(conn, path, plan, applied_at)
 
 
-def _utc_now_text(runtime: Runtime) -> str:
-    """Return the run's clock reading as UTC ISO 8601 text, for schema_history."""
+def utc_now_text(runtime: Runtime) -> str:
+    """Return the run's clock reading as UTC ISO 8601 text, for schema_history rows."""
     from datetime import UTC
 
     return runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
@@ -231,7 +231,7 @@ def _open_existing(
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
         backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
-        applied_at = _utc_now_text(runtime)
+        applied_at = utc_now_text(runtime)
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
@@ -322,7 +322,7 @@ def _open_new(
         problem = begin_write(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
-        applied_at = _utc_now_text(runtime)
+        applied_at = utc_now_text(runtime)
         ran = _run_plan(conn, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))

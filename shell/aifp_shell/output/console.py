@@ -16,6 +16,7 @@ from aifp_shell.problems import DriftRefused, Problem
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
     from aifp_shell.commands.expected_schema import ExpectedSchema
     from aifp_shell.commands.history import HistoryReport
+    from aifp_shell.commands.repair import RepairReport
     from aifp_shell.commands.restore import RestoreReport
 
 
@@ -226,6 +227,31 @@ def show_schema(found: Result[ExpectedSchema, Problem], as_json: bool) -> int:
                 print_json({"error": error_json(problem)})
             return exit_code(problem)
     return EXIT_OK  # pragma: no cover
+
+
+def show_repair(report: RepairReport, as_json: bool) -> int:
+    """Show what ``repair`` recorded and return its exit code."""
+    if report.problem is not None:
+        error_line(report.problem)
+    if as_json:
+        from aifp_shell.commands.repair import repair_json
+
+        print_json(repair_json(report))
+    elif report.problem is None:
+        out = sys.stdout
+        if not report.repaired:
+            out.write(
+                f"{report.database}: {report.path}: no applied file was edited; nothing to repair\n"
+            )
+        for item in report.repaired:
+            out.write(
+                f"{report.database}: accepted the edited {item.current.display} "
+                f"({item.row.from_version or 'new'} → {item.row.to_version}): recorded "
+                f"{item.row.sha256[:12]}…, now {item.current.sha256[:12]}…\n"
+            )
+        if report.backup:
+            out.write(f"  backup: {report.backup}\n")
+    return EXIT_OK if report.problem is None else exit_code(report.problem)
 
 
 def show_restore(report: RestoreReport, as_json: bool) -> int:
