@@ -24,16 +24,26 @@ Only the latest run of each step counts, so a file applied, rolled back,
 edited and applied again matches as long as it is not edited again. A history
 row whose file no longer exists in the migration set is not a mismatch (the
 set may drop or rename old files); ``history`` shows such rows with no match.
+
+**Edited means its statements changed.** A row also records the
+``statements_sha256`` of the file (``meaning_checksum``: its tokens without
+blanks and comments), so an edit of comments or whitespace only still matches.
+Rows written before that column existed carry ``None`` and compare by the
+text's SHA-256, as they always did. A ``repair`` row (``aifp-migrate repair``)
+records a file's new checksums on purpose: it is the step's latest run, so the
+file is compared with what was accepted.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import attrs
 
-from aifp_fp.files import checksum
+from aifp_fp.files import checksum, normalized_text
 from aifp_fp.graph import MigrationSet
+from aifp_fp.sqltext import is_blank, tokenize
 
 
 @attrs.frozen(slots=True)
@@ -47,15 +57,52 @@ class HistoryRow:
     file: str
     sha256: str
     applied_at: str
+    statements_sha256: str | None = None
+    """``meaning_checksum`` of the file when it ran; None in rows older than that column."""
 
 
 @attrs.frozen(slots=True)
 class CurrentFile:
-    """A file of the migration set: its history name, how messages name it, its SHA-256."""
+    """A file of the migration set: its history name, how messages name it, its SHA-256.
+
+    ``text`` is kept so the meaning checksum is computed only when the SHA-256 differs.
+    """
 
     file: str
     display: str
     sha256: str
+    text: str = attrs.field(default="", eq=False, repr=False)
+
+    def statements_sha256(self) -> str:
+        """Return the file's ``meaning_checksum``."""
+        return meaning_checksum(self.text)
+
+
+def meaning_checksum(text: str) -> str:
+    """Return the hex SHA-256 of a file's statements: its SQL tokens without blanks and comments.
+
+    Two texts that differ only in whitespace, comments, line endings or a BOM
+    have the same value; any other edit (a keyword's case included) changes it.
+    Each token is length-prefixed, so token boundaries count.
+    """
+    digest = hashlib.sha256()
+    for token in tokenize(normalized_text(text)):
+        if not is_blank(token):
+            encoded = token.text.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(encoded) + encoded)
+    return digest.hexdigest()
+
+
+def still_matches(row: HistoryRow, current: CurrentFile) -> bool:
+    """Return whether a file still has what its row recorded: same text, or same statements.
+
+    A row without ``statements_sha256`` (written before it existed) needs the same text.
+    """
+    if current.sha256 == row.sha256.lower():
+        return True
+    if row.statements_sha256 is None:
+        return False
+    return current.statements_sha256() == row.statements_sha256.lower()
 
 
 @attrs.frozen(slots=True)
@@ -73,7 +120,10 @@ def current_files(migration_set: MigrationSet) -> tuple[CurrentFile, ...]:
     sources = migration_set.sources()
     return tuple(
         sorted(
-            (CurrentFile(f"{s.database}/{s.name}", s.display, checksum(s.text)) for s in sources),
+            (
+                CurrentFile(f"{s.database}/{s.name}", s.display, checksum(s.text), s.text)
+                for s in sources
+            ),
             key=lambda current: current.file,
         )
     )
@@ -119,13 +169,12 @@ def checksum_mismatches(
 
     Rows whose file is not in ``files`` are ignored (the file was removed or renamed).
     """
-    by_name = {current.file: current for current in files}
-    found: dict[str, ChecksumMismatch] = {}
-    for row in runs_in_effect(rows):
-        current = by_name.get(row.file)
-        if current is None or current.sha256 == row.sha256.lower():
-            continue
-        found[row.file] = ChecksumMismatch(row.file, current.display, row.sha256, current.sha256)
+    found = {
+        repair.row.file: ChecksumMismatch(
+            repair.row.file, repair.current.display, repair.row.sha256, repair.current.sha256
+        )
+        for repair in repairs_needed(rows, files)
+    }
     return tuple(found[name] for name in sorted(found))
 
 
@@ -133,5 +182,30 @@ def file_matches(row: HistoryRow, files: Iterable[CurrentFile]) -> bool | None:
     """Return whether a row's file still hashes to what it recorded; None when the file is gone."""
     for current in files:
         if current.file == row.file:
-            return current.sha256 == row.sha256.lower()
+            return still_matches(row, current)
     return None
+
+
+@attrs.frozen(slots=True)
+class Repair:
+    """A run in effect whose file was edited since, and the file as it is now.
+
+    ``repair`` records a row for ``row``'s step with ``current``'s checksums.
+    """
+
+    row: HistoryRow
+    current: CurrentFile
+
+
+def repairs_needed(rows: Iterable[HistoryRow], files: Iterable[CurrentFile]) -> tuple[Repair, ...]:
+    """Return, by ``id``, each run in effect whose file no longer matches what it recorded.
+
+    The same runs whose files ``checksum_mismatches`` names; files gone from the set are left out.
+    """
+    by_name = {current.file: current for current in files}
+    found: list[Repair] = []
+    for row in runs_in_effect(rows):
+        current = by_name.get(row.file)
+        if current is not None and not still_matches(row, current):
+            found.append(Repair(row, current))
+    return tuple(found)

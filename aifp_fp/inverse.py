@@ -15,11 +15,26 @@ from returns.result import Failure, Result, Success
 from aifp_fp.computed import ComputedRollback, ComputedRollbacks, RollbackChoice
 from aifp_fp.errors import NotInvertible
 from aifp_fp.files import ForwardStep
+from aifp_fp.render import quote
 from aifp_fp.schema import Schema, fold, is_internal
 from aifp_fp.sqltext import Statement, TokenKind, ascii_upper, meaningful, name_of, split_statements
+from aifp_fp.statement import (
+    AddColumn,
+    CreateObject,
+    RenameColumn,
+    RenameTable,
+    classify,
+    classify_rename,
+)
 from aifp_fp.tables import TOOL_TABLES
 
-__all__ = ["ComputedRollback", "ComputedRollbacks", "RollbackChoice", "compute_rollback"]
+__all__ = [
+    "ComputedRollback",
+    "ComputedRollbacks",
+    "RollbackChoice",
+    "compute_rollback",
+    "invert_statements",
+]
 
 """Tables whose rows record versions; a step may change them and still be invertible."""
 
@@ -111,3 +126,60 @@ def compute_rollback(
             header + render_script(migration, wrapped=False),
         )
     )
+
+
+def _exact_inverse(statement: Statement, existed: frozenset[str]) -> tuple[str, str | None] | None:
+    """Return (inverse statement, what it loses or None) when ``statement`` has an exact
+    inverse, else None. ``existed`` holds the folded names of the objects before the step."""
+    renamed = classify_rename(statement)
+    if isinstance(renamed, RenameTable):
+        return f"ALTER TABLE {quote(renamed.new)} RENAME TO {quote(renamed.old)};", None
+    if isinstance(renamed, RenameColumn):
+        table, old, new = quote(renamed.table), quote(renamed.old), quote(renamed.new)
+        return f"ALTER TABLE {table} RENAME COLUMN {new} TO {old};", None
+    kind = classify(statement)
+    if isinstance(kind, AddColumn):
+        lost = f"column {kind.table}.{kind.column} is dropped: its values cannot be brought back"
+        return f"ALTER TABLE {quote(kind.table)} DROP COLUMN {quote(kind.column)};", lost
+    words = statement.words()
+    if not isinstance(kind, CreateObject) or words[1:2] in (("TEMP",), ("TEMPORARY",)):
+        return None
+    if fold(kind.name) in existed or is_internal(kind.name):
+        return None  # CREATE IF NOT EXISTS of an object already there: nothing to undo exactly
+    drop = f"DROP {kind.object_type.upper()} {quote(kind.name)};"
+    if kind.object_type == "table":
+        return drop, f"table {kind.name} is dropped: its rows cannot be brought back"
+    return drop, None
+
+
+def invert_statements(step: ForwardStep, before: Schema) -> ComputedRollback | None:
+    """Return ``step``'s inverse built statement by statement, last first, or None.
+
+    None unless every statement of the step has an exact inverse (see
+    ``_exact_inverse``) or writes only the tool's version tables (the runner
+    records versions itself). ``before`` is the schema at the step's start.
+    """
+    existed = before.names()
+    inverses: list[str] = []
+    losses: list[str] = []
+    for statement in split_statements(step.source.text).statements:
+        target = _target_of(statement)
+        if target is not None:
+            if fold(target[1]) in TOOL_TABLES:
+                continue
+            return None
+        found = _exact_inverse(statement, existed)
+        if found is None:
+            return None
+        inverse, lost = found
+        inverses.insert(0, inverse)
+        if lost is not None:
+            losses.insert(0, lost)
+    if not inverses:
+        return None
+    lines = [
+        f"-- Computed inverse of {step.source.display} (no rollback file), statement by statement.",
+        *(f"-- Data that cannot be brought back: {lost}" for lost in losses),
+        *inverses,
+    ]
+    return ComputedRollback(step, tuple(inverses), tuple(losses), "\n".join(lines) + "\n")

@@ -130,6 +130,44 @@ def classify(statement: Statement) -> StatementKind:
     return OtherStatement()
 
 
+@attrs.frozen(slots=True)
+class RenameTable:
+    """``ALTER TABLE old RENAME TO new``."""
+
+    old: str
+    new: str
+
+
+@attrs.frozen(slots=True)
+class RenameColumn:
+    """``ALTER TABLE table RENAME [COLUMN] old TO new``."""
+
+    table: str
+    old: str
+    new: str
+
+
+def classify_rename(statement: Statement) -> RenameTable | RenameColumn | None:
+    """Return the rename an ``ALTER TABLE ... RENAME`` statement makes, else ``None``."""
+    tokens = meaningful(statement.tokens)
+    if tokens and tokens[-1].kind is TokenKind.SEMICOLON:
+        tokens = tokens[:-1]
+    words = _words(tokens)
+    if words[:2] != ("ALTER", "TABLE"):
+        return None
+    table, at = _qualified_name(tokens, 2)
+    if words[at : at + 1] != ("RENAME",):
+        return None
+    at += 1
+    if words[at : at + 1] == ("TO",) and len(tokens) == at + 2:
+        return RenameTable(table, name_of(tokens[at + 1]))
+    if words[at : at + 1] == ("COLUMN",):
+        at += 1
+    if len(tokens) == at + 3 and words[at + 1] == "TO":
+        return RenameColumn(table, name_of(tokens[at]), name_of(tokens[at + 2]))
+    return None
+
+
 def refusal(statement: Statement) -> str | None:
     """Return why a migration file may not run this statement, or ``None`` if it may.
 

@@ -336,3 +336,76 @@ def schema_pairs(draw: st.DrawFn) -> tuple[SchemaSpec, SchemaSpec]:
 def rows(count: int = 4) -> st.SearchStrategy[list[tuple[object, ...]]]:
     """Return a strategy for up to ``count`` rows of up to five loosely typed values."""
     return st.lists(st.tuples(*[st.sampled_from(VALUES) for _ in range(5)]), max_size=count)
+
+
+NEW_NAMES = ("n0", "n1", "n2", "values", "new name", "k")
+
+
+def _free(pool: tuple[str, ...], taken: set[str]) -> list[str]:
+    return [name for name in pool if name.lower() not in taken]
+
+
+@st.composite
+def invertible_steps(draw: st.DrawFn, tables: dict[str, list[str]]) -> list[str]:
+    """Return one to four statements that each have an exact inverse, valid in order.
+
+    ``tables`` maps each table of the schema to its column names (it is not changed):
+    the statements rename tables and columns, add columns, and create indexes,
+    views, triggers and tables, tracking the names as they go.
+    """
+    live = {name: list(columns) for name, columns in tables.items()}
+    objects: set[str] = {name.lower() for name in live}
+    statements: list[str] = []
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(
+            st.sampled_from(
+                ("rename_table", "rename_column", "add_column", "index", "view", "trigger", "table")
+            )
+        )
+        free = _free(NEW_NAMES, objects)
+        if not live or not free:
+            break
+        table = draw(st.sampled_from(sorted(live)))
+        columns = live[table]
+        if kind == "rename_table":
+            new = draw(st.sampled_from(free))
+            statements.append(f"ALTER TABLE {quote(table)} RENAME TO {quote(new)};")
+            live[new] = live.pop(table)
+            objects.discard(table.lower())
+            objects.add(new.lower())
+        elif kind == "rename_column" and columns:
+            old = draw(st.sampled_from(columns))
+            options = _free(NEW_NAMES, {c.lower() for c in columns})
+            new = draw(st.sampled_from(options))
+            statements.append(
+                f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old)} TO {quote(new)};"
+            )
+            columns[columns.index(old)] = new
+        elif kind == "add_column":
+            options = _free(NEW_NAMES, {c.lower() for c in columns})
+            new = draw(st.sampled_from(options))
+            definition = draw(st.sampled_from(("TEXT", "INTEGER DEFAULT 7", "TEXT DEFAULT 'z'")))
+            statements.append(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(new)} {definition};")
+            columns.append(new)
+        elif kind in ("index", "view") and columns:
+            name = draw(st.sampled_from(free))
+            column = quote(draw(st.sampled_from(columns)))
+            if kind == "index":
+                statements.append(f"CREATE INDEX {quote(name)} ON {quote(table)}({column});")
+            else:
+                statements.append(
+                    f"CREATE VIEW {quote(name)} AS SELECT {column} FROM {quote(table)};"
+                )
+            objects.add(name.lower())
+        elif kind == "trigger":
+            name = draw(st.sampled_from(free))
+            statements.append(
+                f"CREATE TRIGGER {quote(name)} AFTER INSERT ON {quote(table)} BEGIN SELECT 1; END;"
+            )
+            objects.add(name.lower())
+        elif kind == "table":
+            name = draw(st.sampled_from(free))
+            statements.append(f"CREATE TABLE {quote(name)} (id INTEGER PRIMARY KEY, v TEXT);")
+            live[name] = ["id", "v"]
+            objects.add(name.lower())
+    return statements

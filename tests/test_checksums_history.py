@@ -16,6 +16,7 @@ from aifp_fp.checksums import (
     HistoryRow,
     checksum_mismatches,
     file_matches,
+    meaning_checksum,
     runs_in_effect,
 )
 from aifp_fp.files import checksum
@@ -189,7 +190,7 @@ def test_edited_applied_file_check_exits_3_and_up_down_refuse(tmp_path: Path) ->
     installation, migrations = _setup(tmp_path)
     step = _up_to_1_1(installation, migrations)
     original = step.read_bytes()
-    step.write_bytes(original + b"\n-- a comment added later\n")
+    step.write_bytes(original + b"\nUPDATE schema_version SET version = version WHERE 0;\n")
     checked = _cli(installation, migrations, "check", "--json")
     assert checked.returncode == 3, checked.stderr
     entry = next(db for db in json.loads(checked.stdout)["databases"] if db["name"] == "project")
@@ -226,12 +227,12 @@ def test_roll_back_edit_and_apply_again_is_allowed(tmp_path: Path) -> None:
     down = _cli(installation, migrations, "down", "--db", "project", "--target", "1.1")
     assert down.returncode == 0, down.stderr
     step = migrations / "project" / "v1.1_to_v1.2_notes_enhancement.sql"
-    step.write_text(step.read_text() + "\n-- fixed after rolling back\n")
+    step.write_text(step.read_text() + "\nUPDATE schema_version SET version = version WHERE 0;\n")
     assert _cli(installation, migrations, "check").returncode == 0
     up = _cli(installation, migrations, *to_1_2)
     assert up.returncode == 0, up.stderr
     rollback = migrations / "project" / "rollback" / "v1.2_to_v1.1_notes_enhancement.sql"
-    rollback.write_text(rollback.read_text() + "\n-- edited after it ran, superseded\n")
+    rollback.write_text(rollback.read_text() + "\nUPDATE schema_version SET id = id WHERE 0;\n")
     assert _cli(installation, migrations, "check").returncode == 0
     shown = _cli(installation, migrations, "history", "--db", "project", "--json")
     rows = json.loads(shown.stdout)["history"]
@@ -277,7 +278,9 @@ def test_history_lists_runs_oldest_first_with_shas(tmp_path: Path) -> None:
     for row in document["history"]:
         text = (migrations / row["file"]).read_text()
         assert row["sha256"] == checksum(text) and row["matches"] is True
+        assert row["statements_sha256"] == meaning_checksum(text)
         assert set(row) == {
+            "statements_sha256",
             "id",
             "direction",
             "from",

@@ -9,14 +9,19 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from returns.result import Failure, Success
+from strategies import SchemaSpec, invertible_steps, render, rows, schemas
 
 from aifp_fp.computed import ComputedRollback
 from aifp_fp.errors import NoRollback, NotInvertible
 from aifp_fp.files import ForwardStep, MigrationSource
 from aifp_fp.graph import MigrationSet, build_migration_set
-from aifp_fp.inverse import compute_rollback, data_changes
+from aifp_fp.inverse import compute_rollback, data_changes, invert_statements
 from aifp_fp.plan import plan_down
+from aifp_fp.render import quote
+from aifp_fp.schema import schema_differences
 from aifp_fp.sqltext import split_statements
 from aifp_fp.version import Version, parse_version
 from aifp_shell.files.sources import load_migration_set
@@ -308,3 +313,116 @@ def test_plan_down_prefers_a_path_whose_steps_can_be_inverted() -> None:
     assert isinstance(
         plan_down(migration_set, version("2.0"), version("1.0")).failure(), NoRollback
     )
+
+
+# --- statement-wise inverses ----------------------------------------------------------------
+
+RENAME_STEP = """
+ALTER TABLE settings RENAME COLUMN key TO akey;
+ALTER TABLE notes RENAME TO memos;
+ALTER TABLE memos ADD COLUMN pinned INTEGER DEFAULT 0;
+CREATE INDEX idx_memos_pinned ON memos(pinned);
+CREATE VIEW v_settings AS SELECT akey FROM settings;
+UPDATE schema_version SET version = '1.1' WHERE id = 1;
+"""
+
+
+def test_down_inverts_renames_statement_by_statement_keeping_every_row(tmp_path: Path) -> None:
+    setup = Setup(tmp_path, {"v1.0_to_v1.1_rename.sql": RENAME_STEP})
+    assert setup.run("up", "--target", "1.0")[0] == 0
+    setup.fill()
+    settings_rows = setup.rows("SELECT id, key, value FROM settings ORDER BY id")
+    notes_rows = setup.rows("SELECT * FROM notes ORDER BY id")
+    code, _, err = setup.run("up")
+    assert code == 0, err
+    code, out, err = setup.run("down", "--dry-run", "--json")
+    assert code == 0, err
+    (step,) = json.loads(out)["databases"][0]["applied"]
+    assert 'ALTER TABLE settings RENAME COLUMN akey TO "key";' in step["sql"]
+    assert "ALTER TABLE memos RENAME TO notes;" in step["sql"]
+    assert step["losses"] == ["column memos.pinned is dropped: its values cannot be brought back"]
+    code, out, err = setup.run("down")
+    assert code == 0, err
+    expected = schema_at(setup.migration_set(), version("1.0")).unwrap()
+    conn = sqlite3.connect(setup.db)
+    try:
+        assert read_schema(conn) == expected
+    finally:
+        conn.close()
+    assert setup.rows("SELECT id, key, value FROM settings ORDER BY id") == settings_rows
+    assert setup.rows("SELECT * FROM notes ORDER BY id") == notes_rows
+    assert setup.rows("SELECT version FROM schema_version") == [("1.0",)]
+
+
+def test_the_issue_example_a_renamed_column_is_renamed_back() -> None:
+    before = schema_of_script("CREATE TABLE sends (id INTEGER PRIMARY KEY, key TEXT);")
+    step = _step("1.0", "1.1", "ALTER TABLE sends RENAME COLUMN key TO akey;\n")
+    inverse = invert_statements(step, before)
+    assert inverse is not None
+    assert inverse.statements == ('ALTER TABLE sends RENAME COLUMN akey TO "key";',)
+    assert inverse.losses == ()
+    assert split_statements(inverse.text).unterminated is None
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "ALTER TABLE settings DROP COLUMN value;",
+        "UPDATE settings SET value = 'x';",
+        "CREATE TABLE IF NOT EXISTS notes (id INTEGER PRIMARY KEY);",
+        "CREATE TEMP TABLE scratch (x);",
+        "DROP INDEX IF EXISTS nothing;",
+        "ALTER TABLE settings RENAME COLUMN key TO akey; DELETE FROM notes;",
+    ],
+)
+def test_a_statement_without_an_exact_inverse_leaves_it_to_the_schema_diff(sql: str) -> None:
+    before = schema_of_script(INITIAL)
+    assert invert_statements(_step("1.0", "1.1", sql + "\n"), before) is None
+
+
+def _table_rows(conn: sqlite3.Connection, table: str) -> list[str]:
+    return sorted(repr(row) for row in conn.execute(f"SELECT * FROM {quote(table)}"))
+
+
+@settings(deadline=None, max_examples=60)
+@given(spec=schemas(), data=st.lists(rows(), max_size=5), choice=st.data())
+def test_a_step_then_its_statement_wise_inverse_gives_back_schema_and_rows(
+    spec: SchemaSpec, data: list[list[tuple[object, ...]]], choice: st.DataObject
+) -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for statement in split_statements(render(spec)).statements:
+            conn.execute(statement.text)
+        before = read_schema(conn)
+        for table, table_data in zip(before.tables, data, strict=False):
+            names = [c.name for c in table.columns if c.generated is None]
+            marks = ", ".join("?" for _ in names)
+            for row in table_data:
+                try:
+                    conn.execute(
+                        f"INSERT OR IGNORE INTO {quote(table.name)} "
+                        f"({', '.join(map(quote, names))}) VALUES ({marks})",
+                        row[: len(names)],
+                    )
+                except sqlite3.IntegrityError:
+                    continue
+        kept = {t.name: _table_rows(conn, t.name) for t in before.tables}
+        tables = {t.name: list(t.column_names()) for t in before.tables}
+        statements = choice.draw(invertible_steps(tables))
+        step = _step("1.0", "1.1", "\n".join(statements) + "\n")
+        inverse = invert_statements(step, before)
+        assert inverse is not None, statements
+        conn.execute("BEGIN")
+        try:
+            for statement in statements:
+                conn.execute(statement)
+        except sqlite3.Error:
+            conn.execute("ROLLBACK")
+            assume(False)  # SQLite refused the drawn step itself (not the inverse)
+        for undo in inverse.statements:
+            conn.execute(undo)
+        conn.execute("COMMIT")
+        assert schema_differences(before, read_schema(conn)) == (), (statements, inverse)
+        assert {t.name: _table_rows(conn, t.name) for t in before.tables} == kept
+    finally:
+        conn.close()

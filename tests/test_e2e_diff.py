@@ -133,7 +133,8 @@ def test_json_is_one_document_with_script_operations_and_notes(tmp_path: Path) -
     result = diff(tmp_path, b, a, "--json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert set(document) == {"script", "operations", "notes"}
+    assert set(document) == {"same_schema", "script", "operations", "notes"}
+    assert document["same_schema"] is False
     kinds = {op["kind"] for op in document["operations"]}
     assert {"DropTable", "DropColumn", "RebuildTable", "DropView", "DropIndex"} <= kinds
     assert any("shelf" in note for note in document["notes"])

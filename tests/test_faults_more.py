@@ -162,7 +162,9 @@ def test_an_edited_applied_file_check_3_up_3_nothing_changed(tmp_path: Path) -> 
     migrations = _migrations_with(tmp_path, {})
     assert _cli(installation, "up", "--all", "--migrations-dir", migrations).returncode == 0
     edited = migrations / "aifp_core" / "v1.0_to_v1.1_drop_notes.sql"
-    edited.write_text(edited.read_text().replace("DROP", "drop", 1))
+    text = edited.read_text()  # a statement changed (a comment edit would not count)
+    assert "DROP TABLE IF EXISTS notes;" in text
+    edited.write_text(text.replace("DROP TABLE IF EXISTS notes;", "DROP TABLE IF EXISTS memo;"))
     checked = _cli(installation, "check", "--migrations-dir", migrations)
     assert checked.returncode == 3
     assert "v1.0_to_v1.1_drop_notes.sql" in checked.stdout

@@ -95,6 +95,10 @@ def main_options(
 
 @app.command("check")
 def check_command(
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 3 unless every database is up_to_date (for CI)."),
+    ] = False,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
@@ -102,7 +106,7 @@ def check_command(
 ) -> int:
     """Show each database's path, version, the latest version, pending steps and status."""
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
-    return render.show_status(check(runtime), as_json)
+    return render.show_status(check(runtime, strict=strict), as_json)
 
 
 @app.command("up")
@@ -214,18 +218,62 @@ def diff_command(
 @app.command("history")
 def history_command(
     db: Annotated[
-        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
-    ],
+        str | None,
+        typer.Option(
+            "--db", help=f"One of: {', '.join(DATABASES)} (default: all four).", metavar="NAME"
+        ),
+    ] = None,
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """List the runs schema_history recorded, oldest first, and whether each file still matches."""
-    from aifp_shell.commands.history import history
+    from aifp_shell.commands.history import histories, history
 
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
+    if db is None:
+        return render.show_histories(histories(runtime.places), as_json)
     return render.show_history(history(runtime.places, db), as_json)
+
+
+@app.command("schema")
+def schema_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    version: Annotated[
+        str | None,
+        typer.Option("--version", help="Version to show (default: the latest).", metavar="V"),
+    ] = None,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Print the schema a version should have (replayed from the migration files), fit for diff."""
+    from aifp_shell.commands.expected_schema import expected_schema
+
+    places = find_places(project_dir, aifp_root, migrations_dir)
+    return render.show_schema(expected_schema(places, db, version), as_json)
+
+
+@app.command("repair")
+def repair_command(
+    db: Annotated[
+        str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
+    ],
+    keep_backups: KeepBackupsOption = DEFAULT_KEEP_BACKUPS,
+    as_json: JsonOption = False,
+    project_dir: ProjectOption = None,
+    aifp_root: RootOption = None,
+    migrations_dir: MigrationsOption = None,
+) -> int:
+    """Accept applied files edited on purpose: record their new checksums in schema_history."""
+    from aifp_shell.commands.repair import repair
+
+    runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
+    return render.show_repair(repair(runtime, db), as_json)
 
 
 @app.command("scan")

@@ -109,11 +109,12 @@ def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
     return DatabaseStatus(name, path, True, version_text, latest, pending, status, differences)
 
 
-def check(runtime: Runtime) -> StatusReport:
+def check(runtime: Runtime, *, strict: bool = False) -> StatusReport:
     """Return the status of the four databases, opening each read-only.
 
     Outside any project (or at a project folder that cannot be used) the report
     holds no database and the problem that names where the tool looked.
+    With ``strict`` the report's exit code is 3 unless every database is ``up_to_date``.
 
     Each project database carries the version the installed aifp_core expects
     of it (``expected_schema_versions``, aifp_core 2.1 and later), if it says.
@@ -133,4 +134,4 @@ def check(runtime: Runtime) -> StatusReport:
                 status, expected=expectation.expected, minimum=expectation.minimum
             )
         databases.append(status)
-    return StatusReport(tuple(databases), migration_set=in_use)
+    return StatusReport(tuple(databases), migration_set=in_use, strict=strict)

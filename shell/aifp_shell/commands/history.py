@@ -26,21 +26,21 @@ from aifp_shell.files.sources import load_migration_set
 from aifp_shell.messages import error_json
 from aifp_shell.problems import DatabaseMissing, EditedAfterApplied, Problem
 from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file
-
-_COLUMNS = ("id", "direction", "from_version", "to_version", "file", "sha256", "applied_at")
+from aifp_shell.sqlite.history_table import MEANING_COLUMN, REQUIRED_COLUMNS, history_columns
 
 
 def read_history(conn: sqlite3.Connection) -> tuple[HistoryRow, ...]:
-    """Return the rows of ``schema_history``, oldest first; none when the table is absent."""
-    has_table = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (HISTORY_TABLE,)
-    ).fetchone()
-    if has_table is None:
+    """Return the rows of ``schema_history``, oldest first; none when the table is absent.
+
+    Tables written before ``statements_sha256`` existed give rows without it.
+    """
+    columns = history_columns(conn)
+    if not set(REQUIRED_COLUMNS) <= columns:
         return ()
-    columns = {row[1] for row in conn.execute(f'PRAGMA table_info("{HISTORY_TABLE}")')}
-    if not set(_COLUMNS) <= columns:
-        return ()
-    rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM {HISTORY_TABLE} ORDER BY id").fetchall()
+    meaning = MEANING_COLUMN if MEANING_COLUMN in columns else "NULL"
+    rows = conn.execute(
+        f"SELECT {', '.join(REQUIRED_COLUMNS)}, {meaning} FROM {HISTORY_TABLE} ORDER BY id"
+    ).fetchall()
     return tuple(
         HistoryRow(
             int(row[0]),
@@ -50,6 +50,7 @@ def read_history(conn: sqlite3.Connection) -> tuple[HistoryRow, ...]:
             str(row[4]),
             str(row[5]),
             str(row[6]),
+            None if row[7] is None else str(row[7]),
         )
         for row in rows
     )
@@ -145,6 +146,11 @@ def history(places: Places, name: str) -> HistoryReport:
     return HistoryReport(name, str(path), entries)
 
 
+def histories(places: Places) -> tuple[HistoryReport, ...]:
+    """Return what ``schema_history`` recorded in each of the four databases, in order."""
+    return tuple(history(places, name) for name in DATABASES)
+
+
 def history_json(report: HistoryReport) -> dict[str, Any]:
     """Return the ``history --json`` document: the database, its path and its rows."""
     document: dict[str, Any] = {
@@ -158,6 +164,7 @@ def history_json(report: HistoryReport) -> dict[str, Any]:
                 "to": entry.row.to_version,
                 "file": entry.row.file,
                 "sha256": entry.row.sha256,
+                "statements_sha256": entry.row.statements_sha256,
                 "applied_at": entry.row.applied_at,
                 "matches": entry.matches,
             }

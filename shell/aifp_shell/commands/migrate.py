@@ -184,7 +184,7 @@ def _run_plan(
 
 
 def utc_now_text(runtime: Runtime) -> str:
-    """Return the run's clock reading as UTC ISO 8601 text, for schema_history."""
+    """Return the run's clock reading as UTC ISO 8601 text, for schema_history rows."""
     from datetime import UTC
 
     return runtime.clock().astimezone(UTC).isoformat(timespec="seconds")

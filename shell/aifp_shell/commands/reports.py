@@ -89,9 +89,16 @@ class StatusReport:
     problem: Problem | None = None
     migration_set: SetInUse | None = None
     """The migration set the databases were measured against (None: not known)."""
+    strict: bool = False
+    """``check --strict``: any database not ``up_to_date`` is a finding (exit 3)."""
+
+    def not_current(self) -> tuple[DatabaseStatus, ...]:
+        """Return the databases whose status is not ``up_to_date``, in order."""
+        return tuple(db for db in self.databases if db.status != "up_to_date")
 
     def exit_code(self) -> int:
-        """Return 2 for bad input, 3 when a database drifted, else 0."""
+        """Return 2 for bad input; 3 for drift, an edited file, or (strict) a database not
+        up to date; else 0."""
         problems = [self.problem] + [db.problem for db in self.databases]
         for problem in problems:
             if problem is not None:
@@ -99,6 +106,8 @@ class StatusReport:
         if any(db.status == "drift" for db in self.databases):
             return EXIT_CHECK_FOUND_PROBLEM
         if any(db.checksum_mismatches for db in self.databases):
+            return EXIT_CHECK_FOUND_PROBLEM
+        if self.strict and self.not_current():
             return EXIT_CHECK_FOUND_PROBLEM
         return EXIT_OK
 
@@ -179,6 +188,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             entry["error"] = _error(db.problem)
         databases.append(entry)
     document: dict[str, Any] = {"databases": databases}
+    if report.strict:
+        document["not_up_to_date"] = [db.name for db in report.not_current()]
     if report.problem is not None:
         document["error"] = _error(report.problem)
     return _with_set(document, report.migration_set)

@@ -12,11 +12,12 @@ import sqlite3
 
 from aifp_fp.checksums import RESTORE
 from aifp_fp.tables import HISTORY_TABLE
-from aifp_shell.sqlite.executor import HISTORY_DDL
+from aifp_shell.sqlite.history_table import HISTORY_DDL, MEANING_COLUMN, history_columns
 
 HistoryRows = list[tuple[object, ...]]
 
 _COLUMNS = "id, direction, from_version, to_version, file, sha256, applied_at"
+_ALL_COLUMNS = f"{_COLUMNS}, {MEANING_COLUMN}"
 
 
 def read_history(conn: sqlite3.Connection, schema: str) -> HistoryRows | None:
@@ -30,7 +31,9 @@ def read_history(conn: sqlite3.Connection, schema: str) -> HistoryRows | None:
     ).fetchone()
     if found is None:
         return None
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM {schema}.{HISTORY_TABLE} ORDER BY id")
+    has_meaning = MEANING_COLUMN in history_columns(conn, schema)
+    listed = _ALL_COLUMNS if has_meaning else f"{_COLUMNS}, NULL"
+    rows = conn.execute(f"SELECT {listed} FROM {schema}.{HISTORY_TABLE} ORDER BY id")
     return [tuple(row) for row in rows]
 
 
@@ -45,7 +48,7 @@ def write_history(
     conn.execute(f"DROP TABLE IF EXISTS main.{HISTORY_TABLE}")
     conn.execute(HISTORY_DDL)
     conn.executemany(
-        f"INSERT INTO main.{HISTORY_TABLE} ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+        f"INSERT INTO main.{HISTORY_TABLE} ({_ALL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
     )
     conn.execute(
         f"INSERT INTO main.{HISTORY_TABLE} "

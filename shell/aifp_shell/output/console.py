@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from returns.result import Failure, Result, Success
+
 from aifp_shell.commands.migrate import LossAnswer
 from aifp_shell.commands.reports import (
     COMPUTED_PREFIX,
@@ -22,7 +24,9 @@ from aifp_shell.problems import BadUsage, DriftRefused, Problem
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
     from aifp_shell.commands.backup_list import BackupListing
+    from aifp_shell.commands.expected_schema import ExpectedSchema
     from aifp_shell.commands.history import HistoryReport
+    from aifp_shell.commands.repair import RepairReport
     from aifp_shell.commands.restore import RestoreReport
 
 
@@ -117,6 +121,9 @@ def show_status(report: StatusReport, as_json: bool) -> int:
                 f"(applied {edited.recorded[:12]}…, now {edited.current[:12]}…)\n"
             )
     _set_line(report.migration_set)
+    if report.strict and report.not_current():
+        names = ", ".join(f"{db.name} ({db.status})" for db in report.not_current())
+        sys.stderr.write(f"aifp-migrate: check --strict: not up to date: {names}\n")
     return report.exit_code()
 
 
@@ -209,10 +216,44 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
         return EXIT_OK if report.problem is None else exit_code(report.problem)
     if report.problem is not None:
         return exit_code(report.problem)
+    _history_text(report)
+    return EXIT_OK
+
+
+def show_histories(reports: Sequence[HistoryReport], as_json: bool) -> int:
+    """Show the history of every database (``history`` without ``--db``); return the exit code.
+
+    A database that does not exist is shown as such, not an error: the others
+    still have histories. Any other failure sets the exit code.
+    """
+    from aifp_shell.problems import DatabaseMissing
+
+    codes = [
+        exit_code(r.problem)
+        for r in reports
+        if r.problem is not None and not isinstance(r.problem, DatabaseMissing)
+    ]
+    for report in reports:
+        if report.problem is not None and not isinstance(report.problem, DatabaseMissing):
+            error_line(report.problem)
+    if as_json:
+        from aifp_shell.commands.history import history_json
+
+        print_json({"databases": [history_json(report) for report in reports]})
+        return max(codes, default=EXIT_OK)
+    for report in reports:
+        if isinstance(report.problem, DatabaseMissing):
+            sys.stdout.write(f"{report.database}: {report.problem.path}: no database\n")
+        elif report.problem is None:
+            _history_text(report)
+    return max(codes, default=EXIT_OK)
+
+
+def _history_text(report: HistoryReport) -> None:
     out = sys.stdout
     if not report.entries:
         out.write(f"{report.database}: {report.path}: no recorded runs\n")
-        return EXIT_OK
+        return
     out.write(f"{report.database}: {report.path}\n")
     for entry in report.entries:
         row = entry.row
@@ -221,7 +262,54 @@ def show_history(report: HistoryReport, as_json: bool) -> int:
             f"  {row.applied_at}  {row.direction:4} {row.from_version or 'new'} → "
             f"{row.to_version}  {row.file}  sha256 {row.sha256[:12]}…  {matches}\n"
         )
-    return EXIT_OK
+
+
+def show_schema(found: Result[ExpectedSchema, Problem], as_json: bool) -> int:
+    """Print the script of a version's structure (or its JSON document); return the exit code."""
+    match found:
+        case Success(expected):
+            if as_json:
+                print_json(
+                    {
+                        "database": expected.database,
+                        "version": expected.version,
+                        "script": expected.script,
+                    }
+                )
+            else:
+                sys.stdout.write(expected.script)
+            return EXIT_OK
+        case Failure(problem):
+            error_line(problem)
+            if as_json:
+                print_json({"error": error_json(problem)})
+            return exit_code(problem)
+    return EXIT_OK  # pragma: no cover
+
+
+def show_repair(report: RepairReport, as_json: bool) -> int:
+    """Show what ``repair`` recorded and return its exit code."""
+    if report.problem is not None:
+        error_line(report.problem)
+    if as_json:
+        from aifp_shell.commands.repair import repair_json
+
+        print_json(repair_json(report))
+    elif report.problem is None:
+        out = sys.stdout
+        if not report.repaired:
+            out.write(
+                f"{report.database}: {report.path}: no applied file was edited; nothing to repair\n"
+            )
+        for item in report.repaired:
+            out.write(
+                f"{report.database}: accepted the edited {item.current.display} "
+                f"({item.row.from_version or 'new'} → {item.row.to_version}): recorded "
+                f"{item.row.sha256[:12]}…, now {item.current.sha256[:12]}…\n"
+            )
+        if report.backup:
+            out.write(f"  backup: {report.backup}\n")
+    return EXIT_OK if report.problem is None else exit_code(report.problem)
 
 
 def show_restore(report: RestoreReport, as_json: bool) -> int:

@@ -21,9 +21,21 @@ def operation_json(operation: Operation) -> dict[str, Any]:
     return {"kind": type(operation).__name__, **fields, "statements": list(statements)}
 
 
+NO_DIFFERENCES = "-- no differences: FROM and TO have the same schema\n"
+
+
+def same_schema(migration: Migration) -> bool:
+    """Return whether FROM and TO have the same schema: nothing to run and nothing to note."""
+    return not migration.operations and not migration.notes
+
+
 def diff_json(migration: Migration, script: str) -> dict[str, Any]:
-    """Return the ``diff --json`` document: the script, its operations and what it loses."""
+    """Return the ``diff --json`` document: the script, its operations and what it loses.
+
+    ``same_schema`` says whether FROM and TO already have the same structure.
+    """
     return {
+        "same_schema": same_schema(migration),
         "script": script,
         "operations": [operation_json(op) for op in migration.operations],
         "notes": list(migration.notes),
@@ -42,6 +54,8 @@ def show_diff(migration: Migration, script: str, as_json: bool) -> int:
     """Print the computed script (or its JSON document) and return exit code 0."""
     if as_json:
         print_json(diff_json(migration, script))
+    elif same_schema(migration):  # still a valid (empty) script when redirected to a file
+        sys.stdout.write(NO_DIFFERENCES)
     else:
         sys.stdout.write(script)
     return EXIT_OK

@@ -10,11 +10,12 @@ from pathlib import Path
 import attrs
 from returns.result import Failure, Result, Success
 
+from aifp_fp.checksums import meaning_checksum
 from aifp_fp.idempotence import Conflict, ExistingObject, Skip, decide
 from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
-from aifp_fp.tables import HISTORY_TABLE, VERSION_TABLE
+from aifp_fp.tables import VERSION_TABLE
 from aifp_shell.problems import (
     ConflictingObject,
     Environment,
@@ -26,16 +27,7 @@ from aifp_shell.problems import (
 )
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import error_kind
-
-HISTORY_DDL = """CREATE TABLE schema_history (
-    id INTEGER PRIMARY KEY,
-    direction TEXT NOT NULL CHECK (direction IN ('init', 'up', 'down', 'restore')),
-    from_version TEXT,
-    to_version TEXT NOT NULL,
-    file TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-)"""
+from aifp_shell.sqlite.history_table import insert_history_row
 
 VERSION_DDL = """CREATE TABLE schema_version (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -171,20 +163,14 @@ def _record(conn: sqlite3.Connection, step: PlannedStep, applied_at: str) -> Non
     )
     if updated.rowcount == 0:
         conn.execute("INSERT INTO schema_version (id, version) VALUES (1, ?)", (version,))
-    if _existing(conn, HISTORY_TABLE) is None:
-        conn.execute(HISTORY_DDL)
-    conn.execute(
-        "INSERT INTO schema_history "
-        "(direction, from_version, to_version, file, sha256, applied_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            step.direction,
-            None if step.from_version is None else str(step.from_version),
-            version,
-            history_file_name(step),
-            step.checksum,
-            applied_at,
-        ),
+    insert_history_row(
+        conn,
+        step.direction,
+        None if step.from_version is None else str(step.from_version),
+        version,
+        history_file_name(step),
+        (step.checksum, meaning_checksum(step.source.text)),
+        applied_at,
     )
 
 
