@@ -5,22 +5,25 @@ installation at v1.0 (cwd: the project folder, with a copy of the shipped
 ``migrations/`` so ``python migrations/migrate.py`` and the authoring examples
 work). Blocks that roll back or restore start from an up-to-date copy. The few
 placeholders the guide uses for "any two schemas" get real files; nothing else
-is rewritten. A block fails the test when any command fails or prints a
-traceback.
+is rewritten. Stdin and stderr are a terminal that answers "y", as a user
+reading the guide would when a run names its losses and asks. A block fails
+the test when any command fails or prints a traceback.
 """
 
 from __future__ import annotations
 
 import os
+import pty
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 
 from tests.aifp_data import MIGRATIONS, Installation, build_installation
-from tests.conftest import REPO, installed_cli
+from tests.conftest import REPO, accepting, installed_cli
 
 DOCS = REPO / "docs"
 _BLOCK = re.compile(r"^[ \t]*```bash\n(.*?)^[ \t]*```$", re.M | re.S)
@@ -97,7 +100,7 @@ def _env(inst: Installation) -> dict[str, str]:
 
 def _tool(inst: Installation, *args: str) -> None:
     done = subprocess.run(
-        [str(installed_cli()), *args],
+        [str(part) for part in (installed_cli(), *accepting(args))],
         cwd=inst.project,
         env=_env(inst),
         capture_output=True,
@@ -121,16 +124,45 @@ def test_example_runs_as_written(
 ) -> None:
     inst = _copy_of(templates[bool(_NEEDS_MIGRATED.search(block))], tmp_path)
     script = _prepare(inst, block)
-    done = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", script],
-        cwd=inst.project,
-        env=_env(inst),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, (
-        f"{where}:\n{script}\nstdout:\n{done.stdout}\nstderr:\n{done.stderr}"
-    )
+    code, stdout, terminal = _run_at_a_terminal(script, inst)
+    assert code == 0, f"{where}:\n{script}\nstdout:\n{stdout}\nterminal:\n{terminal}"
+    assert "Traceback" not in stdout + terminal, terminal
+
+
+def _run_at_a_terminal(script: str, inst: Installation) -> tuple[int, str, str]:
+    """Run ``script`` with stdin and stderr on a pseudo-terminal that answers "y" to
+    every question; return its exit code, its stdout and what the terminal showed."""
+    master, slave = pty.openpty()
+    os.write(master, b"y\n" * 16)  # the line discipline holds the answers until read
+    shown: list[bytes] = []
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the other end closed
+                return
+            if not chunk:
+                return
+            shown.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        done = subprocess.run(
+            ["bash", "-e", "-o", "pipefail", "-c", script],
+            cwd=inst.project,
+            env=_env(inst),
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=300,
+            check=False,
+        )
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    terminal = b"".join(shown).decode("utf-8", "replace")
+    return done.returncode, done.stdout.decode("utf-8", "replace"), terminal
     assert "Traceback" not in done.stderr and "internal error" not in done.stderr

@@ -193,7 +193,7 @@ def message(problem: Problem) -> str:
             how = (
                 "not accepted at the prompt"
                 if asked
-                else "no terminal to ask at: run again with --yes to accept them"
+                else "not accepted: run again with --yes to accept them"
             )
             return f"the run would lose data ({'; '.join(losses)}); {how}; nothing was changed"
         case PlanChanged(database=db, path=path):
