@@ -46,6 +46,14 @@ EXIT_STEP_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FOUND_PROBLEM = 3
 
+EXIT_MEANINGS = {
+    EXIT_OK: "done, including nothing to do",
+    EXIT_STEP_FAILED: "a step failed or the run was interrupted; every database is as it was",
+    EXIT_BAD_INPUT: "bad usage or bad input (database, version, files); nothing changed",
+    EXIT_CHECK_FOUND_PROBLEM: "check or verify found a problem (drift, an edited file, ...)",
+}
+"""What each exit code means, as ``--help`` and docs/cli-reference.md say it."""
+
 
 def _statement(text: str) -> str:
     """Return a statement folded onto one line, shortened if long."""
