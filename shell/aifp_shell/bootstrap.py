@@ -14,7 +14,7 @@ from aifp_shell.commands.reports import RunReport
 from aifp_shell.files.locate import both_project_folders, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.output import console
-from aifp_shell.output.progress import backup_progress_bar
+from aifp_shell.output.progress import backup_progress_bar, work_progress_bar
 from aifp_shell.problems import DatabaseMissing
 
 
@@ -33,7 +33,7 @@ def runtime_for(
     as_json: bool,
     keep_backups: int = DEFAULT_KEEP_BACKUPS,
 ) -> Runtime:
-    """Return the runtime of one command: its folders, the system clock, a progress bar.
+    """Return the runtime of one command: its folders, the system clock, progress bars.
 
     A project holding both ``.aifp-project/`` and ``.aimfp-project/`` is reported
     (exit 2, naming both) and raises ``CommandEnded``: which one is meant cannot
@@ -49,5 +49,6 @@ def runtime_for(
     return Runtime(
         places,
         backup_progress=None if as_json else backup_progress_bar,
+        work_progress=None if as_json else work_progress_bar(),
         keep_backups=keep_backups,
     )

@@ -30,6 +30,7 @@ from aifp_shell.problems import (
     DriftRefused,
     EditedAfterApplied,
     Environment,
+    Interrupted,
     MigrationsUnreadable,
     NoBackup,
     Problem,
@@ -182,6 +183,12 @@ def message(problem: Problem) -> str:
             return f"{db}: no backup of the database in {folder}; nothing was changed"
         case BackupUnusable(database=db, backup=backup, reason=reason):
             return f"{db}: backup {backup} cannot be restored: {reason}; nothing was changed"
+        case Interrupted(rolled_back=rolled, removed_backups=removed):
+            backups = f"removed backups {', '.join(removed)}" if removed else "no backup left"
+            return (
+                f"interrupted: rolled back {', '.join(rolled) or 'nothing (no write had begun)'}; "
+                f"{backups}; every database is as it was"
+            )
         case _:
             assert_never(problem)
 
@@ -197,6 +204,7 @@ def exit_code(problem: Problem) -> int:
             | Environment()
             | CommitFailed()
             | NotInvertible()
+            | Interrupted()
         ):
             return EXIT_STEP_FAILED
         case (

@@ -172,6 +172,16 @@ class BackupUnusable:
     reason: str
 
 
+@attrs.frozen(slots=True)
+class Interrupted:
+    """Ctrl-C stopped a run before COMMIT: every open transaction was rolled back."""
+
+    rolled_back: tuple[str, ...]
+    """The databases whose transaction was open (or opening), in run order."""
+    removed_backups: tuple[str, ...]
+    """The backups this run had written, now deleted."""
+
+
 ShellError: TypeAlias = (
     DatabaseMissing
     | Unreadable
@@ -189,6 +199,7 @@ ShellError: TypeAlias = (
     | EditedAfterApplied
     | NoBackup
     | BackupUnusable
+    | Interrupted
 )
 
 Problem: TypeAlias = CoreError | ShellError | DiffError

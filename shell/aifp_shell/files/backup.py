@@ -65,7 +65,8 @@ def make_backup(
     holds the write lock), into an exclusively created hidden file beside the
     database (symlinks resolved), fsynced, given the database's permissions,
     and only then linked under its final name (never replacing a file there).
-    A failed backup leaves nothing behind.
+    A failed backup leaves nothing behind, and so does one that ``progress``
+    stops by raising.
     """
     real = database_file.resolve()
     folder = real.parent
@@ -113,4 +114,7 @@ def make_backup(
     except OSError as error:
         discard(temp)
         return Failure(_os_problem(database, real, error))
+    except BaseException:  # stopped (Ctrl-C through ``progress``): leave nothing behind
+        discard(temp)
+        raise
     return Success(final)
