@@ -24,7 +24,7 @@ from aifp_shell.commands.reports import (
     pending_steps,
 )
 from aifp_shell.files.locate import DATABASES, locate
-from aifp_shell.files.sources import load_migration_set
+from aifp_shell.files.sources import ignored_files, load_migration_set
 from aifp_shell.schema.core_expects import read_expectations
 from aifp_shell.schema.drift import drift_at, with_alignment
 from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file, read_version
@@ -121,6 +121,9 @@ def check(runtime: Runtime) -> StatusReport:
     databases = []
     for name in DATABASES:
         status = with_checksums(_check_one(name, runtime), runtime.places)
+        ignored = ignored_files(name, runtime.places.migrations_dir)
+        if ignored:
+            status = attrs.evolve(status, ignored_files=ignored)
         expectation = expectations.get(name) if name != "aifp_core" else None
         if expectation is not None:
             status = attrs.evolve(
