@@ -443,8 +443,11 @@ def _migrate(
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
 ) -> ProjectScan:
     from aifp_shell.commands.migrate import Runtime, up  # only a migrating scan needs the runner
+    from aifp_shell.problems import Interrupted
 
     run = up(Runtime(places), names, None, dry_run=False, explicit=False)
+    if isinstance(run.problem, Interrupted):  # this project is rolled back; Ctrl-C stops the scan
+        raise KeyboardInterrupt
     return attrs.evolve(scanned, run=run, after=recheck())
 
 

@@ -69,9 +69,8 @@ def show_status(report: StatusReport, as_json: bool) -> int:
         from rich.console import Console
 
         table.print_table(report, Console())
-    else:  # piped: plain columns, easy to grep
-        sys.stdout.write("".join(line + "\n" for line in table.where_lines(report.databases)))
-        plain_columns([table.HEADER, *table.rows_of(report.databases)])
+    else:  # piped: plain columns with whole paths, never cut, easy to grep
+        plain_columns(table.piped_rows(report.databases))
     for db in report.databases:
         for difference in db.differences:
             sys.stdout.write(f"{db.name}: drift: {difference}\n")

@@ -1,8 +1,9 @@
 """``check``'s table, sized for an 80-column terminal: where the files are, then one row each.
 
-The folders are named once above the table (home as ``~``, a long one cut in
-the middle), so the rows hold only short cells. On a terminal the statuses
-are coloured; piped, the same rows are plain columns, easy to grep.
+On a terminal the folders are named once above the table (home as ``~``, a
+long one cut in the middle), so the rows hold only short cells, and the
+statuses are coloured. Piped, each row carries its database's whole path, in
+plain columns: never cut, easy to grep.
 """
 
 from __future__ import annotations
@@ -76,6 +77,14 @@ def rows_of(databases: tuple[DatabaseStatus, ...]) -> list[tuple[str, ...]]:
         (db.name, db.version or "-", db.latest or "-", pending_cell(db.pending), db.status)
         for db in databases
     ]
+
+
+def piped_rows(databases: tuple[DatabaseStatus, ...]) -> list[tuple[str, ...]]:
+    """Return the header and rows of piped output: each row with its database's whole path."""
+    rows: list[tuple[str, ...]] = [(HEADER[0], "path", *HEADER[1:])]
+    for db, row in zip(databases, rows_of(databases), strict=True):
+        rows.append((row[0], db.path or "(no project)", *row[1:]))
+    return rows
 
 
 def print_table(report: StatusReport, console: Console) -> None:
