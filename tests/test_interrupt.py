@@ -55,6 +55,8 @@ def _interrupt(
 ) -> tuple[subprocess.CompletedProcess[str], float]:
     mig, project, db = _project(tmp_path, 4000 if when == "backup" else 10)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
+    older = db.with_name("project.db.backup_20200101_000000")  # an earlier run's: it stays
+    older.write_bytes(db.read_bytes())
     marker = tmp_path / "marker"
     child = subprocess.Popen(
         [
@@ -87,7 +89,7 @@ def _interrupt(
     took = time.monotonic() - sent
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "the database changed"
     left = sorted(p.name for p in db.parent.iterdir() if p.name != "project.db")
-    assert left == [], f"left behind: {left}"
+    assert left == [older.name], f"left behind or removed: {left}"
     return subprocess.CompletedProcess(child.args, child.returncode, out, err), took
 
 
@@ -166,3 +168,11 @@ def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
     assert "project 1.0 → 1.1" in screen  # the step, counted statement by statement
     assert "foreign_key_check, quick_check" in screen
     assert "migrated 1.0 → 1.1" in screen
+    code, screen = _in_terminal(
+        [
+            sys.executable, str(REPO / "tests" / "interrupt_child.py"), str(tmp_path / "m"),
+            "show", "check", "--project-dir", str(project), "--migrations-dir", str(mig),
+        ],
+        tmp_path,
+    )  # fmt: skip
+    assert "checking project" in screen, screen

@@ -119,7 +119,10 @@ def check(runtime: Runtime) -> StatusReport:
     core = locate("aifp_core", runtime.places).path
     expectations = read_expectations(core) if core is not None else {}
     databases = []
-    for name in DATABASES:
+    shown = runtime.work_progress
+    for done, name in enumerate(DATABASES):
+        if shown is not None:
+            shown.stage(f"checking {name}", done, None)
         status = with_checksums(_check_one(name, runtime), runtime.places)
         ignored = ignored_files(name, runtime.places.migrations_dir)
         if ignored:
@@ -130,4 +133,6 @@ def check(runtime: Runtime) -> StatusReport:
                 status, expected=expectation.expected, minimum=expectation.minimum
             )
         databases.append(status)
+    if shown is not None:
+        shown.close()
     return StatusReport(tuple(databases))
