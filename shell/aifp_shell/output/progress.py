@@ -82,9 +82,12 @@ class TerminalProgress:
         import threading
 
         with self._lock:
+            new_stage = self._latest is None or self._latest[0] != label
             self._latest = (label, done, total)
             if self._bar is not None:
                 self._bar.update(self._task, description=_described(label, done, total))
+                if new_stage:  # drawn at once, however short; counts wait for the next tick
+                    self._bar.refresh()
                 return
             wait = SHOW_AFTER_SECONDS - (time.monotonic() - self._started)
             if wait <= 0:
