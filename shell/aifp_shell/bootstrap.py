@@ -15,7 +15,7 @@ from aifp_shell.commands.reports import RunReport
 from aifp_shell.files.locate import find_places, project_problem
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.output import console
-from aifp_shell.output.progress import backup_progress_bar
+from aifp_shell.output.progress import backup_progress_bar, work_progress_bar
 
 
 class CommandEnded(Exception):
@@ -51,6 +51,7 @@ def runtime_for(
     return Runtime(
         places,
         backup_progress=None if as_json else backup_progress_bar,
+        work_progress=None if as_json else work_progress_bar(),
         keep_backups=keep_backups,
         confirm_losses=functools.partial(console.confirm_losses, yes=yes),
     )

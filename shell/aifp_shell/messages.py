@@ -31,6 +31,7 @@ from aifp_shell.problems import (
     DriftRefused,
     EditedAfterApplied,
     Environment,
+    Interrupted,
     LossesNotConfirmed,
     MigrationsUnreadable,
     NoBackup,
@@ -50,6 +51,14 @@ EXIT_OK = 0
 EXIT_STEP_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FOUND_PROBLEM = 3
+
+EXIT_MEANINGS = {
+    EXIT_OK: "done, including nothing to do",
+    EXIT_STEP_FAILED: "a step failed or the run was interrupted; every database is as it was",
+    EXIT_BAD_INPUT: "bad usage or bad input (database, version, files); nothing changed",
+    EXIT_CHECK_FOUND_PROBLEM: "check or verify found a problem (drift, an edited file, ...)",
+}
+"""What each exit code means, as ``--help`` and docs/cli-reference.md say it."""
 
 
 def _statement(text: str) -> str:
@@ -201,6 +210,12 @@ def message(problem: Problem) -> str:
                 f"{db}: {path}: another run changed the database after this run was planned; "
                 "run again to see (and accept) what it would do now; nothing was changed"
             )
+        case Interrupted(rolled_back=rolled, removed_backups=removed):
+            backups = f"removed backups {', '.join(removed)}" if removed else "no backup left"
+            return (
+                f"interrupted: rolled back {', '.join(rolled) or 'nothing (no write had begun)'}; "
+                f"{backups}; every database is as it was"
+            )
         case _:
             assert_never(problem)
 
@@ -217,6 +232,7 @@ def exit_code(problem: Problem) -> int:
             | Environment()
             | CommitFailed()
             | NotInvertible()
+            | Interrupted()
             | LossesNotConfirmed()
             | PlanChanged()
         ):

@@ -204,6 +204,16 @@ class BackupUnusable:
 
 
 @attrs.frozen(slots=True)
+class Interrupted:
+    """Ctrl-C stopped a run before COMMIT: every open transaction was rolled back."""
+
+    rolled_back: tuple[str, ...]
+    """The databases whose transaction was open (or opening), in run order."""
+    removed_backups: tuple[str, ...]
+    """The backups this run had written, now deleted."""
+
+
+@attrs.frozen(slots=True)
 class LossesNotConfirmed:
     """A run would destroy data and nobody accepted it (``--yes``, or yes at the prompt)."""
 
@@ -242,6 +252,7 @@ ShellError: TypeAlias = (
     | EditedAfterApplied
     | NoBackup
     | BackupUnusable
+    | Interrupted
     | LossesNotConfirmed
     | PlanChanged
 )

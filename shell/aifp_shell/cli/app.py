@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from aifp_shell.bootstrap import CommandEnded, runtime_for
+from aifp_shell.cli.help import NamedCommand, epilog, exit_codes_epilog
 from aifp_shell.commands.check import check
 from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES, find_places
@@ -26,6 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=True,
+    rich_markup_mode=None,  # plain help: no "<bool>" after flags, fits 80 columns
+    epilog=exit_codes_epilog(),
 )
 
 JsonOption = Annotated[
@@ -35,19 +38,31 @@ ProjectOption = Annotated[
     Path | None,
     typer.Option(
         "--project-dir",
+        metavar="DIR",
         help="Project folder holding .aifp-project/ (default: nearest at or above cwd).",
     ),
 ]
 RootOption = Annotated[
     Path | None,
-    typer.Option("--aifp-root", help="Folder of aifp_core.db (default: $AIFP_ROOT, else ~/.aifp)."),
+    typer.Option(
+        "--aifp-root",
+        metavar="DIR",
+        help="Folder of aifp_core.db (default: $AIFP_ROOT, else ~/.aifp).",
+    ),
 ]
 MigrationsOption = Annotated[
     Path | None,
     typer.Option(
-        "--migrations-dir", help="Migration set to use (default: the one shipped with the tool)."
+        "--migrations-dir",
+        metavar="DIR",
+        help="Migration set to use (default: the one shipped with the tool).",
     ),
 ]
+# Every command accepts the four common options (SPEC); where one has no effect it is
+# accepted but left out of that command's --help.
+UnusedProjectOption = Annotated[Path | None, typer.Option("--project-dir", hidden=True)]
+UnusedRootOption = Annotated[Path | None, typer.Option("--aifp-root", hidden=True)]
+UnusedMigrationsOption = Annotated[Path | None, typer.Option("--migrations-dir", hidden=True)]
 DryRunOption = Annotated[
     bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")
 ]
@@ -93,7 +108,19 @@ def main_options(
     """Safe schema migrations for AIFP's four SQLite databases."""
 
 
-@app.command("check")
+@app.command(
+    "check",
+    cls=NamedCommand,
+    short_help="Versions, pending steps and status of the four databases.",
+    epilog=epilog(
+        ("aifp-migrate check", "aifp-migrate check --json", "aifp-migrate check --strict"),
+        (
+            (0, "every database could be read (pending steps included, without --strict)"),
+            (2, "no project, or a database or its migration files cannot be read"),
+            (3, "a database drifted or an applied file was edited; --strict: one not up to date"),
+        ),
+    ),
+)
 def check_command(
     strict: Annotated[
         bool,
@@ -109,7 +136,19 @@ def check_command(
     return render.show_status(check(runtime, strict=strict), as_json)
 
 
-@app.command("up")
+@app.command(
+    "up",
+    cls=NamedCommand,
+    short_help="Back up, then migrate databases up (all steps in one transaction).",
+    epilog=epilog(
+        (
+            "aifp-migrate up --all --dry-run",
+            "aifp-migrate up --all",
+            "aifp-migrate up --db project --target 1.4",
+        ),
+        (0, 1, 2, (3, "refused: --strict and drift, or an applied file edited; nothing changed")),
+    ),
+)
 def up_command(
     all_databases: Annotated[
         bool, typer.Option("--all", help="Migrate all four databases.")
@@ -144,7 +183,15 @@ def up_command(
     return render.show_run(report, as_json, sql=sql)
 
 
-@app.command("down")
+@app.command(
+    "down",
+    cls=NamedCommand,
+    short_help="Back up, then roll a database back one step (or to --target).",
+    epilog=epilog(
+        ("aifp-migrate down --db project", "aifp-migrate down --db project --target 1.0"),
+        (0, 1, 2, (3, "refused: an applied file was edited since; nothing changed")),
+    ),
+)
 def down_command(
     db: Annotated[
         str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
@@ -166,7 +213,19 @@ def down_command(
     return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json, sql=sql)
 
 
-@app.command("diff")
+@app.command(
+    "diff",
+    cls=NamedCommand,
+    short_help="The SQL that turns schema FROM into schema TO, keeping rows.",
+    epilog=epilog(
+        (
+            "aifp-migrate diff old.db new_schema.sql > upgrade.sql",
+            "aifp-migrate diff v1.sql v2.sql --as-step > v1.0_to_v1.1_notes.sql",
+            "aifp-migrate diff project.db new_schema.sql --apply",
+        ),
+        ((0, "printed the SQL (or applied it)"), (1, "--apply failed; FROM is as it was"), 2),
+    ),
+)
 def diff_command(
     from_path: Annotated[
         Path, typer.Argument(metavar="FROM", help="Schema script (.sql) or database file.")
@@ -184,9 +243,9 @@ def diff_command(
         typer.Option("--apply", help="Apply it to FROM (a database), with backup and checks."),
     ] = False,
     as_json: JsonOption = False,
-    project_dir: ProjectOption = None,
-    aifp_root: RootOption = None,
-    migrations_dir: MigrationsOption = None,
+    project_dir: UnusedProjectOption = None,
+    aifp_root: UnusedRootOption = None,
+    migrations_dir: UnusedMigrationsOption = None,
 ) -> int:
     """Print the SQL that turns FROM's schema into TO's, keeping shared rows (or --apply it)."""
     from returns.result import Failure, Success
@@ -215,7 +274,12 @@ def diff_command(
     return _usage("unexpected result", as_json)  # pragma: no cover
 
 
-@app.command("history")
+@app.command(
+    "history",
+    cls=NamedCommand,
+    short_help="The steps schema_history recorded; does each file still match?",
+    epilog=epilog(("aifp-migrate history --db project",), (0, 2)),
+)
 def history_command(
     db: Annotated[
         str | None,
@@ -237,7 +301,15 @@ def history_command(
     return render.show_history(history(runtime.places, db), as_json)
 
 
-@app.command("schema")
+@app.command(
+    "schema",
+    cls=NamedCommand,
+    short_help="Print the schema a version should have, fit for diff.",
+    epilog=epilog(
+        ("aifp-migrate schema --db project", "aifp-migrate schema --db project --version 1.2"),
+        ((0, "the schema was printed"), (2, "unknown database or version, or unusable files")),
+    ),
+)
 def schema_command(
     db: Annotated[
         str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
@@ -258,7 +330,19 @@ def schema_command(
     return render.show_schema(expected_schema(places, db, version), as_json)
 
 
-@app.command("repair")
+@app.command(
+    "repair",
+    cls=NamedCommand,
+    short_help="Accept applied files edited on purpose.",
+    epilog=epilog(
+        ("aifp-migrate repair --db project",),
+        (
+            (0, "recorded (or nothing to repair)"),
+            1,
+            (2, "unknown database, no database, or unusable files"),
+        ),
+    ),
+)
 def repair_command(
     db: Annotated[
         str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
@@ -276,9 +360,24 @@ def repair_command(
     return render.show_repair(repair(runtime, db), as_json)
 
 
-@app.command("scan")
+@app.command(
+    "scan",
+    cls=NamedCommand,
+    short_help="Check (or --migrate) every AIFP project under ROOT.",
+    epilog=epilog(
+        ("aifp-migrate scan ~/code", "aifp-migrate scan ~/code --migrate --yes --jobs 4"),
+        (
+            (0, "every project is up to date, pending (without --migrate) or migrated"),
+            (1, "a database could not be used, or a migration failed"),
+            (2, "ROOT is not a folder"),
+            (3, "otherwise: a database drifted"),
+        ),
+    ),
+)
 def scan_command(
-    root: Annotated[Path, typer.Argument(help="Folder to search for AIFP projects.")],
+    root: Annotated[
+        Path, typer.Argument(metavar="ROOT", help="Folder to search for AIFP projects.")
+    ],
     migrate: Annotated[
         bool,
         typer.Option("--migrate", help="Migrate every healthy project (and aifp_core, once)."),
@@ -288,10 +387,12 @@ def scan_command(
     ] = False,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", min=1, help="Projects handled at once (default: CPU count)."),
+        typer.Option(
+            "--jobs", min=1, metavar="N", help="Projects handled at once (default: CPU count)."
+        ),
     ] = None,
     as_json: JsonOption = False,
-    project_dir: ProjectOption = None,
+    project_dir: UnusedProjectOption = None,
     aifp_root: RootOption = None,
     migrations_dir: MigrationsOption = None,
 ) -> int:
@@ -315,7 +416,22 @@ def scan_command(
     return show_scan(report, as_json)
 
 
-@app.command("restore")
+@app.command(
+    "restore",
+    cls=NamedCommand,
+    short_help="Put a backup back into a database, backing up what it replaces.",
+    epilog=epilog(
+        (
+            "aifp-migrate restore --db project",
+            "aifp-migrate restore --db project --backup FILE",
+        ),
+        (
+            (0, "restored"),
+            (1, "locked, read-only or disk full; the database is as it was"),
+            (2, "no backup, a refused backup, an unknown or missing database"),
+        ),
+    ),
+)
 def restore_command(
     db: Annotated[
         str, typer.Option("--db", help=f"One of: {', '.join(DATABASES)}.", metavar="NAME")
@@ -336,7 +452,7 @@ def restore_command(
     as_json: JsonOption = False,
     project_dir: ProjectOption = None,
     aifp_root: RootOption = None,
-    migrations_dir: MigrationsOption = None,
+    migrations_dir: UnusedMigrationsOption = None,
 ) -> int:
     """Put a backup back into the database in one transaction, backing up what it replaces."""
     if list_backups and backup is not None:
@@ -351,11 +467,19 @@ def restore_command(
     return render.show_restore(restore(runtime, db, backup), as_json)
 
 
-@app.command("verify")
+@app.command(
+    "verify",
+    cls=NamedCommand,
+    short_help="Prove a migrations folder: every step and rollback on sample rows.",
+    epilog=epilog(
+        ("aifp-migrate verify", "aifp-migrate verify --migrations-dir my-migrations"),
+        ((0, "every check passed"), 2, (3, "a check failed (one line per problem)")),
+    ),
+)
 def verify_command(
     as_json: JsonOption = False,
-    project_dir: ProjectOption = None,
-    aifp_root: RootOption = None,
+    project_dir: UnusedProjectOption = None,
+    aifp_root: UnusedRootOption = None,
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Prove a migrations folder: names, statements, every step and rollback on sample rows."""

@@ -25,7 +25,7 @@ from aifp_shell.commands.reports import (
     pending_steps,
 )
 from aifp_shell.files.locate import DATABASES, locate, project_problem, set_in_use
-from aifp_shell.files.sources import load_migration_set
+from aifp_shell.files.sources import ignored_files, load_migration_set
 from aifp_shell.problems import Problem
 from aifp_shell.schema.core_expects import read_expectations
 from aifp_shell.schema.drift import drift_at, with_alignment
@@ -126,12 +126,20 @@ def check(runtime: Runtime, *, strict: bool = False) -> StatusReport:
     core = locate("aifp_core", runtime.places).path
     expectations = read_expectations(core) if core is not None else {}
     databases = []
-    for name in DATABASES:
+    shown = runtime.work_progress
+    for done, name in enumerate(DATABASES):
+        if shown is not None:
+            shown.stage(f"checking {name}", done, None)
         status = with_checksums(_check_one(name, runtime), runtime.places)
+        ignored = ignored_files(name, runtime.places.migrations_dir)
+        if ignored:
+            status = attrs.evolve(status, ignored_files=ignored)
         expectation = expectations.get(name) if name != "aifp_core" else None
         if expectation is not None:
             status = attrs.evolve(
                 status, expected=expectation.expected, minimum=expectation.minimum
             )
         databases.append(status)
+    if shown is not None:
+        shown.close()
     return StatusReport(tuple(databases), migration_set=in_use, strict=strict)

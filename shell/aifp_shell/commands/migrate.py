@@ -11,14 +11,14 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
-from aifp_fp.plan import Plan, check_every_file, plan_create, plan_down, plan_up
+from aifp_fp.plan import Plan, PlannedStep, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
 from aifp_shell.commands.history import refuse_edited
 from aifp_shell.commands.reports import (
@@ -39,6 +39,8 @@ from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
     CommitFailed,
     DatabaseMissing,
+    Environment,
+    Interrupted,
     LossesNotConfirmed,
     PlanChanged,
     Problem,
@@ -54,12 +56,15 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
+from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks, old_breakage_note
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
+    from concurrent.futures import Future
     from datetime import datetime
 
     from aifp_shell.files.backup import ProgressCallback
+    from aifp_shell.sqlite.executor import StatementProgress
 
 Clock: TypeAlias = "Callable[[], datetime]"
 """Returns the current moment (timezone-aware)."""
@@ -89,6 +94,16 @@ def losses_runtime(places: Places, accept_losses: bool) -> Runtime:
     return Runtime(places, confirm_losses=_accepted if accept_losses else None)
 
 
+class WorkProgress(Protocol):
+    """Shows a run's long work (steps, table rebuilds, checks), one stage at a time."""
+
+    def stage(self, label: str, done: int, total: int | None) -> None:
+        """Show ``label`` with ``done`` of ``total`` units (None: a count not known)."""
+
+    def close(self) -> None:
+        """Remove what is shown."""
+
+
 def system_clock() -> datetime:
     """Return the current moment from the system clock, in local time."""
     from datetime import datetime
@@ -103,6 +118,7 @@ class Runtime:
     places: Places
     clock: Clock = system_clock
     backup_progress: BackupProgress | None = None
+    work_progress: WorkProgress | None = None
     keep_backups: int = DEFAULT_KEEP_BACKUPS
     """Backups kept per database after a successful run; older ones are pruned."""
     confirm_losses: ConfirmLosses | None = None
@@ -175,12 +191,30 @@ def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[
 
 
 def _run_plan(
-    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
+    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str, runtime: Runtime
 ) -> Result[tuple[AppliedStep, ...], Problem]:
     """Run a plan with the executor, imported only by commands that write (check stays light)."""
     from aifp_shell.sqlite.executor import run_plan
 
-    return run_plan(conn, path, plan, applied_at)
+    return run_plan(conn, path, plan, applied_at, _step_progress(plan.database, runtime))
+
+
+def _step_progress(name: str, runtime: Runtime) -> StatementProgress | None:
+    """Return the executor's per-statement callback that shows the step running, if shown."""
+    shown = runtime.work_progress
+    if shown is None:
+        return None
+
+    def on_statement(step: PlannedStep, done: int) -> None:
+        start = "new" if step.from_version is None else str(step.from_version)
+        shown.stage(f"{name} {start} → {step.to_version}", done, len(step.statements))
+
+    return on_statement
+
+
+def _checks_stage(name: str, runtime: Runtime) -> None:
+    if runtime.work_progress is not None:
+        runtime.work_progress.stage(f"{name}: foreign_key_check, quick_check", 0, None)
 
 
 def utc_now_text(runtime: Runtime) -> str:
@@ -221,6 +255,7 @@ def _open_existing(
     runtime: Runtime,
     backups: list[Path],
     shown: tuple[AppliedStep, ...],
+    interrupt: Interrupt,
 ) -> _Open | DatabaseRun:
     """Run a database's plan inside an open transaction; return it open, or its final report."""
     if is_empty_file(path):
@@ -229,6 +264,7 @@ def _open_existing(
         conn = connect(path, write=True)
     except sqlite3.Error as error:
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+    interrupt.watch(conn)
     try:
         problem = begin_write(conn, name, path)
         if problem is not None:
@@ -251,11 +287,12 @@ def _open_existing(
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
-        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
+        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, interrupt)
         applied_at = utc_now_text(runtime)
-        ran = _run_plan(conn, path, plan, applied_at)
+        ran = _run_plan(conn, path, plan, applied_at, runtime)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
+        _checks_stage(name, runtime)
         problem = final_checks(conn, name, path, backup)
         if problem is not None:
             raise _Abort(_failed(name, path, problem, start))
@@ -270,7 +307,7 @@ def _open_existing(
             note=old_breakage_note(conn),
         )
         return _Open(name, path, conn, run)
-    except _Abort:
+    except (_Abort, KeyboardInterrupt):
         abandon(conn)
         raise
     except sqlite3.Error as error:
@@ -285,32 +322,56 @@ def _backup_during_quick_check(
     runtime: Runtime,
     start: Version,
     backups: list[Path],
+    interrupt: Interrupt,
 ) -> Path:
     """Return the backup made while the full quick_check ran; raise ``_Abort`` if either failed.
 
     Both only read: the backup (a second connection) overlaps the quick_check
-    of the locked connection.
+    of the locked connection. On Ctrl-C the copy stops at its next batch of
+    pages; a backup that was already complete is listed in ``backups``.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from aifp_shell.files.backup import make_backup
 
-    progress = runtime.backup_progress(name) if runtime.backup_progress else None
+    shown = runtime.backup_progress(name) if runtime.backup_progress else None
+
+    def progress(done: int, total: int) -> None:
+        interrupt.check()
+        if shown is not None:
+            shown(done, total)
+
     with ThreadPoolExecutor(max_workers=1) as pool:
         backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
         try:
-            damage = quick_check(conn)
-        except sqlite3.DatabaseError as error:
-            damage = str(error)
-        backup = backing_up.result()
-    if isinstance(backup, Success):
-        backups.append(backup.unwrap())
+            try:
+                damage = quick_check(conn)
+            except sqlite3.DatabaseError as error:
+                damage = str(error)
+        finally:  # interrupted too: wait, so that a backup written is known (and removed)
+            backup = _settled(backing_up)
+            if isinstance(backup, Success):
+                backups.append(backup.unwrap())
+    if backup is None:  # the copy was stopped by Ctrl-C
+        raise KeyboardInterrupt
     if damage is not None:
         raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
     if isinstance(backup, Failure):
         raise _Abort(_failed(name, path, backup.failure(), start))
     made: Path = backup.unwrap()
     return made
+
+
+def _settled(backing_up: Future[Result[Path, Environment]]) -> Result[Path, Environment] | None:
+    """Return the backup's result once it ends; None when Ctrl-C stopped it."""
+    while True:
+        try:
+            error = backing_up.exception()  # waits for the end
+        except KeyboardInterrupt:
+            continue  # Ctrl-C reached this thread while it waited: the copy stops soon
+        if isinstance(error, KeyboardInterrupt):
+            return None  # the copy stopped itself and removed its file
+        return backing_up.result()
 
 
 def _open_new(
@@ -320,6 +381,7 @@ def _open_new(
     planner: Planner,
     runtime: Runtime,
     shown: tuple[AppliedStep, ...],
+    interrupt: Interrupt,
 ) -> _Open:
     """Build a missing database in a hidden file, transaction left open for COMMIT."""
     planned = planner(migration_set, None, None)
@@ -344,18 +406,20 @@ def _open_new(
                 ),
             )
         ) from None
+    interrupt.watch(conn)
     try:
         problem = begin_write(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         applied_at = utc_now_text(runtime)
-        ran = _run_plan(conn, path, plan, applied_at)
+        ran = _run_plan(conn, path, plan, applied_at, runtime)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))
+        _checks_stage(name, runtime)
         problem = final_checks(conn, name, path)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
-    except _Abort:
+    except (_Abort, KeyboardInterrupt):
         abandon(conn)
         discard(hidden)
         raise
@@ -442,24 +506,24 @@ def migrate(
     opened: list[_Open] = []
     finished: list[DatabaseRun] = []
     backups: list[Path] = []
-    try:
-        for name in DATABASES:
-            if name in names:
+    running: str | None = None
+    with interruptible() as interrupt:
+        try:
+            for running in (name for name in DATABASES if name in names):
                 _open_one(
-                    name,
-                    sets[name],
-                    planner,
-                    runtime,
-                    explicit,
-                    creates,
-                    opened,
-                    finished,
-                    backups,
-                    shown.get(name, ()),
-                )
-    except _Abort as abort:
-        return _roll_back_all(opened, finished, backups, abort.run)
-    return _commit_all(opened, finished, runtime.keep_backups)
+                    running, sets[running], planner, runtime, explicit, creates, opened, finished,
+                    backups, shown.get(running, ()), interrupt,
+                )  # fmt: skip
+            running = None
+        except _Abort as abort:
+            if not interrupt.hit:
+                return _roll_back_all(opened, finished, backups, abort.run)
+        except KeyboardInterrupt:
+            pass
+        if interrupt.hit:  # Ctrl-C, wherever it landed before COMMIT
+            return _interrupted(opened, finished, backups, running, runtime)
+        interrupt.hold()
+        return _commit_all(opened, finished, runtime.keep_backups)
 
 
 def _no_project(runtime: Runtime, names: tuple[str, ...]) -> Problem | None:
@@ -564,23 +628,39 @@ def _open_one(
     finished: list[DatabaseRun],
     backups: list[Path],
     shown: tuple[AppliedStep, ...],
+    interrupt: Interrupt,
 ) -> None:
     """Open, lock, back up and run one database's steps (left uncommitted), or skip it."""
     location = locate(name, runtime.places)
     path = location.path
     if path is None or not path.exists():
         if path is not None and location.creatable and creates:
-            opened.append(_open_new(name, path, migration_set, planner, runtime, shown))
+            try:
+                opened.append(
+                    _open_new(name, path, migration_set, planner, runtime, shown, interrupt)
+                )
+            finally:
+                _end_progress(runtime)
             return
         if explicit:
             raise _Abort(_failed(name, path, _location_problem(location)))
         finished.append(_skipped(location))
         return
-    result = _open_existing(name, path, migration_set, planner, runtime, backups, shown)
+    try:
+        result = _open_existing(
+            name, path, migration_set, planner, runtime, backups, shown, interrupt
+        )
+    finally:
+        _end_progress(runtime)  # before the next database's backup shows its own bar
     if isinstance(result, _Open):
         opened.append(result)
     else:
         finished.append(result)
+
+
+def _end_progress(runtime: Runtime) -> None:
+    if runtime.work_progress is not None:
+        runtime.work_progress.close()
 
 
 def _commit_all(opened: list[_Open], finished: list[DatabaseRun], keep: int) -> RunReport:
@@ -683,6 +763,41 @@ def _rehearsed(
 
     where = path if path is not None else Path("(no project)")
     return rehearse(conn, where, plan).map(lambda rehearsed: (plan, rehearsed.steps))
+
+
+def _interrupted(
+    opened: list[_Open],
+    finished: list[DatabaseRun],
+    backups: list[Path],
+    running: str | None,
+    runtime: Runtime,
+) -> RunReport:
+    """Roll back every open transaction after Ctrl-C, delete this run's backups, and say so."""
+    for item in opened:
+        abandon(item.conn)
+        if item.created_from is not None:
+            discard(item.created_from)
+    for backup in backups:
+        discard(backup)
+    rolled = [item.name for item in opened]
+    if running is not None and running not in rolled:
+        rolled.append(running)
+    problem = Interrupted(tuple(rolled), tuple(str(backup) for backup in backups))
+    runs = [
+        attrs.evolve(
+            item.run,
+            status="skipped",
+            to_version=item.run.from_version,
+            applied=(),
+            backup=None,
+            note="rolled back: interrupted",
+        )
+        for item in opened
+    ]
+    if running is not None and running not in (item.name for item in opened):
+        path = locate(running, runtime.places).path
+        runs.append(_failed(running, path, problem))
+    return RunReport(_in_order([*finished, *runs]), problem)
 
 
 def _dry_run(

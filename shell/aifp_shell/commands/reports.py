@@ -71,6 +71,9 @@ class DatabaseStatus:
     """For a project database: the version the installed aifp_core expects, if it says."""
     minimum: str | None = None
     """For a project database: the oldest version the installed aifp_core accepts, if it says."""
+    ignored_files: tuple[str, ...] = ()
+    """Files in its migrations folder that look meant as migrations but are not read
+    (``v1.1_to_v1.2.SQL``, ``v1.1_to_v1.2.sql.bak``)."""
 
     def behind_core(self) -> bool:
         """Return whether the database is older than the version aifp_core expects."""
@@ -184,6 +187,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
                 {"file": item.display, "recorded": item.recorded, "current": item.current}
                 for item in db.checksum_mismatches
             ]
+        if db.ignored_files:
+            entry["ignored_files"] = list(db.ignored_files)
         if db.problem is not None:
             entry["error"] = _error(db.problem)
         databases.append(entry)

@@ -444,8 +444,11 @@ def _migrate(
     accept_losses: bool,
 ) -> ProjectScan:
     from aifp_shell.commands.migrate import losses_runtime, up  # only a migrating scan runs
+    from aifp_shell.problems import Interrupted
 
     run = up(losses_runtime(places, accept_losses), names, None, dry_run=False, explicit=False)
+    if isinstance(run.problem, Interrupted):  # this project is rolled back; Ctrl-C stops the scan
+        raise KeyboardInterrupt
     return attrs.evolve(scanned, run=run, after=recheck())
 
 

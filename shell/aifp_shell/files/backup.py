@@ -129,8 +129,9 @@ def make_backup(
     holds the write lock), into an exclusively created hidden file beside the
     database (symlinks resolved), fsynced, given the database's permissions,
     and only then linked under its final name (never replacing a file there).
-    A failed backup leaves nothing behind. ``replaced``: the backup ``restore``
-    takes of the state it is about to replace, named ``…_replaced``.
+    A failed backup leaves nothing behind, and so does one that ``progress``
+    stops by raising. ``replaced``: the backup ``restore`` takes of the state
+    it is about to replace, named ``…_replaced``.
     """
     real = database_file.resolve()
     try:
@@ -171,4 +172,7 @@ def make_backup(
     except OSError as error:
         discard(temp)
         return Failure(_os_problem(database, real, error))
+    except BaseException:  # stopped (Ctrl-C through ``progress``): leave nothing behind
+        discard(temp)
+        raise
     return Success(final)

@@ -58,6 +58,25 @@ def read_sources(
     return Success(sources)
 
 
+def ignored_files(database: str, migrations_dir: Path) -> tuple[str, ...]:
+    """Return the files of a database's folder that look like migrations but are not read.
+
+    Those are names holding ``.sql`` in any case that do not end in exactly
+    ``.sql`` (``v1.1_to_v1.2.SQL``, ``….sql.bak``, ``….sql~``), named as messages
+    name files; hidden files (editors' swap files) are left out.
+    """
+    folder = migrations_dir / database
+    try:
+        paths = sorted(p for p in folder.rglob("*") if p.is_file())
+    except OSError:
+        return ()
+    return tuple(
+        _display(path, migrations_dir)
+        for path in paths
+        if ".sql" in path.name.lower() and path.suffix != ".sql" and not path.name.startswith(".")
+    )
+
+
 def load_migration_set(database: str, migrations_dir: Path) -> Result[MigrationSet, Problem]:
     """Return the validated migration set of ``database`` from the migrations folder."""
     if not migrations_dir.is_dir():  # the whole set is missing, not one database's part

@@ -75,6 +75,12 @@ def show_status(report: StatusReport, as_json: bool) -> int:
     problems = [report.problem] + [db.problem for db in report.databases]
     for problem in dict.fromkeys(p for p in problems if p is not None):  # a shared one once
         error_line(problem)
+    for db in report.databases:
+        for ignored in db.ignored_files:
+            sys.stderr.write(
+                f"aifp-migrate: warning: {db.name}: {ignored} is ignored: "
+                "migration files end in .sql\n"
+            )
     if as_json:
         print_json(status_json(report))
         return report.exit_code()
@@ -87,31 +93,14 @@ def show_status(report: StatusReport, as_json: bool) -> int:
                 f"{db.name}: at {db.version}, but the installed aifp_core expects "
                 f"{db.expected}{at_least}: aifp-migrate up --db {db.name}\n"
             )
-    rows = [("database", "path", "version", "latest", "pending", "status")]
-    for db in report.databases:
-        pending = ", ".join(f"{s.from_version or 'new'}→{s.to_version}" for s in db.pending)
-        rows.append(
-            (
-                db.name,
-                db.path or "(no project)",
-                db.version or "-",
-                db.latest or "-",
-                pending or "-",
-                db.status,
-            )
-        )
+    from aifp_shell.output import status as table
+
     if sys.stdout.isatty():
         from rich.console import Console
-        from rich.table import Table
 
-        table = Table(title="AIFP databases", title_justify="left")
-        for column in rows[0]:
-            table.add_column(column, no_wrap=column != "path", overflow="fold")
-        for row in rows[1:]:
-            table.add_row(*row)
-        Console().print(table)
-    else:  # piped: plain columns, never folded, easy to grep
-        plain_columns(rows)
+        table.print_table(report, Console())
+    else:  # piped: plain columns with whole paths, never cut, easy to grep
+        plain_columns(table.piped_rows(report.databases))
     for db in report.databases:
         for difference in db.differences:
             sys.stdout.write(f"{db.name}: drift: {difference}\n")

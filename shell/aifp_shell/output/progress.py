@@ -1,7 +1,8 @@
-"""The one progress bar (rich, on stderr, transient), shown on a terminal only.
+"""Progress bars (rich, on stderr, transient), shown on a terminal only.
 
-Two uses: a long backup (shown once it has run for a while) and ``scan``'s
-projects checked or migrated (one tick per project).
+Three uses: a long backup and a run's steps and checks (each shown once the
+run has taken a while), and ``scan``'s projects checked or migrated (one tick
+per project). Never on stdout, so ``--json`` stays one document.
 """
 
 from __future__ import annotations
@@ -56,6 +57,89 @@ def backup_progress_bar(database: str) -> ProgressCallback | None:
         update(done, total)
 
     return callback
+
+
+class TerminalProgress:
+    """A run's steps, table rebuilds and checks as one transient line on stderr.
+
+    Nothing is drawn for a run that ends within ``SHOW_AFTER_SECONDS``; after
+    that the latest stage shows, with a spinner and the time it has taken
+    (a long statement keeps it moving).
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+        self._latest: tuple[str, int, int | None] | None = None
+        self._bar: Any = None
+        self._task: Any = None
+        self._timer: threading.Timer | None = None
+
+    def stage(self, label: str, done: int, total: int | None) -> None:
+        """Show ``label`` with ``done`` of ``total`` (None: unknown), now or once it is due."""
+        import threading
+
+        with self._lock:
+            new_stage = self._latest is None or self._latest[0] != label
+            self._latest = (label, done, total)
+            if self._bar is not None:
+                self._bar.update(self._task, description=_described(label, done, total))
+                if new_stage:  # drawn at once, however short; counts wait for the next tick
+                    self._bar.refresh()
+                return
+            wait = SHOW_AFTER_SECONDS - (time.monotonic() - self._started)
+            if wait <= 0:
+                self._show()
+            elif self._timer is None:
+                self._timer = threading.Timer(wait, self._show_when_due)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _show_when_due(self) -> None:
+        with self._lock:
+            if self._timer is not None and self._bar is None and self._latest is not None:
+                self._show()
+
+    def _show(self) -> None:
+        from rich.console import Console
+        from rich.progress import Progress as Bar
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        assert self._latest is not None
+        label, done, total = self._latest
+        self._bar = Bar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self._bar.start()
+        self._task = self._bar.add_task(_described(label, done, total), total=None)
+
+    def close(self) -> None:
+        """Remove the line (and cancel one not yet shown)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._bar is not None:
+                self._bar.stop()
+                self._bar = None
+            self._latest = None
+
+
+def _described(label: str, done: int, total: int | None) -> str:
+    if total is None:
+        return label
+    return f"{label}: statement {min(done + 1, total)} of {total}"
+
+
+def work_progress_bar() -> TerminalProgress | None:
+    """Return the progress line of a run's steps and checks, or None when stderr is no terminal."""
+    return TerminalProgress() if sys.stderr.isatty() else None
 
 
 def scan_progress_bar() -> ProgressFactory | None:

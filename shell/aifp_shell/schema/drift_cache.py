@@ -12,7 +12,9 @@ upgraded or edited tool never trusts an old answer).
 Where: ``$AIFP_MIGRATE_CACHE_DIR``, else ``$XDG_CACHE_HOME/aifp-migrate``, else
 ``~/.cache/aifp-migrate``; an empty ``AIFP_MIGRATE_CACHE_DIR`` turns it off.
 The cache never touches a database; a cache that cannot be read or written is
-ignored (the result is then computed).
+ignored (the result is then computed). It stays bounded: after a write, the
+oldest answers beyond ``MAX_ENTRIES`` are deleted, and so are temporary files
+a killed run left behind.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from aifp_fp.shapes import AtShape, Drifted
 from aifp_fp.version import Version
 
 _FORMAT = "drift-2"
+MAX_ENTRIES = 256
+"""Answers kept on disk (each well under 1 kB): every database's current shape, many times over."""
+_STALE_TEMPORARY_SECONDS = 3600
 Recognition = AtShape | Drifted
 
 
@@ -156,3 +161,24 @@ def remember(
         os.replace(temporary, folder / f"{key}.json")
     with contextlib.suppress(OSError):
         temporary.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        prune(folder)
+
+
+def prune(folder: Path) -> None:
+    """Delete the oldest answers beyond ``MAX_ENTRIES``, and temporary files older than an hour."""
+    keep = MAX_ENTRIES
+    answers: list[tuple[float, Path]] = []
+    now = time.time()
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.endswith(".json") and not entry.name.startswith("."):
+                answers.append((entry.stat().st_mtime, Path(entry.path)))
+            elif (
+                entry.name.endswith(".tmp")
+                and now - entry.stat().st_mtime > _STALE_TEMPORARY_SECONDS
+            ):
+                Path(entry.path).unlink(missing_ok=True)
+    answers.sort()
+    for _, path in answers[: max(0, len(answers) - keep)]:
+        path.unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,6 +28,10 @@ from aifp_shell.problems import (
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import error_kind
 from aifp_shell.sqlite.history_table import insert_history_row
+
+StatementProgress = Callable[[PlannedStep, int], None]
+"""Called with a step and how many of its statements ran, before each one and after the last."""
+
 
 VERSION_DDL = """CREATE TABLE schema_version (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -175,7 +179,11 @@ def _record(conn: sqlite3.Connection, step: PlannedStep, applied_at: str) -> Non
 
 
 def run_plan(
-    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
+    conn: sqlite3.Connection,
+    path: Path,
+    plan: Plan,
+    applied_at: str,
+    progress: StatementProgress | None = None,
 ) -> Result[tuple[AppliedStep, ...], Problem]:
     """Return the steps applied, running every statement of the plan one by one.
 
@@ -187,7 +195,9 @@ def run_plan(
     applied: list[AppliedStep] = []
     for step in plan.steps:
         skipped: list[str] = []
-        for statement in step.statements:
+        for done, statement in enumerate(step.statements):
+            if progress is not None:
+                progress(step, done)
             try:
                 with guarded(conn):
                     outcome = _run_statement(conn, statement)
@@ -220,6 +230,8 @@ def run_plan(
                     )
                 case None:
                     pass
+        if progress is not None:
+            progress(step, len(step.statements))
         try:
             _record(conn, step, applied_at)
         except sqlite3.Error as error:

@@ -1,0 +1,178 @@
+"""Ctrl-C during a run: every transaction rolled back, this run's backups removed, said so.
+
+The real CLI runs in a subprocess (``tests/interrupt_child.py``) that is sent
+SIGINT while its backup is being copied or while a slow step runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+SLOW_STEP = (
+    "CREATE TABLE slow AS WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r "
+    "WHERE i < 300000000) SELECT count(*) AS n FROM r;\n"
+)
+
+
+def _project(tmp_path: Path, bulk_rows: int) -> tuple[Path, Path, Path]:
+    """Return (migrations dir, project dir, project.db) of a one-step project at 1.0."""
+    migrations = tmp_path / "mig" / "project"
+    migrations.mkdir(parents=True)
+    initial = "CREATE TABLE notes (id INTEGER PRIMARY KEY, payload BLOB);\n"
+    (migrations / "v1.0_initial_schema.sql").write_text(initial)
+    (migrations / "v1.0_to_v1.1_slow.sql").write_text(SLOW_STEP)
+    project = tmp_path / "proj"
+    (project / ".aifp-project").mkdir(parents=True)
+    db = project / ".aifp-project" / "project.db"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(initial)
+    conn.execute(
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "version TEXT NOT NULL, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)"
+    )
+    conn.execute("INSERT INTO schema_version (id, version) VALUES (1, '1.0')")
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+        "INSERT INTO notes SELECT i, randomblob(1000) FROM n",
+        (bulk_rows,),
+    )
+    conn.close()
+    return tmp_path / "mig", project, db
+
+
+def _interrupt(
+    tmp_path: Path, when: str, *extra: str
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    mig, project, db = _project(tmp_path, 4000 if when == "backup" else 10)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    older = db.with_name("project.db.backup_20200101_000000")  # an earlier run's: it stays
+    older.write_bytes(db.read_bytes())
+    marker = tmp_path / "marker"
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            str(REPO / "tests" / "interrupt_child.py"),
+            str(marker),
+            when,
+            "up",
+            "--db",
+            "project",
+            "--project-dir",
+            str(project),
+            "--migrations-dir",
+            str(mig),
+            *extra,
+        ],
+        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": ""},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "the database changed"
+    left = sorted(p.name for p in db.parent.iterdir() if p.name != "project.db")
+    assert left == [older.name], f"left behind or removed: {left}"
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err), took
+
+
+@pytest.mark.parametrize("when", ["backup", "step"])
+def test_ctrl_c_rolls_back_removes_this_runs_backup_and_says_so(tmp_path: Path, when: str) -> None:
+    done, took = _interrupt(tmp_path, when)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    line = [text for text in done.stderr.splitlines() if "interrupted" in text]
+    assert len(line) == 1, done.stderr
+    assert "interrupted: rolled back project; " in line[0]
+    if when == "step":  # the backup was complete: it is named as removed
+        assert "removed backups " in line[0] and "project.db.backup_" in line[0]
+        assert took < 5, "the slow statement was not stopped"  # it runs for a minute otherwise
+
+
+def test_ctrl_c_with_json_prints_one_document_naming_the_interruption(tmp_path: Path) -> None:
+    import json
+
+    done, _ = _interrupt(tmp_path, "step", "--json")
+    assert done.returncode == 1
+    document = json.loads(done.stdout)
+    assert document["error"]["kind"] == "Interrupted"
+    assert document["databases"][0]["status"] == "failed"
+
+
+def _in_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
+    """Run ``args`` with stdout and stderr on a pseudo-terminal; return the code and the screen."""
+    import pty
+
+    main, child_end = pty.openpty()
+    child = subprocess.Popen(
+        args,
+        cwd=cwd,
+        stdout=child_end,
+        stderr=child_end,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": "", "COLUMNS": "80", "TERM": "xterm"},
+    )
+    os.close(child_end)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(main)
+    return child.wait(timeout=60), screen.decode("utf-8", "replace")
+
+
+def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
+    mig, project, _ = _project(tmp_path, 10)
+    (mig / "project" / "v1.0_to_v1.1_slow.sql").write_text(
+        "CREATE TABLE later (id INTEGER PRIMARY KEY);\nINSERT INTO later VALUES (1);\n"
+    )
+    code, screen = _in_terminal(
+        [
+            sys.executable,
+            str(REPO / "tests" / "interrupt_child.py"),
+            str(tmp_path / "m"),
+            "show",
+            "up",
+            "--db",
+            "project",
+            "--project-dir",
+            str(project),
+            "--migrations-dir",
+            str(mig),
+        ],
+        tmp_path,
+    )
+    assert code == 0, screen
+    assert "project 1.0 → 1.1" in screen  # the step, counted statement by statement
+    assert "foreign_key_check, quick_check" in screen
+    assert "migrated 1.0 → 1.1" in screen
+    code, screen = _in_terminal(
+        [
+            sys.executable, str(REPO / "tests" / "interrupt_child.py"), str(tmp_path / "m"),
+            "show", "check", "--project-dir", str(project), "--migrations-dir", str(mig),
+        ],
+        tmp_path,
+    )  # fmt: skip
+    assert "checking project" in screen, screen
