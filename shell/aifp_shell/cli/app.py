@@ -117,7 +117,7 @@ def main_options(
         (
             (0, "every database could be read (pending steps included, without --strict)"),
             (2, "no project, or a database or its migration files cannot be read"),
-            (3, "a database drifted or an applied file was edited; --strict: one not up to date"),
+            (3, "drift, or an edited applied file; with --strict, any not up to date"),
         ),
     ),
 )
@@ -513,8 +513,11 @@ def main(argv: list[str] | None = None) -> None:
         code = 1
     except Exception as error:
         format_message = getattr(error, "format_message", None)
-        # Typer's bundled click: a bare command printed its help while raising this
+        # Typer's bundled click raises this for a bare command: print the help it stands for
         if type(error).__name__ == "NoArgsIsHelpError":
+            context = getattr(error, "ctx", None)
+            if context is not None:
+                sys.stdout.write(context.get_help() + "\n")
             code = EXIT_BAD_INPUT
         elif callable(format_message):  # a usage error from Typer's bundled click
             code = render.show_usage_error(f"{format_message()} (see --help)", "--json" in args)
