@@ -306,6 +306,8 @@ def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     result = _up_project(installation, migrations)
     assert result.returncode == 1, result.stderr
     assert "foreign_key_check" in result.stderr and "tasks" in result.stderr
+    assert f"after step migrations/project/{EXTRA_STEP}_orphans.sql" in result.stderr, result.stderr
+    assert "points to a missing row of milestones" in result.stderr
     assert _hashes(installation) == before
     assert _backups(installation) == []
 

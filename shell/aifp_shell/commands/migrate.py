@@ -44,7 +44,8 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks, old_breakage_note
+from aifp_shell.sqlite.step_checks import StepChecks, carried_note
+from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from datetime import datetime
@@ -156,12 +157,12 @@ def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[
 
 
 def _run_plan(
-    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str
+    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str, checks: StepChecks
 ) -> Result[tuple[AppliedStep, ...], Problem]:
     """Run a plan with the executor, imported only by commands that write (check stays light)."""
     from aifp_shell.sqlite.executor import run_plan
 
-    return run_plan(conn, path, plan, applied_at)
+    return run_plan(conn, path, plan, applied_at, checks)
 
 
 def _utc_now_text(runtime: Runtime) -> str:
@@ -232,10 +233,11 @@ def _open_existing(
             raise _Abort(_failed(name, path, not_ready, start))
         backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
         applied_at = _utc_now_text(runtime)
-        ran = _run_plan(conn, path, plan, applied_at)
+        checks = StepChecks(name, path, backup)
+        ran = _run_plan(conn, path, plan, applied_at, checks)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
-        problem = final_checks(conn, name, path, backup)
+        problem = final_checks(conn, checks)
         if problem is not None:
             raise _Abort(_failed(name, path, problem, start))
         run = DatabaseRun(
@@ -246,7 +248,7 @@ def _open_existing(
             ran.unwrap(),
             str(backup),
             "migrated",
-            note=old_breakage_note(conn),
+            note=carried_note(checks.carried),
         )
         return _Open(name, path, conn, run)
     except _Abort:
@@ -323,10 +325,11 @@ def _open_new(
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         applied_at = _utc_now_text(runtime)
-        ran = _run_plan(conn, path, plan, applied_at)
+        checks = StepChecks(name, path)
+        ran = _run_plan(conn, path, plan, applied_at, checks)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))
-        problem = final_checks(conn, name, path)
+        problem = final_checks(conn, checks)
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
     except _Abort:
