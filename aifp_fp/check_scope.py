@@ -97,9 +97,23 @@ def check_scope(
     touched |= shadows
     existing = {_fold(name): name for name in tables}
     quick = tuple(name for name in tables if _fold(name) in touched)
+    return CheckScope(quick, foreign_scope(touched, tables, foreign_keys))
+
+
+def foreign_scope(
+    touched: frozenset[str], tables: tuple[str, ...], foreign_keys: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    """Return which of ``tables`` need ``foreign_key_check`` once ``touched`` tables changed.
+
+    The touched tables that exist and every table whose foreign key names a
+    touched one (compared case-insensitively); the names as ``tables`` spells them.
+    """
+    folded = {_fold(name) for name in touched}
+    existing = {_fold(name): name for name in tables}
+    own = tuple(name for name in tables if _fold(name) in folded)
     children = tuple(
         existing[_fold(child)]
         for child, parent in foreign_keys
-        if _fold(parent) in touched and _fold(child) in existing
+        if _fold(parent) in folded and _fold(child) in existing
     )
-    return CheckScope(quick, _unique(quick + children))
+    return _unique(own + children)

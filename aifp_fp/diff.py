@@ -23,6 +23,7 @@ from __future__ import annotations
 import attrs
 from returns.result import Failure, Result, Success
 
+from aifp_fp.check_scope import foreign_scope
 from aifp_fp.ops import (
     AddColumn,
     CreateIndex,
@@ -400,4 +401,30 @@ def _assemble(a: Schema, b: Schema, plan: _TablePlan) -> Migration:
         for t in b.triggers
         if fold(t.name) not in kept_triggers
     ]
-    return Migration(tuple(ops), plan.notes)
+    return Migration(tuple(ops), plan.notes, _checked_tables(tuple(ops), b))
+
+
+_TABLE_OPS = (
+    CreateTable,
+    DropTable,
+    AddColumn,
+    DropColumn,
+    RebuildTable,
+    CreateVirtualTable,
+    DropVirtualTable,
+    RebuildVirtualTable,
+)
+
+
+def _checked_tables(ops: tuple[Operation, ...], b: Schema) -> tuple[str, ...]:
+    """Return the tables of ``b`` whose foreign keys ``ops`` can break (rows or keys moved)."""
+    touched = frozenset(op.table for op in ops if isinstance(op, _TABLE_OPS))
+    pairs = tuple(
+        (table.name, key.ref_table)
+        for table in b.tables
+        for key in (
+            *table.foreign_keys,
+            *(c.references for c in table.columns if c.references is not None),
+        )
+    )
+    return foreign_scope(touched, tuple(t.name for t in b.tables), pairs)
