@@ -95,7 +95,6 @@ def check_scope(
         if _fold(name).startswith(vt + "_")
     }
     touched |= shadows
-    existing = {_fold(name): name for name in tables}
     quick = tuple(name for name in tables if _fold(name) in touched)
     return CheckScope(quick, foreign_scope(touched, tables, foreign_keys))
 
