@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aifp_shell.commands.migrate import Runtime, up
+from aifp_shell.commands.migrate import up
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import find_places
 from tests.aifp_data import (
     DATABASES,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aifp_shell.commands.migrate import Runtime
 from aifp_shell.commands.reports import RunReport
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import both_project_folders, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.output import console

@@ -15,7 +15,6 @@ from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, path_up, plan_create
 from aifp_fp.status import Settled, settled, standing
 from aifp_shell.commands.history import with_checksums
-from aifp_shell.commands.migrate import Runtime
 from aifp_shell.commands.reports import (
     DatabaseStatus,
     PendingStep,
@@ -23,6 +22,7 @@ from aifp_shell.commands.reports import (
     pending_path,
     pending_steps,
 )
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.schema.core_expects import read_expectations

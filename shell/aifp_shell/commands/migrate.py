@@ -10,7 +10,6 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -24,8 +23,9 @@ from aifp_shell.commands.reports import (
     DatabaseRun,
     RunReport,
 )
-from aifp_shell.files.locate import DATABASES, Location, Places, locate
-from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS, prune_backups
+from aifp_shell.commands.runtime import Runtime
+from aifp_shell.files.locate import DATABASES, Location, locate
+from aifp_shell.files.retention import prune_backups
 from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
@@ -44,38 +44,7 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
-from aifp_shell.sqlite.step_checks import StepChecks, carried_note
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
-
-if TYPE_CHECKING:  # loaded where used, so check does not pay for them
-    from datetime import datetime
-
-    from aifp_shell.files.backup import ProgressCallback
-
-Clock: TypeAlias = "Callable[[], datetime]"
-"""Returns the current moment (timezone-aware)."""
-
-BackupProgress: TypeAlias = "Callable[[str], ProgressCallback | None]"
-"""Given a database name, returns a progress callback for its backup (or None)."""
-
-
-def system_clock() -> datetime:
-    """Return the current moment from the system clock, in local time."""
-    from datetime import datetime
-
-    return datetime.now().astimezone()
-
-
-@attrs.frozen(slots=True)
-class Runtime:
-    """What a run needs from the outside world, built once by the composition root."""
-
-    places: Places
-    clock: Clock = system_clock
-    backup_progress: BackupProgress | None = None
-    keep_backups: int = DEFAULT_KEEP_BACKUPS
-    """Backups kept per database after a successful run; older ones are pruned."""
-
+from aifp_shell.sqlite.transaction import abandon, begin_write
 
 # --- migrating ---------------------------------------------------------------------------
 
@@ -157,12 +126,31 @@ def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[
 
 
 def _run_plan(
-    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str, checks: StepChecks
-) -> Result[tuple[AppliedStep, ...], Problem]:
-    """Run a plan with the executor, imported only by commands that write (check stays light)."""
-    from aifp_shell.sqlite.executor import run_plan
+    conn: sqlite3.Connection,
+    name: str,
+    path: Path,
+    plan: Plan,
+    applied_at: str,
+    backup: Path | None = None,
+) -> Result[tuple[tuple[AppliedStep, ...], str | None], Problem]:
+    """Return the steps run and the note on old breakage they carried, or what stops COMMIT.
 
-    return run_plan(conn, path, plan, applied_at, checks)
+    Each step's foreign keys are checked after it, then what the steps touched
+    is quick_checked (``backup``: the state whose old breakage is carried). The
+    executor and the checks are imported here, by the runs that write only.
+    """
+    from aifp_shell.sqlite.executor import run_plan
+    from aifp_shell.sqlite.step_checks import StepChecks, carried_note
+    from aifp_shell.sqlite.transaction import final_checks
+
+    checks = StepChecks(name, path, backup)
+    ran = run_plan(conn, path, plan, applied_at, checks)
+    if isinstance(ran, Failure):
+        return Failure(ran.failure())
+    problem = final_checks(conn, checks)
+    if problem is not None:
+        return Failure(problem)
+    return Success((ran.unwrap(), carried_note(checks.carried)))
 
 
 def _utc_now_text(runtime: Runtime) -> str:
@@ -233,22 +221,19 @@ def _open_existing(
             raise _Abort(_failed(name, path, not_ready, start))
         backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
         applied_at = _utc_now_text(runtime)
-        checks = StepChecks(name, path, backup)
-        ran = _run_plan(conn, path, plan, applied_at, checks)
+        ran = _run_plan(conn, name, path, plan, applied_at, backup)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
-        problem = final_checks(conn, checks)
-        if problem is not None:
-            raise _Abort(_failed(name, path, problem, start))
+        applied, note = ran.unwrap()
         run = DatabaseRun(
             name,
             str(path),
             str(start),
             str(plan.end),
-            ran.unwrap(),
+            applied,
             str(backup),
             "migrated",
-            note=carried_note(checks.carried),
+            note=note,
         )
         return _Open(name, path, conn, run)
     except _Abort:
@@ -325,13 +310,9 @@ def _open_new(
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         applied_at = _utc_now_text(runtime)
-        checks = StepChecks(name, path)
-        ran = _run_plan(conn, path, plan, applied_at, checks)
+        ran = _run_plan(conn, name, path, plan, applied_at)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))
-        problem = final_checks(conn, checks)
-        if problem is not None:
-            raise _Abort(_failed(name, path, problem))
     except _Abort:
         abandon(conn)
         discard(hidden)
@@ -340,7 +321,7 @@ def _open_new(
         abandon(conn)
         discard(hidden)
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
-    run = DatabaseRun(name, str(path), None, str(plan.end), ran.unwrap(), None, "migrated")
+    run = DatabaseRun(name, str(path), None, str(plan.end), ran.unwrap()[0], None, "migrated")
     return _Open(name, path, conn, run, created_from=hidden)
 
 

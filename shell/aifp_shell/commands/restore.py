@@ -19,7 +19,7 @@ import attrs
 from returns.result import Failure
 
 from aifp_fp.errors import UnknownDatabase
-from aifp_shell.commands.migrate import Runtime
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight

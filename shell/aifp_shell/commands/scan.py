@@ -442,7 +442,8 @@ def _migrate(
     places: Places,
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
 ) -> ProjectScan:
-    from aifp_shell.commands.migrate import Runtime, up  # only a migrating scan needs the runner
+    from aifp_shell.commands.migrate import up  # only a migrating scan needs the runner
+    from aifp_shell.commands.runtime import Runtime
 
     run = up(Runtime(places), names, None, dry_run=False, explicit=False)
     return attrs.evolve(scanned, run=run, after=recheck())

@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aifp_shell.problems import CheckFailed, Problem
 from aifp_shell.sqlite.database import quick_check
-from aifp_shell.sqlite.step_checks import StepChecks
+
+if TYPE_CHECKING:  # loaded by the writers that run steps, not by check
+    from aifp_shell.sqlite.step_checks import StepChecks
 
 
 def begin_write(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
