@@ -219,9 +219,14 @@ def _open_existing(
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
-        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
+        backup, whole = _backup_and_whole_check(name, path, conn, runtime, start, backups)
         applied_at = _utc_now_text(runtime)
-        ran = _run_plan(conn, name, path, plan, applied_at, backup)
+        try:
+            ran = _run_plan(conn, name, path, plan, applied_at, backup)
+        finally:
+            damage = whole()  # waited for on every path: damage outranks a step's failure
+        if damage is not None:
+            raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
         applied, note = ran.unwrap()
@@ -244,24 +249,48 @@ def _open_existing(
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
 
 
-def _backup_during_quick_check(
+WholeCheck = Callable[[], "str | None"]
+"""Waits for the whole-database quick_check; returns None when it passed, else its findings."""
+
+
+def _backup_and_whole_check(
     name: str,
     path: Path,
     conn: sqlite3.Connection,
     runtime: Runtime,
     start: Version,
     backups: list[Path],
-) -> Path:
-    """Return the backup made while the full quick_check ran; raise ``_Abort`` if either failed.
+) -> tuple[Path, WholeCheck]:
+    """Return the backup and the whole-database quick_check to wait for before COMMIT.
 
-    Both only read: the backup (a second connection) overlaps the quick_check
-    of the locked connection.
+    Both only read, so they overlap. A rollback-journal database (the write
+    lock held, nothing written yet) is copied byte for byte in the kernel, and
+    the copy is quick_checked in a thread while the steps run (sqlite3
+    releases the GIL): the copy is the live file's committed bytes, so its
+    check is the live file's. A WAL database is backed up with the online
+    backup API (a second connection, in a thread) while the locked connection
+    runs the quick_check, both before the first write. Raises ``_Abort`` when
+    the backup fails or, in WAL mode, the check does.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from aifp_shell.files.backup import make_backup
+    from aifp_shell.files.backup import copy_locked, make_backup
 
     progress = runtime.backup_progress(name) if runtime.backup_progress else None
+    rollback_journal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal"
+    copied = copy_locked(name, path, runtime.clock(), progress) if rollback_journal else None
+    if copied is not None:
+        made = _kept(name, path, copied, start, backups)
+        pool = ThreadPoolExecutor(max_workers=1)
+        checking = pool.submit(_quick_check_file, made)
+
+        def wait() -> str | None:
+            try:
+                return checking.result()
+            finally:
+                pool.shutdown()
+
+        return made, wait
     with ThreadPoolExecutor(max_workers=1) as pool:
         backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
         try:
@@ -269,14 +298,38 @@ def _backup_during_quick_check(
         except sqlite3.DatabaseError as error:
             damage = str(error)
         backup = backing_up.result()
-    if isinstance(backup, Success):
-        backups.append(backup.unwrap())
     if damage is not None:
+        if isinstance(backup, Success):
+            backups.append(backup.unwrap())
         raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
+    return _kept(name, path, backup, start, backups), lambda: None
+
+
+def _kept(
+    name: str,
+    path: Path,
+    backup: Result[Path, Problem],
+    start: Version,
+    backups: list[Path],
+) -> Path:
+    """Return a made backup, noted for removal if the run fails; raise ``_Abort`` if none."""
     if isinstance(backup, Failure):
         raise _Abort(_failed(name, path, backup.failure(), start))
     made: Path = backup.unwrap()
+    backups.append(made)
     return made
+
+
+def _quick_check_file(copy: Path) -> str | None:
+    """Return the findings of a whole-database quick_check of a backup (None: it passed)."""
+    try:
+        conn = connect(copy, write=False, immutable=True)
+        try:
+            return quick_check(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
 
 
 def _open_new(

@@ -67,15 +67,8 @@ def make_backup(
     and only then linked under its final name (never replacing a file there).
     A failed backup leaves nothing behind.
     """
-    real = database_file.resolve()
-    folder = real.parent
-    temp = folder / f".{real.name}.backup-tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    try:
-        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as error:
-        return Failure(_os_problem(database, real, error))
-    try:
+
+    def fill(real: Path, temp: Path) -> None:
         source = connect(real, write=False)
         try:
             target = sqlite3.connect(temp, isolation_level=None)
@@ -94,6 +87,95 @@ def make_backup(
                 target.close()
         finally:
             source.close()
+
+    return _written(database, database_file, now, fill)
+
+
+def copy_locked(
+    database: str,
+    database_file: Path,
+    now: datetime,
+    progress: ProgressCallback | None = None,
+) -> Result[Path, Environment] | None:
+    """Return a byte-for-byte backup of a rollback-journal database whose write lock is held.
+
+    The caller holds ``BEGIN IMMEDIATE`` and has written nothing yet, so the
+    file holds exactly the committed state and nothing can change it: no other
+    connection can write, and no hot journal can exist. The bytes are copied
+    in the kernel (``os.copy_file_range``) from the descriptor SQLite itself
+    opened (found in ``/proc/self/fd`` and never closed here: closing any
+    descriptor of the file in this process would drop SQLite's POSIX locks),
+    then written safely as ``make_backup`` does. None when there is no such
+    descriptor (not Linux, or no open connection): use ``make_backup``.
+    """
+    real = database_file.resolve()
+    try:
+        wanted = real.stat()
+    except OSError:
+        return None
+    descriptor = _open_descriptor(real, wanted)
+    if descriptor is None:
+        return None
+
+    def fill(_real: Path, temp: Path) -> None:
+        total = wanted.st_size
+        chunk = BACKUP_PAGES_PER_STEP * 4096
+        out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW)
+        try:
+            done = 0
+            while done < total:
+                copied = os.copy_file_range(descriptor, out, min(chunk, total - done), done, done)
+                if copied == 0:
+                    raise OSError(errno.EIO, "the database ended before its size")
+                done += copied
+                if progress is not None:
+                    progress(done // 4096, total // 4096)
+        finally:
+            os.close(out)
+        if not _same_file(descriptor, wanted):
+            raise OSError(errno.EIO, "the database's descriptor changed during the copy")
+
+    return _written(database, database_file, now, fill)
+
+
+def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
+    try:
+        found = os.fstat(descriptor)
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino)
+
+
+def _open_descriptor(real: Path, wanted: os.stat_result) -> int | None:
+    """Return a descriptor this process already has open on ``real`` (SQLite's), or None."""
+    folder = Path("/proc/self/fd")
+    if not hasattr(os, "copy_file_range") or not folder.is_dir():
+        return None
+    for entry in folder.iterdir():
+        try:
+            if os.readlink(entry) != str(real):
+                continue
+        except OSError:
+            continue
+        if _same_file(int(entry.name), wanted):
+            return int(entry.name)
+    return None
+
+
+def _written(
+    database: str, database_file: Path, now: datetime, fill: Callable[[Path, Path], None]
+) -> Result[Path, Environment]:
+    """Return the backup ``fill(real, temp)`` wrote into a fresh hidden file, safely linked."""
+    real = database_file.resolve()
+    folder = real.parent
+    temp = folder / f".{real.name}.backup-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except OSError as error:
+        return Failure(_os_problem(database, real, error))
+    try:
+        fill(real, temp)
         fsync_path(temp)
         os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
         final = _link_final(temp, folder, backup_name(real, now))
