@@ -263,26 +263,24 @@ def _backup_and_whole_check(
 ) -> tuple[Path, WholeCheck]:
     """Return the backup and the whole-database quick_check to wait for before COMMIT.
 
-    Both only read, so they overlap. A rollback-journal database (the write
-    lock held, nothing written yet) is copied byte for byte in the kernel, and
-    the copy is quick_checked in a thread while the steps run (sqlite3
-    releases the GIL): the copy is the live file's committed bytes, so its
-    check is the live file's. A WAL database is backed up with the online
-    backup API (a second connection, in a thread) while the locked connection
-    runs the quick_check, both before the first write. Raises ``_Abort`` when
-    the backup fails or, in WAL mode, the check does.
+    Both only read, so they overlap. A rollback-journal database is
+    quick_checked through a second, read-only connection in a thread (sqlite3
+    releases the GIL; it reads the committed state, the one the steps start
+    from) while its bytes are copied in the kernel under the write lock, and
+    the check goes on while the steps run: the returned wait is called before
+    anything is kept. A WAL database is backed up with the online backup API
+    (a second connection, in a thread) while the locked connection runs the
+    quick_check, both before the first write. Raises ``_Abort`` when the
+    backup fails or, in WAL mode, the check does.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     from aifp_shell.files.backup import copy_locked, make_backup
 
     progress = runtime.backup_progress(name) if runtime.backup_progress else None
-    rollback_journal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal"
-    copied = copy_locked(name, path, runtime.clock(), progress) if rollback_journal else None
-    if copied is not None:
-        made = _kept(name, path, copied, start, backups)
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
         pool = ThreadPoolExecutor(max_workers=1)
-        checking = pool.submit(_quick_check_file, made)
+        checking = pool.submit(_quick_check_file, path)
 
         def wait() -> str | None:
             try:
@@ -290,7 +288,16 @@ def _backup_and_whole_check(
             finally:
                 pool.shutdown()
 
-        return made, wait
+        try:
+            copied = copy_locked(name, path, runtime.clock(), progress)
+        except BaseException:
+            wait()
+            raise
+        if copied is not None:
+            if isinstance(copied, Failure):
+                wait()
+            return _kept(name, path, copied, start, backups), wait
+        wait()  # no descriptor to copy from: the backup API below
     with ThreadPoolExecutor(max_workers=1) as pool:
         backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
         try:
@@ -320,10 +327,13 @@ def _kept(
     return made
 
 
-def _quick_check_file(copy: Path) -> str | None:
-    """Return the findings of a whole-database quick_check of a backup (None: it passed)."""
+def _quick_check_file(path: Path) -> str | None:
+    """Return the findings of a whole-database quick_check of the committed state (None: passed).
+
+    Through its own read-only connection, so it can run beside the locked one.
+    """
     try:
-        conn = connect(copy, write=False, immutable=True)
+        conn = connect(path, write=False)
         try:
             return quick_check(conn)
         finally:
