@@ -275,10 +275,12 @@ def _backup_and_whole_check(
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from aifp_shell.files.backup import copy_locked, make_backup
+    from aifp_shell.files.backup import locked_copier, make_backup
 
     progress = runtime.backup_progress(name) if runtime.backup_progress else None
-    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+    wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+    copier = None if wal else locked_copier(name, path)  # before any other connection opens
+    if copier is not None:
         pool = ThreadPoolExecutor(max_workers=1)
         checking = pool.submit(_quick_check_file, path)
 
@@ -289,15 +291,13 @@ def _backup_and_whole_check(
                 pool.shutdown()
 
         try:
-            copied = copy_locked(name, path, runtime.clock(), progress)
+            copied = copier(runtime.clock(), progress)
         except BaseException:
             wait()
             raise
-        if copied is not None:
-            if isinstance(copied, Failure):
-                wait()
-            return _kept(name, path, copied, start, backups), wait
-        wait()  # no descriptor to copy from: the backup API below
+        if isinstance(copied, Failure):
+            wait()
+        return _kept(name, path, copied, start, backups), wait
     with ThreadPoolExecutor(max_workers=1) as pool:
         backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
         try:

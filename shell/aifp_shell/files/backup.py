@@ -91,22 +91,22 @@ def make_backup(
     return _written(database, database_file, now, fill)
 
 
-def copy_locked(
-    database: str,
-    database_file: Path,
-    now: datetime,
-    progress: ProgressCallback | None = None,
-) -> Result[Path, Environment] | None:
-    """Return a byte-for-byte backup of a rollback-journal database whose write lock is held.
+LockedCopy = Callable[[datetime, "ProgressCallback | None"], Result[Path, Environment]]
+"""Given the moment and a progress callback, copies the database and returns its backup."""
+
+
+def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
+    """Return how to back up a rollback-journal database whose write lock is held: its bytes.
 
     The caller holds ``BEGIN IMMEDIATE`` and has written nothing yet, so the
     file holds exactly the committed state and nothing can change it: no other
     connection can write, and no hot journal can exist. The bytes are copied
     in the kernel (``os.copy_file_range``) from the descriptor SQLite itself
-    opened (found in ``/proc/self/fd`` and never closed here: closing any
-    descriptor of the file in this process would drop SQLite's POSIX locks),
-    then written safely as ``make_backup`` does. None when there is no such
-    descriptor (not Linux, or no open connection): use ``make_backup``.
+    opened (found in ``/proc/self/fd`` now, before the caller opens any other
+    connection to the file, and never closed here: closing any descriptor of
+    the file in this process would drop SQLite's POSIX locks), then written
+    safely as ``make_backup`` does. None when there is no such descriptor
+    (not Linux, or no open connection): use ``make_backup``.
     """
     real = database_file.resolve()
     try:
@@ -117,7 +117,7 @@ def copy_locked(
     if descriptor is None:
         return None
 
-    def fill(_real: Path, temp: Path) -> None:
+    def fill(_real: Path, temp: Path, progress: ProgressCallback | None) -> None:
         total = wanted.st_size
         chunk = BACKUP_PAGES_PER_STEP * 4096
         out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW)
@@ -135,7 +135,10 @@ def copy_locked(
         if not _same_file(descriptor, wanted):
             raise OSError(errno.EIO, "the database's descriptor changed during the copy")
 
-    return _written(database, database_file, now, fill)
+    def copy(now: datetime, progress: ProgressCallback | None) -> Result[Path, Environment]:
+        return _written(database, database_file, now, lambda real, temp: fill(real, temp, progress))
+
+    return copy
 
 
 def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
