@@ -93,6 +93,18 @@ def project_script(*names: str) -> str:
     return "\n".join(parts)
 
 
+def project_schema_at(version: str) -> Schema:
+    """Return the structure the shipped set gives project.db at ``version`` (replayed by the
+    executor, which skips a step's ADD COLUMN of a column real v1.0 data already has)."""
+    from aifp_fp.version import parse_version
+    from aifp_shell.files.locate import shipped_migrations_dir
+    from aifp_shell.files.sources import load_migration_set
+    from aifp_shell.schema.expected import schema_at
+
+    migration_set = load_migration_set("project", shipped_migrations_dir()).unwrap()
+    return schema_at(migration_set, parse_version(version).unwrap()).unwrap()
+
+
 def live_schema(path: Path) -> Schema:
     """Return the schema of a database file."""
     conn = sqlite3.connect(path)
@@ -145,7 +157,7 @@ def schema_create_renamed(sql: str, name: str, new_name: str) -> str:
 def bench_apply(pristine: Path, runs: int) -> dict[str, Any]:
     """Time the diff's migration and the rebuild-everything baseline on copies of ``pristine``."""
     source = live_schema(pristine)
-    target = schema_of_script(project_script("v1.0_to_v1.1_git_integration.sql"))
+    target = project_schema_at("1.1")
     migration = diff(source, target).unwrap()
     # Both end with their foreign-key guard, as the self-contained script does: the diff's
     # checks only the tables its operations can break, the baseline's (every table rebuilt) all.
