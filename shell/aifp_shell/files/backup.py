@@ -150,19 +150,27 @@ def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
 
 
 def _open_descriptor(real: Path, wanted: os.stat_result) -> int | None:
-    """Return a descriptor this process already has open on ``real`` (SQLite's), or None."""
+    """Return a descriptor this process already has open on ``real`` (SQLite's), or None.
+
+    A read-write one first: that is the locked connection's, open until it ends.
+    """
     folder = Path("/proc/self/fd")
     if not hasattr(os, "copy_file_range") or not folder.is_dir():
         return None
+    import fcntl  # POSIX only, as /proc is: imported once the platform has them
+
+    found: list[tuple[bool, int]] = []
     for entry in folder.iterdir():
         try:
             if os.readlink(entry) != str(real):
                 continue
-        except OSError:
+            descriptor = int(entry.name)
+            writable = fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDWR
+        except (OSError, ValueError):
             continue
-        if _same_file(int(entry.name), wanted):
-            return int(entry.name)
-    return None
+        if _same_file(descriptor, wanted):
+            found.append((not writable, descriptor))
+    return min(found)[1] if found else None
 
 
 def _written(
