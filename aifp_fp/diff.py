@@ -453,9 +453,7 @@ def _keys_kept(
     return (
         before.uniques == after.uniques
         and _unique_indexes(a, rebuild.table) == _unique_indexes(b, rebuild.table)
-        and all(
-            fold(name) in copied and before.column(name) == after.column(name) for name in keys
-        )
+        and all(fold(name) in copied and before.column(name) == after.column(name) for name in keys)
     )
 
 
