@@ -219,14 +219,9 @@ def _open_existing(
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
-        backup, whole = _backup_and_whole_check(name, path, conn, runtime, start, backups)
+        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups)
         applied_at = _utc_now_text(runtime)
-        try:
-            ran = _run_plan(conn, name, path, plan, applied_at, backup)
-        finally:
-            damage = whole()  # waited for on every path: damage outranks a step's failure
-        if damage is not None:
-            raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
+        ran = _run_plan(conn, name, path, plan, applied_at, backup)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
         applied, note = ran.unwrap()
@@ -249,29 +244,24 @@ def _open_existing(
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
 
 
-WholeCheck = Callable[[], "str | None"]
-"""Waits for the whole-database quick_check; returns None when it passed, else its findings."""
-
-
-def _backup_and_whole_check(
+def _backup_during_quick_check(
     name: str,
     path: Path,
     conn: sqlite3.Connection,
     runtime: Runtime,
     start: Version,
     backups: list[Path],
-) -> tuple[Path, WholeCheck]:
-    """Return the backup and the whole-database quick_check to wait for before COMMIT.
+) -> Path:
+    """Return the backup made while the whole-database quick_check ran; raise ``_Abort`` if
+    either failed. Both only read, so they overlap, and both end before the first write.
 
-    Both only read, so they overlap. A rollback-journal database is
-    quick_checked through a second, read-only connection in a thread (sqlite3
-    releases the GIL; it reads the committed state, the one the steps start
-    from) while its bytes are copied in the kernel under the write lock, and
-    the check goes on while the steps run: the returned wait is called before
-    anything is kept. A WAL database is backed up with the online backup API
-    (a second connection, in a thread) while the locked connection runs the
-    quick_check, both before the first write. Raises ``_Abort`` when the
-    backup fails or, in WAL mode, the check does.
+    A rollback-journal database (the write lock held, nothing written yet) is
+    copied byte for byte in the kernel while a second, read-only connection
+    quick_checks the committed state in a thread (sqlite3 releases the GIL). A
+    WAL database is backed up with the online backup API (a second connection,
+    in a thread) while the locked connection runs the quick_check. The check
+    ends before the steps start: a reader holding the file would make every
+    cache spill of the steps wait for it.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -280,36 +270,23 @@ def _backup_and_whole_check(
     progress = runtime.backup_progress(name) if runtime.backup_progress else None
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
     copier = None if wal else locked_copier(name, path)  # before any other connection opens
-    if copier is not None:
-        pool = ThreadPoolExecutor(max_workers=1)
-        checking = pool.submit(_quick_check_file, path)
-
-        def wait() -> str | None:
-            try:
-                return checking.result()
-            finally:
-                pool.shutdown()
-
-        try:
-            copied = copier(runtime.clock(), progress)
-        except BaseException:
-            wait()
-            raise
-        if isinstance(copied, Failure):
-            wait()
-        return _kept(name, path, copied, start, backups), wait
     with ThreadPoolExecutor(max_workers=1) as pool:
-        backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
-        try:
-            damage = quick_check(conn)
-        except sqlite3.DatabaseError as error:
-            damage = str(error)
-        backup = backing_up.result()
+        if copier is not None:
+            checking = pool.submit(_quick_check_file, path)
+            backup = copier(runtime.clock(), progress)
+            damage = checking.result()
+        else:
+            backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
+            try:
+                damage = quick_check(conn)
+            except sqlite3.DatabaseError as error:
+                damage = str(error)
+            backup = backing_up.result()
     if damage is not None:
         if isinstance(backup, Success):
             backups.append(backup.unwrap())
         raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
-    return _kept(name, path, backup, start, backups), lambda: None
+    return _kept(name, path, backup, start, backups)
 
 
 def _kept(
