@@ -23,6 +23,7 @@ from __future__ import annotations
 import attrs
 from returns.result import Failure, Result, Success
 
+from aifp_fp.check_scope import foreign_scope
 from aifp_fp.ops import (
     AddColumn,
     CreateIndex,
@@ -44,7 +45,7 @@ from aifp_fp.ops import (
     UnreadableDefinition,
 )
 from aifp_fp.render import quote, renamed_create, string, terminated
-from aifp_fp.schema import Column, Schema, Table, Trigger, View, VirtualTable, fold
+from aifp_fp.schema import Column, Index, Schema, Table, Trigger, View, VirtualTable, fold
 
 _ROWID_NAMES = frozenset({"rowid", "_rowid_", "oid"})
 _COPYABLE_MODULES = frozenset({"FTS5", "FTS4", "FTS3", "RTREE", "RTREE_I32"})
@@ -400,4 +401,61 @@ def _assemble(a: Schema, b: Schema, plan: _TablePlan) -> Migration:
         for t in b.triggers
         if fold(t.name) not in kept_triggers
     ]
-    return Migration(tuple(ops), plan.notes)
+    return Migration(tuple(ops), plan.notes, _checked_tables(tuple(ops), a, b))
+
+
+_TABLE_OPS = (
+    CreateTable,
+    DropTable,
+    AddColumn,
+    DropColumn,
+    RebuildTable,
+    CreateVirtualTable,
+    DropVirtualTable,
+    RebuildVirtualTable,
+)
+
+
+def _checked_tables(ops: tuple[Operation, ...], a: Schema, b: Schema) -> tuple[str, ...]:
+    """Return the tables of ``b`` whose foreign keys ``ops`` can break (rows or keys moved).
+
+    A rebuild copies every row with its rowid; when it also copies, unchanged,
+    every column a child's foreign key points at, the children still find
+    their parents, so only the rebuilt table itself is checked.
+    """
+    touched = frozenset(op.table for op in ops if isinstance(op, _TABLE_OPS))
+    rebuilt = {fold(op.table): op for op in ops if isinstance(op, RebuildTable)}
+    pairs = tuple(
+        (table.name, key.ref_table)
+        for table in b.tables
+        for key in (
+            *table.foreign_keys,
+            *(c.references for c in table.columns if c.references is not None),
+        )
+        if not _keys_kept(rebuilt.get(fold(key.ref_table)), key.ref_columns, a, b)
+    )
+    return foreign_scope(touched, tuple(t.name for t in b.tables), pairs)
+
+
+def _keys_kept(
+    rebuild: RebuildTable | None, ref_columns: tuple[str, ...], a: Schema, b: Schema
+) -> bool:
+    """Return whether a rebuild carried the referenced key columns over, copied and unchanged."""
+    if rebuild is None:
+        return False
+    before, after = a.table(rebuild.table), b.table(rebuild.table)
+    if before is None or after is None:
+        return False
+    keys = ref_columns or tuple(c.name for c in sorted(after.columns, key=lambda c: c.pk) if c.pk)
+    if not keys:
+        return False  # a rowid parent: the rowid is carried only with an INTEGER PRIMARY KEY
+    copied = {fold(name) for name in rebuild.copied_columns}
+    return (
+        before.uniques == after.uniques
+        and _unique_indexes(a, rebuild.table) == _unique_indexes(b, rebuild.table)
+        and all(fold(name) in copied and before.column(name) == after.column(name) for name in keys)
+    )
+
+
+def _unique_indexes(schema: Schema, table: str) -> frozenset[Index]:
+    return frozenset(i for i in schema.indexes if i.unique and fold(i.table) == fold(table))

@@ -157,6 +157,9 @@ class Migration:
 
     operations: tuple[Operation, ...]
     notes: tuple[str, ...] = ()
+    checked_tables: tuple[str, ...] | None = None
+    """The tables whose foreign keys the operations can break (``check_scope.foreign_scope``);
+    None: check the whole database."""
 
     def statements(self) -> tuple[str, ...]:
         """Return every statement of every operation, in order."""

@@ -33,6 +33,25 @@ FOREIGN_KEY_GUARD = (
 """Statements that fail the script when ``PRAGMA foreign_key_check`` reports any row."""
 
 
+def foreign_key_guard(tables: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Return the guard statements, checking only ``tables`` (None: the whole database).
+
+    No table to check (the operations moved no row and no key) needs no guard.
+    """
+    if tables is None:
+        return FOREIGN_KEY_GUARD
+    if not tables:
+        return ()
+    checks = " UNION ALL ".join(
+        f"SELECT 1 FROM pragma_foreign_key_check({string(table)})" for table in tables
+    )
+    return (
+        FOREIGN_KEY_GUARD[0],
+        f"INSERT INTO aifp_foreign_key_guard SELECT NOT EXISTS ({checks});",
+        FOREIGN_KEY_GUARD[2],
+    )
+
+
 def quote(name: str) -> str:
     """Return ``name`` as an SQL identifier: bare when safe, else in ``"`` with ``"`` doubled."""
     if _BARE.fullmatch(name) and name.upper() not in _KEYWORDS:
@@ -91,7 +110,8 @@ def render_script(migration: Migration, wrapped: bool) -> str:
     ``wrapped=True``: a self-contained, atomic script for ``sqlite3 -bail DB <
     script``: foreign keys off (a rebuild must not cascade), one ``BEGIN
     IMMEDIATE`` transaction, a guard that fails the script when
-    ``PRAGMA foreign_key_check`` reports rows, then ``COMMIT``. Any failing
+    ``PRAGMA foreign_key_check`` reports rows of a table whose foreign keys the
+    operations can break (``Migration.checked_tables``), then ``COMMIT``. Any failing
     statement stops ``sqlite3 -bail`` before ``COMMIT``, so nothing is kept.
     ``wrapped=False``: only the statements, fit to be a migration file (the
     runner supplies the transaction and the foreign-key check).
@@ -106,7 +126,7 @@ def render_script(migration: Migration, wrapped: bool) -> str:
         "PRAGMA foreign_keys=OFF;",
         "BEGIN IMMEDIATE;",
         *body,
-        *FOREIGN_KEY_GUARD,
+        *foreign_key_guard(migration.checked_tables),
         "COMMIT;",
     ]
     return "\n".join(lines) + "\n"

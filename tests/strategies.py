@@ -409,3 +409,52 @@ def invertible_steps(draw: st.DrawFn, tables: dict[str, list[str]]) -> list[str]
             live[name] = ["id", "v"]
             objects.add(name.lower())
     return statements
+
+
+# --- foreign-key worlds and steps that break them (tests/test_check_scope.py) ---------------
+
+FK_TABLES = ("p0", "p1", "p2", "Order")
+"""Tables of a foreign-key world: ``id INTEGER PRIMARY KEY, k TEXT UNIQUE`` and references."""
+
+
+@attrs.frozen
+class FkWorld:
+    """Tables with foreign keys (by ``id`` or by ``k``), a trigger or not, and rows."""
+
+    references: tuple[tuple[int, int, bool], ...]
+    """(child, parent, by key ``k`` rather than ``id``), indexes into ``FK_TABLES``."""
+    trigger: tuple[int, int] | None
+    """(on, into): deleting from ``on`` deletes the same ids from ``into``."""
+    values: tuple[tuple[int | None, ...], ...]
+    """Per table, the value of each of its reference columns in rows 1-4 (9: already broken)."""
+
+
+@st.composite
+def fk_worlds(draw: st.DrawFn) -> FkWorld:
+    """Draw a small schema with random foreign keys (self references too) and rows."""
+    count = len(FK_TABLES)
+    refs = draw(
+        st.lists(
+            st.tuples(st.integers(0, count - 1), st.integers(0, count - 1), st.booleans()),
+            max_size=5,
+        )
+    )
+    trigger = draw(st.none() | st.tuples(st.integers(0, count - 1), st.integers(0, count - 1)))
+    values = tuple(
+        tuple(draw(st.sampled_from((None, 1, 2, 3, 4, 9))) for _ in range(4 * len(refs)))
+        for _ in range(count)
+    )
+    return FkWorld(tuple(refs), trigger, values)
+
+
+FK_STEP_OPS = st.one_of(
+    st.tuples(st.just("delete"), st.integers(0, 3), st.integers(1, 4), st.just(0)),
+    st.tuples(st.just("update_id"), st.integers(0, 3), st.integers(1, 4), st.integers(5, 7)),
+    st.tuples(st.just("update_k"), st.integers(0, 3), st.integers(1, 4), st.integers(5, 7)),
+    st.tuples(st.just("set_ref"), st.integers(0, 3), st.integers(0, 4), st.integers(1, 9)),
+    st.tuples(st.just("insert"), st.integers(0, 3), st.integers(10, 12), st.integers(1, 9)),
+    st.tuples(st.just("rebuild"), st.integers(0, 3), st.booleans(), st.just(0)),
+    st.tuples(st.just("drop"), st.integers(0, 3), st.just(0), st.just(0)),
+    st.tuples(st.just("add_ref"), st.integers(0, 3), st.integers(0, 3), st.integers(1, 9)),
+)
+"""One statement of a step: (kind, table, argument, value), rendered by the test."""

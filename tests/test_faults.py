@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from aifp_shell.commands.migrate import losses_runtime, up
+from aifp_shell.commands.migrate import up
+from aifp_shell.commands.runtime import losses_runtime
 from aifp_shell.files.locate import find_places
 from tests.aifp_data import (
     DATABASES,
@@ -306,6 +307,8 @@ def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     result = _up_project(installation, migrations)
     assert result.returncode == 1, result.stderr
     assert "foreign_key_check" in result.stderr and "tasks" in result.stderr
+    assert f"after step migrations/project/{EXTRA_STEP}_orphans.sql" in result.stderr, result.stderr
+    assert "points to a missing row of milestones" in result.stderr
     assert _hashes(installation) == before
     assert _backups(installation) == []
 
@@ -493,3 +496,54 @@ def test_kill_9_during_a_slow_step_then_check_and_rerun_work(tmp_path: Path) -> 
     assert rerun.returncode == 0, rerun.stderr
     assert version_of(project_db) == NEXT_VERSION
     assert len(snapshot(project_db)["bulk"]) == 40000
+
+
+_READER = """
+import sqlite3, sys, time
+from pathlib import Path
+conn = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True, isolation_level=None, timeout=30)
+stop = Path(sys.argv[2])
+reads = 0
+while not stop.exists():
+    conn.execute("BEGIN")
+    conn.execute("SELECT count(*), sum(length(name)) FROM tasks").fetchone()
+    conn.execute("SELECT count(*) FROM items").fetchone()
+    conn.execute("COMMIT")
+    reads += 1
+print(reads)
+"""
+
+
+def test_the_locked_copy_of_a_rollback_journal_database_is_its_bytes_under_a_reader(
+    tmp_path: Path,
+) -> None:
+    """A rollback-journal database is backed up by copying its bytes under the write lock:
+    with another process reading all along, the backup is exactly the file as it was."""
+    installation = build_installation(tmp_path / "inst", rows=40)
+    project_db = installation.path("project")
+    assert _journal_mode(project_db) == "delete"
+    original = project_db.read_bytes()
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", _READER, str(project_db), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        result = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    finally:
+        stop.touch()
+        reads, _ = reader.communicate(timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert int(reads) > 0
+    (backup,) = _backups(installation)
+    assert backup.read_bytes() == original
+    assert version_of(project_db) == PROJECT_LATEST
+
+
+def _journal_mode(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+    finally:
+        conn.close()

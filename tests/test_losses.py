@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from aifp_fp.losses import audit_losses, declared_losses, step_losses
 from aifp_fp.sqltext import split_statements
-from aifp_shell.commands.migrate import LossAnswer, Runtime, up
+from aifp_shell.commands.migrate import up
+from aifp_shell.commands.runtime import LossAnswer, Runtime
 from aifp_shell.files.locate import Places
 from aifp_shell.sqlite.introspect import schema_of_script
 from tests.aifp_data import MIGRATIONS, build_installation

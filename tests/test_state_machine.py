@@ -32,6 +32,7 @@ import aifp_shell.commands.migrate as service
 from aifp_fp.plan import find_path, plan_down
 from aifp_fp.schema import schema_differences
 from aifp_fp.version import Version, parse_version
+from aifp_shell.commands.runtime import LossAnswer
 from aifp_shell.files.locate import find_places, shipped_migrations_dir
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.schema.expected import schema_at
@@ -198,8 +199,8 @@ class MigrationMachine(RuleBasedStateMachine):
             self.moment += timedelta(seconds=1)
             return self.moment
 
-        def accept(_: object) -> service.LossAnswer:  # the lineage drops columns: accepted
-            return service.LossAnswer(accepted=True, asked=False)
+        def accept(_: object) -> LossAnswer:  # the lineage drops columns: accepted
+            return LossAnswer(accepted=True, asked=False)
 
         return service.Runtime(self.places, clock=clock, confirm_losses=accept)
 

@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 import attrs
 
 from aifp_shell.commands.check import check
-from aifp_shell.commands.migrate import Runtime, losses_runtime, up
+from aifp_shell.commands.migrate import up
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
+from aifp_shell.commands.runtime import Runtime, losses_runtime
 from aifp_shell.files.locate import DATABASES, Places, find_places
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json
 from aifp_shell.problems import Environment, Problem

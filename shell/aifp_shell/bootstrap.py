@@ -10,8 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from aifp_shell.commands.migrate import Runtime
 from aifp_shell.commands.reports import RunReport
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import find_places, project_problem
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.output import console

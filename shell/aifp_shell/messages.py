@@ -140,9 +140,10 @@ def message(problem: Problem) -> str:
                 f"{db}: {file}:{line}: refused statement `{_statement(stmt)}`: it would escape "
                 "the tool's transaction or database; everything was rolled back"
             )
-        case CheckFailed(database=db, path=path, check=check, detail=detail):
+        case CheckFailed(database=db, path=path, check=check, detail=detail, step=step):
+            after = "the steps" if step is None else f"step {step}"
             return (
-                f"{db}: {path}: PRAGMA {check} failed after the steps: {detail}; "
+                f"{db}: {path}: PRAGMA {check} failed after {after}: {detail}; "
                 "everything was rolled back"
             )
         case RestoredUnverified(database=db, path=path, check=check, detail=detail, saved=saved):

@@ -112,6 +112,8 @@ class CheckFailed:
     path: str
     check: str
     detail: str
+    step: str | None = None
+    """The step file after which the check failed (None: after all of them)."""
 
 
 @attrs.frozen(slots=True)

@@ -15,7 +15,6 @@ import typer
 from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.cli.help import NamedCommand, epilog, exit_codes_epilog
 from aifp_shell.commands.check import check
-from aifp_shell.commands.migrate import down, up
 from aifp_shell.files.locate import DATABASES, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.messages import EXIT_BAD_INPUT
@@ -177,6 +176,8 @@ def up_command(
         return _usage("--target needs --db NAME: versions differ between databases", as_json)
     if sql and not dry_run:
         return _usage("--sql needs --dry-run", as_json)
+    from aifp_shell.commands.migrate import up  # the runner: not loaded by check
+
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups, yes=yes)
     names = DATABASES if db is None else (db,)
     report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None, strict=strict)
@@ -209,6 +210,8 @@ def down_command(
     """Roll a database back one step (or down to --target), with a backup first."""
     if sql and not dry_run:
         return _usage("--sql needs --dry-run", as_json)
+    from aifp_shell.commands.migrate import down  # the runner: not loaded by check
+
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups, yes=yes)
     return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json, sql=sql)
 
@@ -253,7 +256,7 @@ def diff_command(
     from aifp_fp.render import render_script
     from aifp_shell.commands.diff.apply import apply_diff
     from aifp_shell.commands.diff.source import diff_migration
-    from aifp_shell.commands.migrate import system_clock
+    from aifp_shell.commands.runtime import system_clock
     from aifp_shell.output.diff import show_applied, show_diff, show_problem
 
     if apply and reverse:

@@ -13,8 +13,8 @@ from typing import Any
 import attrs
 
 from aifp_fp.errors import UnknownDatabase
-from aifp_shell.commands.migrate import Runtime
 from aifp_shell.commands.restore import open_backup
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.retention import list_backups, newest_backup
 from aifp_shell.messages import error_json

@@ -16,7 +16,6 @@ from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, path_up, plan_create
 from aifp_fp.status import Settled, settled, standing
 from aifp_shell.commands.history import with_checksums
-from aifp_shell.commands.migrate import Runtime
 from aifp_shell.commands.reports import (
     DatabaseStatus,
     PendingStep,
@@ -24,6 +23,7 @@ from aifp_shell.commands.reports import (
     pending_path,
     pending_steps,
 )
+from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import DATABASES, locate, project_problem, set_in_use
 from aifp_shell.files.sources import ignored_files, load_migration_set
 from aifp_shell.problems import Problem

@@ -11,7 +11,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeAlias
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -25,15 +25,15 @@ from aifp_shell.commands.reports import (
     DatabaseRun,
     RunReport,
 )
+from aifp_shell.commands.runtime import LossAnswer, Runtime, utc_now_text
 from aifp_shell.files.locate import (
     DATABASES,
     Location,
-    Places,
     locate,
     project_problem,
     set_in_use,
 )
-from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS, prune_backups
+from aifp_shell.files.retention import prune_backups
 from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
@@ -57,73 +57,14 @@ from aifp_shell.sqlite.database import (
     read_version,
 )
 from aifp_shell.sqlite.interrupt import Interrupt, interruptible
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks, old_breakage_note
+from aifp_shell.sqlite.transaction import abandon, begin_write
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
-    from datetime import datetime
 
-    from aifp_shell.files.backup import ProgressCallback
     from aifp_shell.sqlite.executor import StatementProgress
 
-Clock: TypeAlias = "Callable[[], datetime]"
-"""Returns the current moment (timezone-aware)."""
-
-BackupProgress: TypeAlias = "Callable[[str], ProgressCallback | None]"
-"""Given a database name, returns a progress callback for its backup (or None)."""
-
-
-ConfirmLosses: TypeAlias = "Callable[[tuple[DatabaseRun, ...]], LossAnswer]"
-"""Given the planned runs (their steps name their losses), returns whether to go ahead."""
-
-
-@attrs.frozen(slots=True)
-class LossAnswer:
-    """The answer to a run that loses data: go ahead or not, and whether a person answered."""
-
-    accepted: bool
-    asked: bool
-
-
-def _accepted(_: tuple[DatabaseRun, ...]) -> LossAnswer:
-    return LossAnswer(accepted=True, asked=False)
-
-
-def losses_runtime(places: Places, accept_losses: bool) -> Runtime:
-    """Return a plain runtime (no progress bar) that accepts runs losing data, or refuses them."""
-    return Runtime(places, confirm_losses=_accepted if accept_losses else None)
-
-
-class WorkProgress(Protocol):
-    """Shows a run's long work (steps, table rebuilds, checks), one stage at a time."""
-
-    def stage(self, label: str, done: int, total: int | None) -> None:
-        """Show ``label`` with ``done`` of ``total`` units (None: a count not known)."""
-
-    def close(self) -> None:
-        """Remove what is shown."""
-
-
-def system_clock() -> datetime:
-    """Return the current moment from the system clock, in local time."""
-    from datetime import datetime
-
-    return datetime.now().astimezone()
-
-
-@attrs.frozen(slots=True)
-class Runtime:
-    """What a run needs from the outside world, built once by the composition root."""
-
-    places: Places
-    clock: Clock = system_clock
-    backup_progress: BackupProgress | None = None
-    work_progress: WorkProgress | None = None
-    keep_backups: int = DEFAULT_KEEP_BACKUPS
-    """Backups kept per database after a successful run; older ones are pruned."""
-    confirm_losses: ConfirmLosses | None = None
-    """Asked, before anything is locked or written, to accept a run that loses data (each
-    database's planned steps name their losses); ``None`` refuses every such run."""
+_Settled = TypeVar("_Settled")
 
 
 # --- migrating ---------------------------------------------------------------------------
@@ -191,12 +132,33 @@ def _current_version(name: str, path: Path, conn: sqlite3.Connection) -> Result[
 
 
 def _run_plan(
-    conn: sqlite3.Connection, path: Path, plan: Plan, applied_at: str, runtime: Runtime
-) -> Result[tuple[AppliedStep, ...], Problem]:
-    """Run a plan with the executor, imported only by commands that write (check stays light)."""
-    from aifp_shell.sqlite.executor import run_plan
+    conn: sqlite3.Connection,
+    name: str,
+    path: Path,
+    plan: Plan,
+    applied_at: str,
+    runtime: Runtime,
+    backup: Path | None = None,
+) -> Result[tuple[tuple[AppliedStep, ...], str | None], Problem]:
+    """Return the steps run and the note on old breakage they carried, or what stops COMMIT.
 
-    return run_plan(conn, path, plan, applied_at, _step_progress(plan.database, runtime))
+    Each step's foreign keys are checked after it, then what the steps touched
+    is quick_checked (``backup``: the state whose old breakage is carried). The
+    executor and the checks are imported here, by the runs that write only.
+    """
+    from aifp_shell.sqlite.executor import run_plan
+    from aifp_shell.sqlite.step_checks import StepChecks, carried_note
+    from aifp_shell.sqlite.transaction import final_checks
+
+    checks = StepChecks(name, path, backup)
+    ran = run_plan(conn, path, plan, applied_at, _step_progress(name, runtime), checks)
+    if isinstance(ran, Failure):
+        return Failure(ran.failure())
+    _checks_stage(name, runtime)
+    problem = final_checks(conn, checks)
+    if problem is not None:
+        return Failure(problem)
+    return Success((ran.unwrap(), carried_note(checks.carried)))
 
 
 def _step_progress(name: str, runtime: Runtime) -> StatementProgress | None:
@@ -215,13 +177,6 @@ def _step_progress(name: str, runtime: Runtime) -> StatementProgress | None:
 def _checks_stage(name: str, runtime: Runtime) -> None:
     if runtime.work_progress is not None:
         runtime.work_progress.stage(f"{name}: foreign_key_check, quick_check", 0, None)
-
-
-def utc_now_text(runtime: Runtime) -> str:
-    """Return the run's clock reading as UTC ISO 8601 text, for schema_history rows."""
-    from datetime import UTC
-
-    return runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
 
 
 class _Abort(Exception):
@@ -289,22 +244,19 @@ def _open_existing(
             raise _Abort(_failed(name, path, not_ready, start))
         backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, interrupt)
         applied_at = utc_now_text(runtime)
-        ran = _run_plan(conn, path, plan, applied_at, runtime)
+        ran = _run_plan(conn, name, path, plan, applied_at, runtime, backup)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure(), start))
-        _checks_stage(name, runtime)
-        problem = final_checks(conn, name, path, backup)
-        if problem is not None:
-            raise _Abort(_failed(name, path, problem, start))
+        applied, note = ran.unwrap()
         run = DatabaseRun(
             name,
             str(path),
             str(start),
             str(plan.end),
-            _with_shown_losses(ran.unwrap(), shown),
+            _with_shown_losses(applied, shown),
             str(backup),
             "migrated",
-            note=old_breakage_note(conn),
+            note=note,
         )
         return _Open(name, path, conn, run)
     except (_Abort, KeyboardInterrupt):
@@ -324,15 +276,21 @@ def _backup_during_quick_check(
     backups: list[Path],
     interrupt: Interrupt,
 ) -> Path:
-    """Return the backup made while the full quick_check ran; raise ``_Abort`` if either failed.
+    """Return the backup made while the whole-database quick_check ran; raise ``_Abort`` if
+    either failed. Both only read, so they overlap, and both end before the first write.
 
-    Both only read: the backup (a second connection) overlaps the quick_check
-    of the locked connection. On Ctrl-C the copy stops at its next batch of
-    pages; a backup that was already complete is listed in ``backups``.
+    A rollback-journal database (the write lock held, nothing written yet) is
+    copied byte for byte in the kernel while a second, read-only connection
+    quick_checks the committed state in a thread (sqlite3 releases the GIL). A
+    WAL database is backed up with the online backup API (a second connection,
+    in a thread) while the locked connection runs the quick_check. The check
+    ends before the steps start: a reader holding the file would make every
+    cache spill of the steps wait for it. On Ctrl-C the copy stops at its next
+    batch of pages; a backup that was already complete is listed in ``backups``.
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from aifp_shell.files.backup import make_backup
+    from aifp_shell.files.backup import locked_copier, make_backup
 
     shown = runtime.backup_progress(name) if runtime.backup_progress else None
 
@@ -341,17 +299,26 @@ def _backup_during_quick_check(
         if shown is not None:
             shown(done, total)
 
+    wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+    copier = None if wal else locked_copier(name, path)  # before any other connection opens
     with ThreadPoolExecutor(max_workers=1) as pool:
-        backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
-        try:
+        if copier is not None:
+            checking = pool.submit(_quick_check_file, path)
             try:
-                damage = quick_check(conn)
-            except sqlite3.DatabaseError as error:
-                damage = str(error)
-        finally:  # interrupted too: wait, so that a backup written is known (and removed)
-            backup = _settled(backing_up)
-            if isinstance(backup, Success):
-                backups.append(backup.unwrap())
+                backup: Result[Path, Environment] | None = copier(runtime.clock(), progress)
+            finally:  # interrupted too: the check's connection ends before the run goes on
+                damage = _settled(checking)
+        else:
+            backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
+            try:
+                try:
+                    damage = quick_check(conn)
+                except sqlite3.DatabaseError as error:
+                    damage = str(error)
+            finally:  # interrupted too: wait, so that a backup written is known (and removed)
+                backup = _settled(backing_up)
+    if isinstance(backup, Success):
+        backups.append(backup.unwrap())  # known, so removed if the run fails or is interrupted
     if backup is None:  # the copy was stopped by Ctrl-C
         raise KeyboardInterrupt
     if damage is not None:
@@ -362,16 +329,31 @@ def _backup_during_quick_check(
     return made
 
 
-def _settled(backing_up: Future[Result[Path, Environment]]) -> Result[Path, Environment] | None:
-    """Return the backup's result once it ends; None when Ctrl-C stopped it."""
+def _settled(running: Future[_Settled]) -> _Settled | None:
+    """Return what a thread's work returned once it ends; None when Ctrl-C stopped it."""
     while True:
         try:
-            error = backing_up.exception()  # waits for the end
+            error = running.exception()  # waits for the end
         except KeyboardInterrupt:
-            continue  # Ctrl-C reached this thread while it waited: the copy stops soon
+            continue  # Ctrl-C reached this thread while it waited: the work stops soon
         if isinstance(error, KeyboardInterrupt):
             return None  # the copy stopped itself and removed its file
-        return backing_up.result()
+        return running.result()
+
+
+def _quick_check_file(path: Path) -> str | None:
+    """Return the findings of a whole-database quick_check of the committed state (None: passed).
+
+    Through its own read-only connection, so it can run beside the locked one.
+    """
+    try:
+        conn = connect(path, write=False)
+        try:
+            return quick_check(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return str(error)
 
 
 def _open_new(
@@ -412,13 +394,9 @@ def _open_new(
         if problem is not None:
             raise _Abort(_failed(name, path, problem))
         applied_at = utc_now_text(runtime)
-        ran = _run_plan(conn, path, plan, applied_at, runtime)
+        ran = _run_plan(conn, name, path, plan, applied_at, runtime)
         if isinstance(ran, Failure):
             raise _Abort(_failed(name, path, ran.failure()))
-        _checks_stage(name, runtime)
-        problem = final_checks(conn, name, path)
-        if problem is not None:
-            raise _Abort(_failed(name, path, problem))
     except (_Abort, KeyboardInterrupt):
         abandon(conn)
         discard(hidden)
@@ -427,7 +405,7 @@ def _open_new(
         abandon(conn)
         discard(hidden)
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
-    applied = _with_shown_losses(ran.unwrap(), shown)
+    applied = _with_shown_losses(ran.unwrap()[0], shown)
     run = DatabaseRun(name, str(path), None, str(plan.end), applied, None, "migrated")
     return _Open(name, path, conn, run, created_from=hidden)
 

@@ -6,7 +6,7 @@ with direction ``repair`` is added: the same step, the file, its new SHA-256
 and meaning checksum. Earlier rows are never changed or deleted. The write
 takes the same path as ``up``: ``BEGIN IMMEDIATE`` (the check is made again
 under the lock), pre-flight, ``quick_check``, a backup, the rows,
-``final_checks``, ``COMMIT``; any failure rolls back and removes the backup.
+``whole_checks``, ``COMMIT``; any failure rolls back and removes the backup.
 With nothing to repair nothing is written and no backup is made.
 """
 
@@ -22,7 +22,7 @@ from returns.result import Failure
 from aifp_fp.checksums import CurrentFile, Repair, current_files, repairs_needed
 from aifp_fp.errors import UnknownDatabase
 from aifp_shell.commands.history import edited_files, read_history
-from aifp_shell.commands.migrate import Runtime, utc_now_text
+from aifp_shell.commands.runtime import Runtime, utc_now_text
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight
@@ -33,7 +33,7 @@ from aifp_shell.messages import error_json
 from aifp_shell.problems import DatabaseMissing, Problem, Unreadable
 from aifp_shell.sqlite.database import connect, environment_problem, quick_check
 from aifp_shell.sqlite.history_table import insert_history_row
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
+from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
 
 @attrs.frozen(slots=True)
@@ -111,7 +111,7 @@ def _record_repairs(
                 (item.current.sha256, item.current.statements_sha256()),
                 applied_at,
             )
-        problem = final_checks(conn, name, path, backup)
+        problem = whole_checks(conn, name, path, backup)
         if problem is not None:
             return fail(problem)
         conn.execute("COMMIT")

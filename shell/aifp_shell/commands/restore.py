@@ -4,7 +4,7 @@ The same unit of work as ``up``, ``down`` and ``diff --apply``
 (``sqlite/transaction.py``): foreign keys off and ``BEGIN IMMEDIATE``, a
 backup of the state being replaced, the content replaced by SQL from the
 backup ATTACHed read-only (``sqlite/replace_content.py``), ``schema_history``
-kept and one ``restore`` row added, ``final_checks``, COMMIT; any failure
+kept and one ``restore`` row added, ``whole_checks``, COMMIT; any failure
 abandons the transaction. Never a file copy over the database: the writes go
 through the live database's own journal (or WAL), so a crash at any instant
 leaves the old content or the new, and readers see one or the other.
@@ -24,7 +24,6 @@ from returns.result import Failure
 from aifp_fp.errors import UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.tables import HISTORY_TABLE
-from aifp_shell.commands.migrate import Runtime, utc_now_text
 from aifp_shell.commands.restore_damaged import (
     BACKUP,
     LIVE,
@@ -33,6 +32,7 @@ from aifp_shell.commands.restore_damaged import (
     restore_damaged,
 )
 from aifp_shell.commands.restore_history import read_history, write_history
+from aifp_shell.commands.runtime import Runtime, utc_now_text
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight
@@ -57,7 +57,7 @@ from aifp_shell.sqlite.database import (
     read_version,
 )
 from aifp_shell.sqlite.replace_content import replace_content
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
+from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
 
 @attrs.frozen(slots=True)
@@ -201,7 +201,7 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
     ``up``'s: ``begin_write`` (waiting up to the busy timeout), pre-flight, a
     backup of the live state (``…_replaced``, kept whatever happens), the
     content replaced by SQL with ``schema_history`` kept plus a ``restore``
-    row, ``final_checks``, the version checked, COMMIT. Older backups beyond
+    row, ``whole_checks``, the version checked, COMMIT. Older backups beyond
     ``runtime.keep_backups`` are pruned only after success, never the one
     restored from nor the replaced state.
     """
@@ -269,7 +269,7 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
         known["saved"] = str(saved.unwrap())
         record = (known["from_version"], *record[1:])
         known["history"] = _replace_keeping_history(conn, record)
-        problem = final_checks(conn, name, path, source)
+        problem = whole_checks(conn, name, path, source)
         restored = _live_version(conn)
         if problem is None and restored != incoming:
             detail = f"the version is {restored!r}, the backup's is {incoming!r}"

@@ -6,7 +6,7 @@ its tables cannot be dropped, so their content cannot be replaced by SQL.
 Under the write lock its state is saved first (a backup-API copy, else its
 bytes), and its ``schema_history`` rows are read if they still can be. The
 result is built in a staging file beside the database: the backup's pages,
-the history rows kept plus a ``restore`` row, ``final_checks`` and the version
+the history rows kept plus a ``restore`` row, ``whole_checks`` and the version
 checked. Only then is the staging file copied into the live database with the
 backup API in one step (``pages=-1``): SQLite holds one write transaction on
 the destination for the whole copy and commits it at the end, through the live
@@ -35,7 +35,7 @@ from aifp_shell.sqlite.database import (
     error_kind,
     read_version,
 )
-from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
+from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
 from .restore_history import HistoryRows, read_history, write_history
 
@@ -85,7 +85,7 @@ def _stage(
 
     The staging file gets the backup's pages (backup API), in rollback-journal
     mode, then ``kept`` (None: the backup's own rows) plus the restore row,
-    committed only after ``final_checks`` and the version check pass.
+    committed only after ``whole_checks`` and the version check pass.
     """
     conn = sqlite3.connect(staged, isolation_level=None)
     try:
@@ -95,7 +95,7 @@ def _stage(
         problem = begin_write(conn, name, path)
         if problem is None:
             write_history(conn, rows, record)
-            problem = final_checks(conn, name, path, backup)
+            problem = whole_checks(conn, name, path, backup)
         version = _version_or_none(conn)
         if problem is None and version != record[1]:
             detail = f"the staged version is {version!r}, the backup's is {record[1]!r}"
@@ -217,7 +217,7 @@ class _Steps:
         _copy_in(self.staged, conn)
         restored = _version_or_none(conn)
         outcome = attrs.evolve(outcome, to_version=restored)
-        problem = final_checks(conn, name, path, self.backup)
+        problem = whole_checks(conn, name, path, self.backup)
         if problem is None and restored != record[1]:
             detail = f"the version is {restored!r}, the backup's is {record[1]!r}"
             problem = CheckFailed(name, str(path), "schema_version", detail)

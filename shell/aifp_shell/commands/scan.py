@@ -443,7 +443,8 @@ def _migrate(
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
     accept_losses: bool,
 ) -> ProjectScan:
-    from aifp_shell.commands.migrate import losses_runtime, up  # only a migrating scan runs
+    from aifp_shell.commands.migrate import up  # only a migrating scan needs the runner
+    from aifp_shell.commands.runtime import losses_runtime
     from aifp_shell.problems import Interrupted
 
     run = up(losses_runtime(places, accept_losses), names, None, dry_run=False, explicit=False)

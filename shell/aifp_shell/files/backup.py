@@ -133,12 +133,8 @@ def make_backup(
     stops by raising. ``replaced``: the backup ``restore`` takes of the state
     it is about to replace, named ``…_replaced``.
     """
-    real = database_file.resolve()
-    try:
-        temp = exclusive_temp(real)
-    except OSError as error:
-        return Failure(_os_problem(database, real, error))
-    try:
+
+    def fill(real: Path, temp: Path) -> None:
         source = connect(real, write=False)
         try:
             target = sqlite3.connect(temp, isolation_level=None)
@@ -157,6 +153,111 @@ def make_backup(
                 target.close()
         finally:
             source.close()
+
+    return _written(database, database_file, now, fill, replaced)
+
+
+LockedCopy = Callable[[datetime, "ProgressCallback | None"], Result[Path, Environment]]
+"""Given the moment and a progress callback, copies the database and returns its backup."""
+
+
+def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
+    """Return how to back up a rollback-journal database whose write lock is held: its bytes.
+
+    The caller holds ``BEGIN IMMEDIATE`` and has written nothing yet, so the
+    file holds exactly the committed state and nothing can change it: no other
+    connection can write, and no hot journal can exist. The bytes are copied
+    in the kernel (``os.copy_file_range``) from the descriptor SQLite itself
+    opened (found in ``/proc/self/fd`` now, before the caller opens any other
+    connection to the file, and never closed here: closing any descriptor of
+    the file in this process would drop SQLite's POSIX locks), then written
+    safely as ``make_backup`` does. None when there is no such descriptor
+    (not Linux, or no open connection): use ``make_backup``.
+    """
+    real = database_file.resolve()
+    try:
+        wanted = real.stat()
+    except OSError:
+        return None
+    descriptor = _open_descriptor(real, wanted)
+    if descriptor is None:
+        return None
+
+    def fill(_real: Path, temp: Path, progress: ProgressCallback | None) -> None:
+        total = wanted.st_size
+        chunk = BACKUP_PAGES_PER_STEP * 4096
+        out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW)
+        try:
+            done = 0
+            while done < total:
+                copied = os.copy_file_range(descriptor, out, min(chunk, total - done), done, done)
+                if copied == 0:
+                    raise OSError(errno.EIO, "the database ended before its size")
+                done += copied
+                if progress is not None:
+                    progress(done // 4096, total // 4096)
+        finally:
+            os.close(out)
+        if not _same_file(descriptor, wanted):
+            raise OSError(errno.EIO, "the database's descriptor changed during the copy")
+
+    def copy(now: datetime, progress: ProgressCallback | None) -> Result[Path, Environment]:
+        return _written(database, database_file, now, lambda real, temp: fill(real, temp, progress))
+
+    return copy
+
+
+def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
+    try:
+        found = os.fstat(descriptor)
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino)
+
+
+def _open_descriptor(real: Path, wanted: os.stat_result) -> int | None:
+    """Return a descriptor this process already has open on ``real`` (SQLite's), or None.
+
+    A read-write one first: that is the locked connection's, open until it ends.
+    """
+    folder = Path("/proc/self/fd")
+    if not hasattr(os, "copy_file_range") or not folder.is_dir():
+        return None
+    import fcntl  # POSIX only, as /proc is: imported once the platform has them
+
+    found: list[tuple[bool, int]] = []
+    for entry in folder.iterdir():
+        try:
+            if os.readlink(entry) != str(real):
+                continue
+            descriptor = int(entry.name)
+            writable = fcntl.fcntl(descriptor, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDWR
+        except (OSError, ValueError):
+            continue
+        if _same_file(descriptor, wanted):
+            found.append((not writable, descriptor))
+    return min(found)[1] if found else None
+
+
+def _written(
+    database: str,
+    database_file: Path,
+    now: datetime,
+    fill: Callable[[Path, Path], None],
+    replaced: bool = False,
+) -> Result[Path, Environment]:
+    """Return the backup ``fill(real, temp)`` wrote into a fresh hidden file, safely linked.
+
+    A failure, or ``fill`` stopped by raising (Ctrl-C through a progress
+    callback), leaves nothing behind.
+    """
+    real = database_file.resolve()
+    try:
+        temp = exclusive_temp(real)
+    except OSError as error:
+        return Failure(_os_problem(database, real, error))
+    try:
+        fill(real, temp)
         final = _publish(temp, real, now, replaced)
     except sqlite3.Error as error:
         discard(temp)

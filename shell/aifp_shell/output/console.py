@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from returns.result import Failure, Result, Success
 
-from aifp_shell.commands.migrate import LossAnswer
 from aifp_shell.commands.reports import (
     COMPUTED_PREFIX,
     DatabaseRun,
@@ -18,6 +17,7 @@ from aifp_shell.commands.reports import (
     run_json,
     status_json,
 )
+from aifp_shell.commands.runtime import LossAnswer
 from aifp_shell.files.locate import SetInUse
 from aifp_shell.messages import EXIT_BAD_INPUT, EXIT_OK, error_json, exit_code, message
 from aifp_shell.problems import BadUsage, DriftRefused, Problem

@@ -166,9 +166,13 @@ def read_version_listed(
     return VersionRead(str(row[0]))
 
 
-def quick_check(conn: sqlite3.Connection) -> str | None:
-    """Return None when ``PRAGMA quick_check`` passes, else its first findings."""
-    rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check")]
+def quick_check(conn: sqlite3.Connection, table: str | None = None) -> str | None:
+    """Return None when ``PRAGMA quick_check`` passes, else its first findings.
+
+    ``table`` checks only that table and its indexes.
+    """
+    query = "PRAGMA quick_check" if table is None else f"PRAGMA main.quick_check({_quoted(table)})"
+    rows = [str(row[0]) for row in conn.execute(query)]
     if rows == ["ok"]:
         return None
     return "; ".join(rows[:3])
@@ -185,21 +189,49 @@ def foreign_key_problems(conn: sqlite3.Connection) -> str | None:
     )
 
 
-def foreign_key_violations(conn: sqlite3.Connection) -> dict[tuple[str, str], int]:
-    """Return how many rows of each (table, parent table) break a foreign key; empty if none."""
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def foreign_key_rows(conn: sqlite3.Connection, table: str) -> sqlite3.Cursor:
+    """Return a cursor over ``PRAGMA foreign_key_check(<table>)`` (table, rowid, parent, fkid)."""
+    return conn.execute(f"PRAGMA main.foreign_key_check({_quoted(table)})")
+
+
+def foreign_key_violations(
+    conn: sqlite3.Connection, tables: tuple[str, ...] | None = None
+) -> dict[tuple[str, str], int]:
+    """Return how many rows of each (table, parent table) break a foreign key; empty if none.
+
+    ``tables`` limits the check to those tables (a missing one counts nothing);
+    None checks the whole database.
+    """
     found: dict[tuple[str, str], int] = {}
-    for table, _, parent, _ in conn.execute("PRAGMA foreign_key_check"):
-        key = (str(table), str(parent))
-        found[key] = found.get(key, 0) + 1
+    if tables is None:
+        results = [conn.execute("PRAGMA foreign_key_check").fetchall()]
+    else:
+        results = []
+        for table in tables:
+            try:
+                results.append(foreign_key_rows(conn, table).fetchall())
+            except sqlite3.OperationalError as error:
+                if "no such table" not in str(error):
+                    raise
+    for rows in results:
+        for table, _, parent, _ in rows:
+            key = (str(table), str(parent))
+            found[key] = found.get(key, 0) + 1
     return found
 
 
-def violations_in_file(path: Path) -> dict[tuple[str, str], int] | None:
+def violations_in_file(
+    path: Path, tables: tuple[str, ...] | None = None
+) -> dict[tuple[str, str], int] | None:
     """Return ``foreign_key_violations`` of a database file (read-only), None if unreadable."""
     try:
         conn = connect(path, write=False)
         try:
-            return foreign_key_violations(conn)
+            return foreign_key_violations(conn, tables)
         finally:
             conn.close()
     except sqlite3.Error:

@@ -17,6 +17,7 @@ from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
 from aifp_fp.tables import VERSION_TABLE
 from aifp_shell.problems import (
+    CheckFailed,
     ConflictingObject,
     Environment,
     Problem,
@@ -28,6 +29,7 @@ from aifp_shell.problems import (
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import error_kind
 from aifp_shell.sqlite.history_table import insert_history_row
+from aifp_shell.sqlite.step_checks import StepChecks
 
 StatementProgress = Callable[[PlannedStep, int], None]
 """Called with a step and how many of its statements ran, before each one and after the last."""
@@ -61,9 +63,23 @@ def _authorizer(action: int, arg1: str | None, arg2: str | None, *_: object) -> 
 
 
 @contextmanager
-def guarded(conn: sqlite3.Connection) -> Iterator[None]:
-    """Deny, while migration files run, what would escape the transaction or the database."""
-    conn.set_authorizer(_authorizer)
+def guarded(conn: sqlite3.Connection, checks: StepChecks | None = None) -> Iterator[None]:
+    """Deny, while migration files run, what would escape the transaction or the database.
+
+    With ``checks``, every table a statement (or a trigger it may fire) writes is recorded.
+    """
+    if checks is None:
+        conn.set_authorizer(_authorizer)
+    else:
+        record = checks.record
+
+        def recording(
+            action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
+        ) -> int:
+            record(action, arg1, db)
+            return _authorizer(action, arg1, arg2, db, trigger)
+
+        conn.set_authorizer(recording)
     try:
         yield
     finally:
@@ -116,6 +132,18 @@ def statement_problem(
     if kind == "corrupt":
         return Unreadable(database, str(path), str(error))
     return StepFailed(database, str(path), file, statement.line, statement.text, str(error))
+
+
+def _check_problem(database: str, path: Path, step: PlannedStep, error: sqlite3.Error) -> Problem:
+    """Return what an SQLite error of the checks after a step stands for."""
+    kind = error_kind(error)
+    if kind == "corrupt":
+        return Unreadable(database, str(path), str(error))
+    if kind in ("locked", "read_only", "disk_full", "io"):
+        return Environment(
+            database, str(path), kind, f"checks after {step.source.display}: {error}"
+        )
+    return CheckFailed(database, str(path), "foreign_key_check", str(error), step.source.display)
 
 
 def _run_statement(
@@ -184,22 +212,27 @@ def run_plan(
     plan: Plan,
     applied_at: str,
     progress: StatementProgress | None = None,
+    checks: StepChecks | None = None,
 ) -> Result[tuple[AppliedStep, ...], Problem]:
     """Return the steps applied, running every statement of the plan one by one.
 
     The caller holds the transaction (BEGIN IMMEDIATE, foreign keys off) and
     commits or rolls back; this never does either. After each step the version
-    is set to the step's target and the step is recorded in ``schema_history``.
+    is set to the step's target and the step is recorded in ``schema_history``;
+    with ``checks``, the step's foreign keys are checked there (scoped to what
+    it touched), so a step that breaks one is the one named.
     A statement whose effect already holds is skipped and reported.
     """
     applied: list[AppliedStep] = []
     for step in plan.steps:
         skipped: list[str] = []
+        if checks is not None:
+            checks.start(conn)
         for done, statement in enumerate(step.statements):
             if progress is not None:
                 progress(step, done)
             try:
-                with guarded(conn):
+                with guarded(conn, checks):
                     outcome = _run_statement(conn, statement)
             except sqlite3.Error as error:
                 return Failure(_statement_problem(plan.database, path, step, statement, error))
@@ -244,6 +277,13 @@ def run_plan(
                     f"cannot record version {step.to_version}: {error}",
                 )
             )
+        if checks is not None:
+            try:
+                broken = checks.finish(conn, step.source.display)
+            except sqlite3.Error as error:
+                return Failure(_check_problem(plan.database, path, step, error))
+            if broken is not None:
+                return Failure(broken)
         applied.append(
             AppliedStep(
                 step.direction,

@@ -37,6 +37,7 @@ from aifp_shell.problems import (
 from aifp_shell.sqlite.database import connect, environment_problem, quick_check
 from aifp_shell.sqlite.executor import guarded, statement_problem
 from aifp_shell.sqlite.introspect import read_schema
+from aifp_shell.sqlite.step_checks import StepChecks
 from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 
 """Tables of the versioned runner that ``diff --apply`` never changes (folded names)."""
@@ -114,13 +115,15 @@ def apply_diff(
         if isinstance(made, Failure):
             return fail(made.failure())
         backup = made.unwrap()
+        checks = StepChecks(name, database_path)
+        checks.start(conn)
         for statement in split_statements(script).statements:
             try:
-                with guarded(conn):
+                with guarded(conn, checks):
                     conn.execute(statement.text)
             except sqlite3.Error as error:
                 return fail(statement_problem(name, database_path, label, statement, error))
-        problem = final_checks(conn, name, database_path)
+        problem = checks.finish(conn, label) or final_checks(conn, checks)
         if problem is not None:
             return fail(problem)
         conn.execute("COMMIT")

@@ -1,0 +1,118 @@
+"""Which tables a step can have broken: the scope of the checks that run after it.
+
+A step's effects are given as values the shell observed: the catalog
+(``sqlite_master`` rows) before and after it, and the tables whose rows its
+statements, or the triggers they fired, inserted, updated or deleted. From
+them, and the foreign keys of the result, this returns the tables that need
+``PRAGMA quick_check(<table>)`` and ``PRAGMA foreign_key_check(<table>)``.
+
+Why that is enough (``docs/architecture.md``, "Checking what a step touched"):
+whether a row breaks a foreign key depends only on the row, its table's
+foreign-key definition and the parent table's rows and key. A table outside
+the scope kept all of those, so its answer is the one it had before the step.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+CatalogRow = tuple[str, str, str, int | None, str | None]
+"""One ``sqlite_master`` row: (type, name, tbl_name, rootpage, sql)."""
+
+
+@attrs.frozen(slots=True)
+class CheckScope:
+    """The tables to check after a step, by their names in the resulting database."""
+
+    quick: tuple[str, ...]
+    """Tables (and their indexes) for ``PRAGMA quick_check(<table>)``: made, rebuilt, written."""
+    foreign: tuple[str, ...]
+    """Tables for ``PRAGMA foreign_key_check(<table>)``: touched ones and their children."""
+
+    def union(self, other: CheckScope) -> CheckScope:
+        """Return the scope covering both (names in first-seen order)."""
+        return CheckScope(_unique(self.quick + other.quick), _unique(self.foreign + other.foreign))
+
+
+EMPTY_SCOPE = CheckScope((), ())
+
+
+def _fold(name: str) -> str:
+    return name.lower()
+
+
+def _unique(names: tuple[str, ...]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    kept: list[str] = []
+    for name in names:
+        if _fold(name) not in seen:
+            seen.add(_fold(name))
+            kept.append(name)
+    return tuple(kept)
+
+
+def _structure(catalog: tuple[CatalogRow, ...]) -> dict[str, frozenset[tuple[object, ...]]]:
+    """Return, per table (folded name), what defines its storage: its row, its indexes'."""
+    found: dict[str, set[tuple[object, ...]]] = {}
+    for kind, name, table, rootpage, sql in catalog:
+        if kind in ("table", "index"):
+            found.setdefault(_fold(table), set()).add((kind, _fold(name), rootpage, sql))
+    return {table: frozenset(rows) for table, rows in found.items()}
+
+
+def changed_tables(before: tuple[CatalogRow, ...], after: tuple[CatalogRow, ...]) -> frozenset[str]:
+    """Return the folded names of tables created, dropped, renamed, rebuilt or re-indexed.
+
+    A table whose definition, root page or set of indexes differs between the
+    two catalogs changed; a rebuild (new table, copy, drop, rename) shows as a
+    new root page under the old name.
+    """
+    old, new = _structure(before), _structure(after)
+    return frozenset(table for table in old.keys() | new.keys() if old.get(table) != new.get(table))
+
+
+def check_scope(
+    before: tuple[CatalogRow, ...],
+    after: tuple[CatalogRow, ...],
+    rows_written: frozenset[str],
+    foreign_keys: tuple[tuple[str, str], ...],
+) -> CheckScope:
+    """Return the tables a step can have broken, given what it did.
+
+    ``rows_written`` holds the names of tables whose rows were inserted,
+    updated or deleted (any case); ``foreign_keys`` the (child, parent) pairs
+    of the database after the step. A touched table is checked itself, and
+    every table whose foreign key names it (its rows or key may be gone).
+    Names that no longer exist (a dropped table) are not checked themselves.
+    """
+    touched = changed_tables(before, after) | {_fold(name) for name in rows_written}
+    tables = tuple(name for kind, name, _, _, _ in after if kind == "table")
+    virtual = {_fold(name) for kind, name, _, root, _ in after if kind == "table" and not root}
+    shadows = {  # a virtual table's shadow tables are written without the authorizer seeing it
+        _fold(name)
+        for name in tables
+        for vt in touched & virtual
+        if _fold(name).startswith(vt + "_")
+    }
+    touched |= shadows
+    quick = tuple(name for name in tables if _fold(name) in touched)
+    return CheckScope(quick, foreign_scope(touched, tables, foreign_keys))
+
+
+def foreign_scope(
+    touched: frozenset[str], tables: tuple[str, ...], foreign_keys: tuple[tuple[str, str], ...]
+) -> tuple[str, ...]:
+    """Return which of ``tables`` need ``foreign_key_check`` once ``touched`` tables changed.
+
+    The touched tables that exist and every table whose foreign key names a
+    touched one (compared case-insensitively); the names as ``tables`` spells them.
+    """
+    folded = {_fold(name) for name in touched}
+    existing = {_fold(name): name for name in tables}
+    own = tuple(name for name in tables if _fold(name) in folded)
+    children = tuple(
+        existing[_fold(child)]
+        for child, parent in foreign_keys
+        if _fold(parent) in folded and _fold(child) in existing
+    )
+    return _unique(own + children)
