@@ -287,7 +287,10 @@ def test_every_published_shape_migrates_to_the_latest_with_its_rows(
         again = cli(tmp_path / "root", "up")
         assert again.returncode == 0, again.stdout + again.stderr
         assert json.loads(again.stdout)["databases"][0]["status"] == "up_to_date"
-        checked = run_cli("check", "--aifp-root", str(tmp_path / "root"), "--json", cwd=tmp_path)
+        (tmp_path / "project" / ".aifp-project").mkdir(parents=True)  # check needs a project
+        checked = run_cli(
+            "check", "--aifp-root", str(tmp_path / "root"), "--json", cwd=tmp_path / "project"
+        )
         (core,) = [d for d in json.loads(checked.stdout)["databases"] if d["name"] == "aifp_core"]
         assert core["status"] == "up_to_date", core
         assert actual_rows(path) == expected_rows(facts(shape_path))
