@@ -205,7 +205,8 @@ def message(problem: Problem) -> str:
                 if asked
                 else "not accepted: run again with --yes to accept them"
             )
-            return f"the run would lose data ({'; '.join(losses)}); {how}; nothing was changed"
+            listed = "".join(f"\n  {lost}" for lost in losses)  # one loss per line
+            return f"the run would lose data; {how}; nothing was changed. It would lose:{listed}"
         case PlanChanged(database=db, path=path):
             return (
                 f"{db}: {path}: another run changed the database after this run was planned; "
