@@ -10,23 +10,8 @@ declared never matter.
 
 from __future__ import annotations
 
-import attrs
-
+from aifp_fp.recognition import AtShape, Drifted
 from aifp_fp.schema import Schema, fold, schema_differences
-
-
-@attrs.frozen(slots=True)
-class AtShape:
-    """The live structure is the version's own (``slug`` None) or the published shape ``slug``."""
-
-    slug: str | None
-
-
-@attrs.frozen(slots=True)
-class Drifted:
-    """The live structure is no known shape of its version; differences from the version's own."""
-
-    differences: tuple[str, ...]
 
 
 def recognise(

@@ -165,7 +165,7 @@ def test_odd_files_in_a_migrations_folder_are_named_in_a_warning(
 
 def test_the_drift_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import aifp_shell.schema.drift_cache as cache
-    from aifp_fp.shapes import AtShape
+    from aifp_fp.recognition import AtShape
     from aifp_fp.version import parse_version
     from aifp_shell.files.sources import load_migration_set
 

@@ -11,14 +11,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from returns.result import Failure, Success
 
 from aifp_shell.bootstrap import CommandEnded, runtime_for
+from aifp_shell.cli import lazy
 from aifp_shell.cli.help import NamedCommand, epilog, exit_codes_epilog
 from aifp_shell.commands.check import check
+from aifp_shell.commands.history import histories, history
+from aifp_shell.commands.runtime import system_clock
 from aifp_shell.files.locate import DATABASES, find_places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 from aifp_shell.messages import EXIT_BAD_INPUT
 from aifp_shell.output import console as render
+from aifp_shell.output.progress import scan_progress_bar
 
 app = typer.Typer(
     name="aifp-migrate",
@@ -89,9 +94,7 @@ KeepBackupsOption = Annotated[
 
 def _version_callback(value: bool) -> None:
     if value:
-        from importlib.metadata import version
-
-        sys.stdout.write(f"aifp-migrate {version('aifp-migrate')}\n")
+        sys.stdout.write(f"aifp-migrate {lazy.version('aifp-migrate')}\n")
         raise typer.Exit(0)
 
 
@@ -176,11 +179,10 @@ def up_command(
         return _usage("--target needs --db NAME: versions differ between databases", as_json)
     if sql and not dry_run:
         return _usage("--sql needs --dry-run", as_json)
-    from aifp_shell.commands.migrate import up  # the runner: not loaded by check
-
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups, yes=yes)
     names = DATABASES if db is None else (db,)
-    report = up(runtime, names, target, dry_run=dry_run, explicit=db is not None, strict=strict)
+    explicit = db is not None
+    report = lazy.up(runtime, names, target, dry_run=dry_run, explicit=explicit, strict=strict)
     return render.show_run(report, as_json, sql=sql)
 
 
@@ -210,10 +212,8 @@ def down_command(
     """Roll a database back one step (or down to --target), with a backup first."""
     if sql and not dry_run:
         return _usage("--sql needs --dry-run", as_json)
-    from aifp_shell.commands.migrate import down  # the runner: not loaded by check
-
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups, yes=yes)
-    return render.show_run(down(runtime, db, target, dry_run=dry_run), as_json, sql=sql)
+    return render.show_run(lazy.down(runtime, db, target, dry_run=dry_run), as_json, sql=sql)
 
 
 @app.command(
@@ -251,29 +251,22 @@ def diff_command(
     migrations_dir: UnusedMigrationsOption = None,
 ) -> int:
     """Print the SQL that turns FROM's schema into TO's, keeping shared rows (or --apply it)."""
-    from returns.result import Failure, Success
-
-    from aifp_fp.render import render_script
-    from aifp_shell.commands.diff.apply import apply_diff
-    from aifp_shell.commands.diff.source import diff_migration
-    from aifp_shell.commands.runtime import system_clock
-    from aifp_shell.output.diff import show_applied, show_diff, show_problem
-
     if apply and reverse:
         return _usage("--apply changes FROM; it cannot be combined with --reverse", as_json)
     if apply:
-        applied = apply_diff(from_path, to_path, system_clock)
+        applied = lazy.apply_diff(from_path, to_path, system_clock)
         match applied:
             case Success(done):
-                return show_applied(done, as_json)
+                return lazy.show_applied(done, as_json)
             case Failure(problem):
-                return show_problem(problem, as_json)
-    computed = diff_migration(from_path, to_path, reverse)
+                return lazy.show_problem(problem, as_json)
+    computed = lazy.diff_migration(from_path, to_path, reverse)
     match computed:
         case Success(migration):
-            return show_diff(migration, render_script(migration, wrapped=not as_step), as_json)
+            script = lazy.render_script(migration, wrapped=not as_step)
+            return lazy.show_diff(migration, script, as_json)
         case Failure(problem):
-            return show_problem(problem, as_json)
+            return lazy.show_problem(problem, as_json)
     return _usage("unexpected result", as_json)  # pragma: no cover
 
 
@@ -296,8 +289,6 @@ def history_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """List the runs schema_history recorded, oldest first, and whether each file still matches."""
-    from aifp_shell.commands.history import histories, history
-
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json)
     if db is None:
         return render.show_histories(histories(runtime.places), as_json)
@@ -327,10 +318,8 @@ def schema_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Print the schema a version should have (replayed from the migration files), fit for diff."""
-    from aifp_shell.commands.expected_schema import expected_schema
-
     places = find_places(project_dir, aifp_root, migrations_dir)
-    return render.show_schema(expected_schema(places, db, version), as_json)
+    return render.show_schema(lazy.expected_schema(places, db, version), as_json)
 
 
 @app.command(
@@ -357,10 +346,8 @@ def repair_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Accept applied files edited on purpose: record their new checksums in schema_history."""
-    from aifp_shell.commands.repair import repair
-
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
-    return render.show_repair(repair(runtime, db), as_json)
+    return render.show_repair(lazy.repair(runtime, db), as_json)
 
 
 @app.command(
@@ -400,14 +387,10 @@ def scan_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Find every .aifp-project/ under ROOT and check it read-only; --migrate updates them."""
-    from aifp_shell.commands.scan import scan
-    from aifp_shell.output.progress import scan_progress_bar
-    from aifp_shell.output.scan import show_scan
-
     if not root.is_dir():
         return _usage(f"scan: {root} is not a folder", as_json)
     places = find_places(project_dir, aifp_root, migrations_dir)
-    report = scan(
+    report = lazy.scan(
         root.absolute(),
         aifp_root=places.aifp_root,
         migrations_dir=places.migrations_dir,
@@ -416,7 +399,7 @@ def scan_command(
         jobs=jobs,
         progress=None if as_json else scan_progress_bar(),
     )
-    return show_scan(report, as_json)
+    return lazy.show_scan(report, as_json)
 
 
 @app.command(
@@ -462,12 +445,8 @@ def restore_command(
         return _usage("restore --list lists backups; it cannot be combined with --backup", as_json)
     runtime = runtime_for(project_dir, aifp_root, migrations_dir, as_json, keep_backups)
     if list_backups:
-        from aifp_shell.commands.backup_list import list_restorable
-
-        return render.show_backup_list(list_restorable(runtime, db), as_json)
-    from aifp_shell.commands.restore import restore
-
-    return render.show_restore(restore(runtime, db, backup), as_json)
+        return render.show_backup_list(lazy.list_restorable(runtime, db), as_json)
+    return render.show_restore(lazy.restore(runtime, db, backup), as_json)
 
 
 @app.command(
@@ -486,11 +465,8 @@ def verify_command(
     migrations_dir: MigrationsOption = None,
 ) -> int:
     """Prove a migrations folder: names, statements, every step and rollback on sample rows."""
-    from aifp_shell.commands.verify.run import verify  # imported here: only verify needs it
-    from aifp_shell.output.verify import show_verify
-
     folder = find_places(project_dir, aifp_root, migrations_dir).migrations_dir
-    return show_verify(verify(folder), as_json)
+    return lazy.show_verify(lazy.verify(folder), as_json)
 
 
 def _usage(text: str, as_json: bool) -> int:

@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import attrs
-from returns.result import Failure, Success
+from returns.result import Failure, Result, Success
 
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, path_up, plan_create
@@ -46,10 +46,11 @@ def _own_version(name: str, path: Path | None) -> tuple[str | None, Problem | No
         return None, environment_problem(name, path, error)
 
 
-def _check_one(name: str, runtime: Runtime) -> DatabaseStatus:
+def _check_one(
+    name: str, runtime: Runtime, loaded: Result[MigrationSet, Problem]
+) -> DatabaseStatus:
     location = locate(name, runtime.places)
     path = str(location.path) if location.path is not None else None
-    loaded = load_migration_set(name, runtime.places.migrations_dir)
     if isinstance(loaded, Failure):  # the set is at fault, not the database: show its own version
         own, _ = _own_version(name, location.path)
         return DatabaseStatus(
@@ -130,7 +131,8 @@ def check(runtime: Runtime, *, strict: bool = False) -> StatusReport:
     for done, name in enumerate(DATABASES):
         if shown is not None:
             shown.stage(f"checking {name}", done, None)
-        status = with_checksums(_check_one(name, runtime), runtime.places)
+        loaded = load_migration_set(name, runtime.places.migrations_dir)  # read once, used twice
+        status = with_checksums(_check_one(name, runtime, loaded), loaded.value_or(None))
         ignored = ignored_files(name, runtime.places.migrations_dir)
         if ignored:
             status = attrs.evolve(status, ignored_files=ignored)

@@ -176,12 +176,14 @@ def history_json(report: HistoryReport) -> dict[str, Any]:
     return document
 
 
-def with_checksums(status: DatabaseStatus, places: Places) -> DatabaseStatus:
-    """Return ``check``'s status of a database with the applied files edited since, if any."""
+def with_checksums(status: DatabaseStatus, migration_set: MigrationSet | None) -> DatabaseStatus:
+    """Return ``check``'s status of a database with the applied files edited since, if any.
+
+    ``migration_set`` is the database's set as ``check`` read it (None: it could not be read).
+    """
     if not status.exists or status.version is None or status.path is None:
         return status
-    loaded = load_migration_set(status.name, places.migrations_dir)
-    if isinstance(loaded, Failure):
+    if migration_set is None:
         return status
-    found = edited_files(Path(status.path), loaded.unwrap())
+    found = edited_files(Path(status.path), migration_set)
     return attrs.evolve(status, checksum_mismatches=found) if found else status

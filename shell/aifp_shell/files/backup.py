@@ -14,6 +14,7 @@ from pathlib import Path
 
 from returns.result import Failure, Result, Success
 
+from aifp_shell.files.retention import REPLACED_SUFFIX
 from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.problems import Environment
 from aifp_shell.sqlite.database import connect, error_kind
@@ -23,10 +24,6 @@ BACKUP_PAGES_PER_STEP = 8192
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (pages copied, total pages) while a backup runs."""
-
-
-REPLACED_SUFFIX = "_replaced"
-"""Ends the name of a backup ``restore`` took of the state it replaced (never picked by default)."""
 
 
 def backup_name(database_file: Path, now: datetime) -> str:

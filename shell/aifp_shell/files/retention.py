@@ -8,10 +8,14 @@ from pathlib import Path
 
 import attrs
 
-from aifp_shell.files.backup import REPLACED_SUFFIX
-
 DEFAULT_KEEP_BACKUPS = 5
 """Backups kept per database after a successful run (``--keep-backups N``)."""
+
+REPLACED_SUFFIX = "_replaced"
+"""Ends the name of a backup ``restore`` took of the state it replaced (never picked by default).
+
+Here, with the name pattern, so that what only lists backups (and ``check``) never loads
+the backup writer."""
 
 
 @attrs.frozen(slots=True)

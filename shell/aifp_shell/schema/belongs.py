@@ -14,7 +14,8 @@ import sqlite3
 from returns.result import Failure
 
 from aifp_fp.graph import MigrationSet
-from aifp_fp.shapes import AtShape, shares_tables
+from aifp_fp.recognition import AtShape
+from aifp_fp.shapes import shares_tables
 from aifp_fp.tables import TOOL_TABLES
 from aifp_fp.version import parse_version
 from aifp_shell.schema.drift import recognition_of

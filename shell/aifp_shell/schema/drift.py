@@ -14,20 +14,23 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan
-from aifp_fp.schema import Schema
-from aifp_fp.shapes import AtShape, Drifted
+from aifp_fp.recognition import AtShape, Drifted
 from aifp_fp.version import Version, parse_version
 from aifp_shell.files.locate import Places, locate
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import DriftRefused, Problem
 from aifp_shell.schema.drift_cache import Catalog, Recognition, catalog_of, recall, remember
 from aifp_shell.sqlite.database import connect, environment_problem, is_empty_file, read_version
+
+if TYPE_CHECKING:  # the schema model is loaded only on a drift-cache miss
+    from aifp_fp.schema import Schema
 
 
 @attrs.frozen(slots=True)

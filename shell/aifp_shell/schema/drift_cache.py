@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 from aifp_fp.graph import MigrationSet
-from aifp_fp.shapes import AtShape, Drifted
+from aifp_fp.recognition import AtShape, Drifted
 from aifp_fp.version import Version
 
 _FORMAT = "drift-2"

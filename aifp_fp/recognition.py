@@ -1,0 +1,23 @@
+"""What recognising a live schema found: a known shape of its version, or drift.
+
+Plain values, apart from ``shapes`` (which computes them) so that reading a
+remembered answer (the shell's drift cache) does not load the schema model.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+
+@attrs.frozen(slots=True)
+class AtShape:
+    """The live structure is the version's own (``slug`` None) or the published shape ``slug``."""
+
+    slug: str | None
+
+
+@attrs.frozen(slots=True)
+class Drifted:
+    """The live structure is no known shape of its version; differences from the version's own."""
+
+    differences: tuple[str, ...]

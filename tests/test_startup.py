@@ -1,0 +1,83 @@
+"""``check`` starts with only what it uses (issue 13): no runner, no schema model, no rich.
+
+Each test runs the command line in a fresh process and lists the modules it
+had loaded when it ended.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aifp_data import build_installation
+
+from aifp_shell.cli import lazy
+
+NEVER_LOADED_BY_CHECK = (
+    "rich",  # display machinery: stdout is not a terminal here
+    "aifp_fp.schema",  # the schema model: the drift cache answers a warm check
+    "aifp_fp.schemaparse",
+    "aifp_fp.diff",
+    "aifp_shell.sqlite.executor",
+    "aifp_shell.commands.migrate",  # other commands' services
+    "aifp_shell.commands.restore",
+    "aifp_shell.commands.scan",
+    "aifp_shell.commands.verify.run",
+    "aifp_shell.files.backup",  # the backup writer
+)
+
+RUN_AND_LIST = (
+    "import atexit, sys\n"
+    "atexit.register(lambda: sys.stderr.write('\\nMODULES ' + ' '.join(sorted(sys.modules))))\n"
+    "sys.argv = ['aifp-migrate', *sys.argv[1:]]\n"
+    "from aifp_shell.cli.app import main\n"
+    "main()\n"
+)
+
+
+def _modules_after(
+    args: list[str], cache: Path
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_AND_LIST, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": str(cache)},
+        timeout=120,
+    )
+    listed = done.stderr.rpartition("\nMODULES ")[2].split()
+    return done, set(listed)
+
+
+@pytest.mark.parametrize("form", [["--json"], []], ids=["json", "piped"])
+def test_a_warm_check_loads_no_runner_schema_model_or_rich(tmp_path: Path, form: list[str]) -> None:
+    installation = build_installation(tmp_path, rows=1)
+    args = [
+        "check",
+        *form,
+        "--aifp-root",
+        str(installation.root),
+        "--project-dir",
+        str(installation.project),
+    ]
+    first, _ = _modules_after(args, tmp_path / "cache")  # computes and remembers the drift
+    second, loaded = _modules_after(args, tmp_path / "cache")
+    assert first.returncode == second.returncode == 0, second.stderr
+    assert first.stdout == second.stdout
+    if form:
+        assert [db["status"] for db in json.loads(second.stdout)["databases"]] == ["pending"] * 4
+    assert "aifp_shell.commands.check" in loaded  # the listing is real
+    assert sorted(name for name in NEVER_LOADED_BY_CHECK if name in loaded) == []
+
+
+def test_every_deferred_name_is_listed_once_and_loads_from_its_module() -> None:
+    assert lazy.__all__ == sorted(lazy.WHERE)
+    for name, module in lazy.WHERE.items():
+        assert getattr(lazy, name) is getattr(importlib.import_module(module), name)
+    with pytest.raises(AttributeError):
+        _ = lazy.no_such_name  # type: ignore[attr-defined]
