@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from aifp_shell.api import status
+from aifp_shell.commands.migrate import down, up
+from aifp_shell.commands.reports import status_json
+from aifp_shell.commands.runtime import losses_runtime
+from aifp_shell.files.locate import find_places
 from tests.aifp_data import (
     DATABASES,
     LATEST,
@@ -108,32 +113,41 @@ def installation(tmp_path: Path) -> Installation:
     return build_installation(tmp_path, rows=4)
 
 
+def _check_in_process(inst: Installation) -> tuple[int, dict[str, dict[str, object]]]:
+    """``check --json``'s exit code and databases, from the same report, run in-process."""
+    report = status(project_dir=inst.project, aifp_root=inst.root)
+    return report.exit_code(), {db["name"]: db for db in status_json(report)["databases"]}
+
+
 def test_clean_installations_show_no_drift_at_any_version(
-    installation: Installation, tmp_path: Path
+    installation: Installation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The walk up and down runs in-process (the same ``up``/``down``/``check`` the CLI
+    calls); the first and last checks and the ``up --all`` run the installed CLI."""
     code, found = _check(installation, tmp_path)
     assert code == 0, found
     assert {db["status"] for db in found.values()} <= {"pending", "up_to_date"}
-    env = _env(tmp_path)
+    monkeypatch.setenv("AIFP_MIGRATE_CACHE_DIR", _env(tmp_path)["AIFP_MIGRATE_CACHE_DIR"])
+    runtime = losses_runtime(find_places(installation.project, installation.root, None), True)
     project = installation.path("project")
     for target in PROJECT_VERSIONS:  # every version, each from the one before it
-        done = run_cli(
-            "up", "--db", "project", "--target", target, *_args(installation), cwd=tmp_path, env=env
-        )
-        assert done.returncode == 0, (target, done.stderr)
-        assert "drift" not in done.stderr, target
+        done = up(runtime, ("project",), target, explicit=True)
+        assert done.problem is None, (target, done.problem)
+        assert done.drift == (), target
         assert version_of(project) == target
-        code, found = _check(installation, tmp_path)
+        code, found = _check_in_process(installation)
         assert code == 0, (target, found)
         assert found["project"]["status"] in ("pending", "up_to_date")
         assert "differences" not in found["project"]
+    env = _env(tmp_path)
     assert run_cli("up", "--all", *_args(installation), cwd=tmp_path, env=env).returncode == 0
     visited = []
     while version_of(project) != "1.0" and len(visited) <= len(PROJECT_VERSIONS):
-        done = run_cli("down", "--db", "project", *_args(installation), cwd=tmp_path, env=env)
-        assert done.returncode == 0, done.stderr
+        done = down(runtime, "project")
+        assert done.problem is None, done.problem
+        assert done.drift == ()
         visited.append(version_of(project))
-        code, found = _check(installation, tmp_path)
+        code, found = _check_in_process(installation)
         assert code == 0, (visited, found)
         assert "differences" not in found["project"]
     assert version_of(project) == "1.0", visited

@@ -2,7 +2,7 @@
 
 Rules: ``up`` and ``down`` to random targets (or the defaults), their dry runs,
 a failure injected at a random statement followed by a retry, and a kill -9 at
-a random statement of a real ``aifp-migrate`` process followed by a rerun. A
+a random statement of a real ``aifp-migrate`` run in a forked process, followed by a rerun. A
 model keeps the version and the history that should result. After every rule:
 the version is a known one and the model's; the live structure is exactly the
 one that version should have (``expected.schema_at``: no drift); every row of
@@ -10,15 +10,13 @@ the v1.0 tables is still there, in every column but the real losses of 1.2 -> 1.
 (``LOSSES``; ``types.linked_function_id`` is carried as ``types_functions`` rows); and
 ``schema_history`` lists exactly the steps that ran, in order.
 
-The service is called in-process (fast); only the kill -9 rule starts a process.
+The service is called in-process (fast); only the kill -9 rule forks a process.
 """
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +36,7 @@ from aifp_shell.files.sources import load_migration_set
 from aifp_shell.schema.expected import schema_at
 from aifp_shell.sqlite.introspect import read_schema
 from tests.aifp_data import create_database, snapshot, version_of
-from tests.conftest import REPO
+from tests.fault_child import killed_fork
 
 SET = load_migration_set("project", shipped_migrations_dir()).unwrap()
 VERSIONS = tuple(str(v) for v in SET.versions())
@@ -282,29 +280,13 @@ class MigrationMachine(RuleBasedStateMachine):
         self.crashes += 1
         steps = self._up_steps(None)
         assert steps
-        done = subprocess.run(
-            [
-                sys.executable,
-                str(REPO / "tests" / "fault_child.py"),
-                str(k),
-                "up",
-                "--yes",
-                "--db",
-                "project",
-                "--json",
-                "--aifp-root",
-                str(self.root),
-                "--project-dir",
-                str(self.project),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-        assert "Traceback" not in done.stderr
+        stderr = self.base / "kill.stderr"
+        where = ("--aifp-root", str(self.root), "--project-dir", str(self.project))
+        killed_fork(k, ("up", "--yes", "--db", "project", "--json", *where), {}, stderr)
+        errors = stderr.read_text()
+        assert "Traceback" not in errors
         found = version_of(self.db)
-        assert found in (self.version, steps[-1][2]), (found, done.stderr)
+        assert found in (self.version, steps[-1][2]), (found, errors)
         if found == steps[-1][2]:  # the kill came after COMMIT: every step is recorded
             self._expect(steps, done_report(found))
             steps = []  # so the rerun has nothing to do
@@ -371,7 +353,7 @@ class MigrationMachine(RuleBasedStateMachine):
 TestMigrationMachine = MigrationMachine.TestCase
 TestMigrationMachine.settings = settings(
     max_examples=15,
-    stateful_step_count=12,
+    stateful_step_count=8,  # 120 steps over 15 examples: every rule is still drawn many times
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
