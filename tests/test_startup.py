@@ -9,12 +9,13 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from aifp_data import build_installation
+from aifp_data import MIGRATIONS, build_installation
 
 from aifp_shell.cli import lazy
 
@@ -81,3 +82,35 @@ def test_every_deferred_name_is_listed_once_and_loads_from_its_module() -> None:
         assert getattr(lazy, name) is getattr(importlib.import_module(module), name)
     with pytest.raises(AttributeError):
         _ = lazy.no_such_name  # type: ignore[attr-defined]
+
+
+def test_a_set_accepted_before_is_not_rechecked_and_an_edit_is(tmp_path: Path) -> None:
+    """``up`` remembers a set whose every file passed (same code, same files); a set changed
+    since, even in a file no step of this run uses, is checked again and refused by name."""
+    inst = build_installation(tmp_path / "inst", rows=2)
+    migrations = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS, migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    cache = tmp_path / "cache"
+    env = {**os.environ, **inst.env(), "AIFP_MIGRATE_CACHE_DIR": str(cache)}
+
+    def dry_run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [
+                str(Path(sys.executable).parent / "aifp-migrate"),
+                *("up", "--db", "project", "--dry-run", "--migrations-dir", str(migrations)),
+            ],
+            cwd=inst.project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    assert dry_run().returncode == 0
+    assert len(list(cache.glob("files-ok-*.json"))) == 1
+    rollback = sorted((migrations / "project" / "rollback").glob("*.sql"))[0]
+    rollback.write_text(rollback.read_text() + "\nPRAGMA journal_mode = DELETE;\n")
+    refused = dry_run()
+    assert refused.returncode == 2, refused.stderr
+    assert rollback.name in refused.stderr and "journal_mode" in refused.stderr

@@ -48,6 +48,7 @@ from aifp_shell.problems import (
     Unversioned,
 )
 from aifp_shell.schema.drift import drift_before_run, refusal, with_alignment
+from aifp_shell.schema.drift_cache import files_accepted, remember_files_accepted
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import (
     connect,
@@ -588,10 +589,13 @@ def _checked_sets(runtime: Runtime, names: tuple[str, ...]) -> dict[str, Migrati
             problem: Problem = loaded.failure()
             return problem
         sets[name] = loaded.unwrap()
+        if files_accepted(sets[name]):  # this exact set passed before: same code, same files
+            continue
         checked = check_every_file(sets[name])
         if isinstance(checked, Failure):
             refused: Problem = checked.failure()
             return refused
+        remember_files_accepted(sets[name])
     return sets
 
 
