@@ -32,9 +32,17 @@ def backup_name(database_file: Path, now: datetime) -> str:
 
 
 def _link_final(temp: Path, folder: Path, base: str, suffix: str) -> Path:
-    """Hard-link the finished backup to the first free name: base, base_2, base_3, ... + suffix."""
+    """Hard-link the finished backup to the first free name: base, base_2, base_3, ... + suffix.
+
+    A number is taken by a backup of either kind (``…_2`` or ``…_2_replaced``), so
+    the numbers of one second follow the order the backups were made in, which is
+    the order retention sorts them by.
+    """
     for attempt in range(1, 1000):
-        final = folder / ((base if attempt == 1 else f"{base}_{attempt}") + suffix)
+        stem = base if attempt == 1 else f"{base}_{attempt}"
+        if any((folder / (stem + kind)).exists() for kind in ("", REPLACED_SUFFIX)):
+            continue
+        final = folder / (stem + suffix)
         try:
             os.link(temp, final, follow_symlinks=False)
         except FileExistsError:
