@@ -715,26 +715,32 @@ def _not_migrated(preview: RunReport) -> RunReport:
 def _roll_back_all(
     opened: list[_Open], finished: list[DatabaseRun], backups: list[Path], failed: DatabaseRun
 ) -> RunReport:
-    rolled: list[DatabaseRun] = []
+    rolled = _abandon_all(opened, backups, f"rolled back because {failed.name} failed")
+    assert failed.problem is not None
+    return RunReport(_in_order([*finished, *rolled, failed]), failed.problem)
+
+
+def _abandon_all(opened: list[_Open], backups: list[Path], note: str) -> list[DatabaseRun]:
+    """Roll back every open database (a created one's hidden file removed), delete this run's
+    backups, and return each opened database's report: skipped, with ``note``."""
     for item in opened:
         abandon(item.conn)
         if item.created_from is not None:
             discard(item.created_from)
-        rolled.append(
-            attrs.evolve(
-                item.run,
-                status="skipped",
-                to_version=item.run.from_version,
-                applied=(),
-                backup=None,
-                note=f"rolled back because {failed.name} failed",
-                problem=None,
-            )
-        )
     for backup in backups:
         discard(backup)
-    assert failed.problem is not None
-    return RunReport(_in_order([*finished, *rolled, failed]), failed.problem)
+    return [
+        attrs.evolve(
+            item.run,
+            status="skipped",
+            to_version=item.run.from_version,
+            applied=(),
+            backup=None,
+            note=note,
+            problem=None,
+        )
+        for item in opened
+    ]
 
 
 def _rehearsed(
@@ -755,27 +761,11 @@ def _interrupted(
     runtime: Runtime,
 ) -> RunReport:
     """Roll back every open transaction after Ctrl-C, delete this run's backups, and say so."""
-    for item in opened:
-        abandon(item.conn)
-        if item.created_from is not None:
-            discard(item.created_from)
-    for backup in backups:
-        discard(backup)
     rolled = [item.name for item in opened]
     if running is not None and running not in rolled:
         rolled.append(running)
     problem = Interrupted(tuple(rolled), tuple(str(backup) for backup in backups))
-    runs = [
-        attrs.evolve(
-            item.run,
-            status="skipped",
-            to_version=item.run.from_version,
-            applied=(),
-            backup=None,
-            note="rolled back: interrupted",
-        )
-        for item in opened
-    ]
+    runs = _abandon_all(opened, backups, "rolled back: interrupted")
     if running is not None and running not in (item.name for item in opened):
         path = locate(running, runtime.places).path
         runs.append(_failed(running, path, problem))

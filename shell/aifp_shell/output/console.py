@@ -20,6 +20,7 @@ from aifp_shell.commands.reports import (
 from aifp_shell.commands.runtime import LossAnswer
 from aifp_shell.files.locate import SetInUse
 from aifp_shell.messages import EXIT_BAD_INPUT, EXIT_OK, error_json, exit_code, message
+from aifp_shell.output.status import plural
 from aifp_shell.problems import BadUsage, DriftRefused, Problem
 
 if TYPE_CHECKING:  # imported where used: check should not load restore or history
@@ -365,7 +366,7 @@ def show_backup_list(listing: BackupListing, as_json: bool) -> int:
         out = sys.stdout
         count = len(listing.backups)
         out.write(
-            f"{listing.database}: {count} backup{'s' if count != 1 else ''} "
+            f"{listing.database}: {plural(count, 'backup')} "
             f"of {listing.path}{' (oldest first)' if count > 1 else ''}\n"
         )
         for backup in listing.backups:
