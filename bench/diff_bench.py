@@ -38,7 +38,7 @@ MIGRATIONS = REPO / "migrations"
 SQLITE3 = shutil.which("sqlite3")
 sys.path.insert(0, str(BENCH))
 
-from run import big_project  # noqa: E402  (bench/run.py builds and caches the big database)
+from run import big_project, copy_at_rest  # noqa: E402  (bench/run.py builds and caches the big database)
 
 from aifp_fp.diff import diff  # noqa: E402
 from aifp_fp.render import (  # noqa: E402
@@ -62,10 +62,10 @@ def median(values: list[float]) -> float:
 
 
 def copy_db(source: Path, target: Path) -> Path:
-    """Copy a database file (no WAL: the cached databases are closed, journal mode DELETE)."""
+    """Copy a database file, flushed to disk (no WAL: the cached databases are closed, journal
+    mode DELETE)."""
     target.unlink(missing_ok=True)
-    shutil.copyfile(source, target)
-    return target
+    return copy_at_rest(source, target)
 
 
 def run_statements(path: Path, statements: list[str]) -> float:

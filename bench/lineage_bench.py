@@ -38,7 +38,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
-from run import TOOL, big_project, checked, median, run_child  # noqa: E402
+from run import TOOL, big_project, checked, copy_at_rest, median, run_child  # noqa: E402
 
 from tests.facts_sql import schema_script  # noqa: E402
 
@@ -136,7 +136,7 @@ def _installation(work: Path, project_db: Path) -> tuple[Path, Path]:
     root, project = work / "root", work / "project"
     (project / ".aifp-project").mkdir(parents=True)
     root.mkdir()
-    shutil.copy2(project_db, project / ".aifp-project" / "project.db")
+    copy_at_rest(project_db, project / ".aifp-project" / "project.db")
     return root, project
 
 
