@@ -1,15 +1,22 @@
 """Runs the real CLI and says (by creating MARKER) when a chosen slow moment has begun.
 
-``python tests/interrupt_child.py MARKER backup|step|show <aifp-migrate args...>``:
+``python tests/interrupt_child.py MARKER backup|step|show|copy|in:MODULE:NAME <args...>``:
 ``backup`` copies a few pages per batch and pauses between them, ``step``
 marks the start of the last step's statements (the test then sends SIGINT);
-``show`` draws the progress line at once instead of after a while.
+``show`` draws the progress line at once instead of after a while. ``copy``
+does for the backups of ``restore`` and ``diff --apply`` what ``backup`` does
+for ``up``'s. ``in:MODULE:NAME`` marks the moment the function ``NAME`` of
+``MODULE`` is first called, and from then on every statement of a connection
+the run watches for Ctrl-C pauses every few SQLite instructions (a slow
+disk): the work that function starts is in progress when SIGINT comes.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aifp_shell.bootstrap as bootstrap
@@ -17,6 +24,7 @@ import aifp_shell.cli.app as cli
 import aifp_shell.commands.migrate as service
 import aifp_shell.files.backup as backup
 import aifp_shell.output.progress as progress
+import aifp_shell.sqlite.interrupt as interrupt
 
 MARKER = Path(sys.argv[1])
 WHEN = sys.argv[2]
@@ -38,7 +46,39 @@ def _marking_steps(name: str, runtime: service.Runtime) -> object:
     return on_statement
 
 
-if WHEN == "backup":
+def _slow_copying(self: interrupt.Interrupt, _done: int, _total: int) -> None:
+    MARKER.touch()
+    time.sleep(0.001)
+    self.check()
+
+
+def _mark_then_throttle(module_name: str, name: str) -> None:
+    module = importlib.import_module(module_name)
+    real: Callable[..., object] = getattr(module, name)
+    begun = False
+
+    def marking(*args: object, **kwargs: object) -> object:
+        nonlocal begun
+        begun = True
+        MARKER.touch()
+        return real(*args, **kwargs)
+
+    def slow_look() -> int:
+        if begun:
+            time.sleep(0.001)
+        return 0
+
+    setattr(module, name, marking)
+    interrupt._look = slow_look
+    interrupt._INSTRUCTIONS_PER_LOOK = 64
+
+
+if WHEN == "copy":
+    backup.BACKUP_PAGES_PER_STEP = 16
+    interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
+elif WHEN.startswith("in:"):
+    _mark_then_throttle(*WHEN.split(":")[1:])
+elif WHEN == "backup":
     backup.BACKUP_PAGES_PER_STEP = 16
     bootstrap.backup_progress_bar = _slow_backup  # type: ignore[assignment]
 elif WHEN == "show":

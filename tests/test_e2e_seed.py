@@ -216,6 +216,8 @@ def test_target_1_1_then_rollbacks_return_to_real_1_0(inst: Installation) -> Non
         (("--bogus",), ("--bogus",)),
         (("--rollback",), ("--rollback",)),
         (("--all", "--target", "1.1"), ("--target",)),
+        (("--all", "--sql"), ("--sql", "--dry-run")),
+        (("--check", "--sql"), ("--sql", "--dry-run")),
     ],
     ids=[
         "unknown-db",
@@ -225,6 +227,8 @@ def test_target_1_1_then_rollbacks_return_to_real_1_0(inst: Installation) -> Non
         "bad-flag",
         "rollback-without-db",
         "all-with-target",
+        "sql-without-dry-run",
+        "sql-with-check",
     ],
 )
 def test_bad_usage_exits_2_with_one_line(
@@ -259,3 +263,48 @@ def test_forbidden_statement_is_refused(inst: Installation, tmp_path: Path) -> N
     result = seed(inst, "--all", "--migrations-dir", str(migrations))
     assert_usage_error(result, "aifp_core", "v1.1_to_v1.2_vacuum.sql", "VACUUM")
     assert files_state(inst) == before
+
+
+def test_check_strict_fails_until_every_database_is_up_to_date(inst: Installation) -> None:
+    before = files_state(inst)
+    result = seed(inst, "--check", "--strict")
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    pending = [name for name in DATABASES if STEPS_TO_LATEST[name]]
+    (line,) = [text for text in result.stderr.splitlines() if "not up to date" in text]
+    for name in pending:
+        assert f"{name} (pending)" in line, line
+    document = json_of(seed(inst, "--check", "--strict", "--json"))
+    assert document["not_up_to_date"] == pending
+    assert files_state(inst) == before  # a check writes nothing
+    assert seed(inst, "--check").returncode == 0  # without --strict, pending is not a failure
+    assert seed(inst, "--all").returncode == 0
+    done = seed(inst, "--check", "--strict", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json_of(done)["not_up_to_date"] == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--all",), ("--db", "project", "--target", "1.1"), ("--db", "project", "--rollback")],
+    ids=["all", "db-target", "rollback"],
+)
+def test_dry_run_sql_prints_the_statements_as_aifp_migrate_does(
+    inst: Installation, args: tuple[str, ...]
+) -> None:
+    if "--rollback" in args:
+        assert seed(inst, "--db", "project", "--target", "1.1").returncode == 0
+    before = files_state(inst)
+    result = seed(inst, *args, "--dry-run", "--sql")
+    assert result.returncode == 0, result.stderr
+    assert "UPDATE schema_version" in result.stdout
+    assert "INSERT INTO schema_history" in result.stdout
+    assert files_state(inst) == before  # nothing written, no backup
+    main = ["down", "--db", "project"] if "--rollback" in args else ["up", *args]
+    same = run(inst, *main, "--dry-run", "--sql")
+    assert (same.returncode, same.stdout) == (0, result.stdout)
+    document = json_of(seed(inst, *args, "--dry-run", "--sql", "--json"))
+    steps = [step for db in document["databases"] for step in db["applied"]]
+    assert steps
+    assert all(step["sql"] for step in steps)
+    without = json_of(seed(inst, *args, "--dry-run", "--json"))
+    assert all("sql" not in step for db in without["databases"] for step in db["applied"])

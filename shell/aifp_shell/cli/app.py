@@ -226,7 +226,11 @@ def down_command(
             "aifp-migrate diff v1.sql v2.sql --as-step > v1.0_to_v1.1_notes.sql",
             "aifp-migrate diff project.db new_schema.sql --apply",
         ),
-        ((0, "printed the SQL (or applied it)"), (1, "--apply failed; FROM is as it was"), 2),
+        (
+            (0, "printed the SQL (or applied it)"),
+            (1, "--apply failed or Ctrl-C; FROM is as it was"),
+            2,
+        ),
     ),
 )
 def diff_command(
@@ -413,7 +417,7 @@ def scan_command(
         ),
         (
             (0, "restored"),
-            (1, "locked, read-only or disk full; the database is as it was"),
+            (1, "locked, read-only, disk full or Ctrl-C; the database is as it was"),
             (2, "no backup, a refused backup, an unknown or missing database"),
         ),
     ),

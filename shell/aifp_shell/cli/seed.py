@@ -42,7 +42,15 @@ def _parser() -> _Parser:
     parser.add_argument(
         "--yes", action="store_true", help="Accept a run that loses data without asking"
     )
-    parser.add_argument("--strict", action="store_true", help="Refuse a drifted database")
+    parser.add_argument(
+        "--sql", action="store_true", help="With --dry-run: print every statement that would run"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="With --check: exit 3 unless every database is up_to_date; "
+        "with --all/--db: refuse a drifted database",
+    )
     parser.add_argument("--json", action="store_true", help="Print one JSON document")
     parser.add_argument("--project-dir", type=Path, help="Project folder holding .aifp-project/")
     parser.add_argument("--aifp-root", type=Path, help="Folder of aifp_core.db")
@@ -55,6 +63,8 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
     parser = _parser()
     parser.as_json = "--json" in argv
     args = parser.parse_args(argv)
+    if args.sql and not (args.dry_run and (args.all or args.db)):
+        parser.error("--sql needs --dry-run (with --all or --db NAME)")
     try:
         runtime = runtime_for(
             args.project_dir,
@@ -68,12 +78,12 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
     if args.rollback and not args.db:
         parser.error("--rollback needs --db NAME")
     if args.check:
-        return render.show_status(check(runtime), args.json)
+        return render.show_status(check(runtime, strict=args.strict), args.json)
     if args.all:
         if args.target:
             parser.error("--target needs --db NAME: versions differ between databases")
         report = up(runtime, DATABASES, dry_run=args.dry_run, strict=args.strict)
-        return render.show_run(report, args.json)
+        return render.show_run(report, args.json, sql=args.sql)
     if args.db:
         if args.rollback:
             report = down(runtime, args.db, args.target, dry_run=args.dry_run)
@@ -86,7 +96,7 @@ def run(argv: list[str], default_migrations_dir: Path) -> int:
                 explicit=True,
                 strict=args.strict,
             )
-        return render.show_run(report, args.json)
+        return render.show_run(report, args.json, sql=args.sql)
     parser.print_help()
     return 0
 

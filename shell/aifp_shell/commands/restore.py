@@ -5,13 +5,16 @@ The same unit of work as ``up``, ``down`` and ``diff --apply``
 backup of the state being replaced, the content replaced by SQL from the
 backup ATTACHed read-only (``sqlite/replace_content.py``), ``schema_history``
 kept and one ``restore`` row added, ``whole_checks``, COMMIT; any failure
-abandons the transaction. Never a file copy over the database: the writes go
-through the live database's own journal (or WAL), so a crash at any instant
-leaves the old content or the new, and readers see one or the other.
+abandons the transaction, and so does Ctrl-C before COMMIT (which also
+removes that backup: nothing of the run is left). Never a file copy over the
+database: the writes go through the live database's own journal (or WAL), so
+a crash at any instant leaves the old content or the new, and readers see one
+or the other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sqlite3
@@ -37,6 +40,7 @@ from aifp_shell.files.backup import make_backup
 from aifp_shell.files.locate import DATABASES, locate
 from aifp_shell.files.preflight import preflight
 from aifp_shell.files.retention import newest_backup, prune_backups
+from aifp_shell.files.safe_io import discard
 from aifp_shell.files.sources import load_migration_set
 from aifp_shell.messages import error_json
 from aifp_shell.problems import (
@@ -44,6 +48,7 @@ from aifp_shell.problems import (
     CheckFailed,
     DatabaseMissing,
     Environment,
+    Interrupted,
     NoBackup,
     Problem,
 )
@@ -56,6 +61,7 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version,
 )
+from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.replace_content import replace_content
 from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
@@ -98,7 +104,7 @@ def open_backup(source: Path) -> sqlite3.Connection:
 
 
 def _check_backup(
-    name: str, source: Path, migration_set: MigrationSet
+    name: str, source: Path, migration_set: MigrationSet, interrupt: Interrupt
 ) -> tuple[str, None] | tuple[None, BackupUnusable]:
     """Return the backup's version, or why it cannot be restored (opened read-only).
 
@@ -110,6 +116,7 @@ def _check_backup(
         return None, BackupUnusable(name, str(source), "it is an empty file")
     try:
         conn = open_backup(source)
+        interrupt.watch(conn)
         try:
             damage = quick_check(conn)
             version = None if damage is not None else read_version(conn).version
@@ -199,11 +206,13 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
     (``quick_check``, a ``schema_version``, a shape of that database) and
     refused when it is the database itself. Then one write transaction, as
     ``up``'s: ``begin_write`` (waiting up to the busy timeout), pre-flight, a
-    backup of the live state (``…_replaced``, kept whatever happens), the
+    backup of the live state (``…_replaced``, kept whatever fails), the
     content replaced by SQL with ``schema_history`` kept plus a ``restore``
     row, ``whole_checks``, the version checked, COMMIT. Older backups beyond
     ``runtime.keep_backups`` are pruned only after success, never the one
-    restored from nor the replaced state.
+    restored from nor the replaced state. Ctrl-C before COMMIT (the same
+    ``sqlite.interrupt`` as ``up``'s) rolls back, removes the replaced-state
+    backup this run wrote, and is reported as ``Interrupted``.
     """
     if name not in DATABASES:
         return RestoreReport(
@@ -219,14 +228,7 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
         )
 
     def failed(problem: Problem, **known: Any) -> RestoreReport:
-        fields: dict[str, Any] = {
-            "backup": None,
-            "from_version": None,
-            "to_version": None,
-            "saved": None,
-            **known,
-        }
-        return RestoreReport(name, str(path), problem=problem, **fields)
+        return _failed(name, path, problem, **known)
 
     source = backup.absolute() if backup is not None else newest_backup(path)
     if source is None:
@@ -238,16 +240,81 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
     loaded = load_migration_set(name, runtime.places.migrations_dir)
     if isinstance(loaded, Failure):
         return failed(loaded.failure(), backup=str(source))
-    incoming, refused = _check_backup(name, source, loaded.unwrap())
+    undo = _Undo()
+    with interruptible() as interrupt:
+        report: RestoreReport | None = None
+        with contextlib.suppress(KeyboardInterrupt):  # stopped: reported below
+            report = _restore_from(runtime, name, path, source, loaded.unwrap(), interrupt, undo)
+        if report is not None and not interrupt.stopped:
+            return report
+        return _interrupted(name, path, source, report, undo)  # a second Ctrl-C: noted only
+
+
+def _failed(name: str, path: Path, problem: Problem, **known: Any) -> RestoreReport:
+    """Return the report of a restore that changed nothing, with what it knew (``known``)."""
+    fields: dict[str, Any] = {
+        "backup": None,
+        "from_version": None,
+        "to_version": None,
+        "saved": None,
+        **known,
+    }
+    return RestoreReport(name, str(path), problem=problem, **fields)
+
+
+@attrs.define
+class _Undo:
+    """What a restore wrote so far that Ctrl-C must take back."""
+
+    backups: list[Path] = attrs.Factory(list)
+    """Backups of the replaced state this run wrote."""
+    writing: bool = False
+    """Whether the write transaction on the live database was begun."""
+
+
+def _interrupted(
+    name: str, path: Path, source: Path, report: RestoreReport | None, undo: _Undo
+) -> RestoreReport:
+    """Return the report of a restore Ctrl-C stopped before COMMIT: its backups removed.
+
+    Every write was inside the transaction SQLite rolled back (or in the
+    staging file, removed), so the database is as it was.
+    """
+    for made in undo.backups:
+        discard(made)
+        discard(made.with_name(made.name + "-wal"))  # a damaged file's copy may have one
+    problem = Interrupted((name,) if undo.writing else (), tuple(map(str, undo.backups)))
+    if report is None:
+        return RestoreReport(name, str(path), str(source), None, None, None, (), problem)
+    return attrs.evolve(report, to_version=None, saved=None, pruned=(), problem=problem)
+
+
+def _restore_from(
+    runtime: Runtime,
+    name: str,
+    path: Path,
+    source: Path,
+    migration_set: MigrationSet,
+    interrupt: Interrupt,
+    undo: _Undo,
+) -> RestoreReport:
+    """Return what restoring the live database ``path`` from the backup ``source`` did."""
+
+    def failed(problem: Problem, **known: Any) -> RestoreReport:
+        return _failed(name, path, problem, backup=str(source), **known)
+
+    incoming, refused = _check_backup(name, source, migration_set, interrupt)
     if refused is not None or incoming is None:
         assert refused is not None
-        return failed(refused, backup=str(source))
+        return failed(refused)
     digest = _sha256_of(source)
     try:
         conn = connect(path, write=True)
     except sqlite3.Error as error:
-        return failed(environment_problem(name, path, error), backup=str(source))
-    known: dict[str, Any] = {"backup": str(source)}
+        return failed(environment_problem(name, path, error))
+    interrupt.watch(conn)
+    undo.writing = True
+    known: dict[str, Any] = {}
     record = (None, incoming, source.name, digest, utc_now_text(runtime))
     damage: str | None = None
     try:
@@ -259,13 +326,15 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
         damage = _live_damage(conn)
         if damage is not None:
             abandon(conn)  # the backup API path takes the write lock itself
-            return _over_damaged(runtime, name, path, source, record, damage, None)
+            return _over_damaged(runtime, name, path, source, record, damage, None, interrupt, undo)
         not_ready = preflight(name, path, extra=source.stat().st_size)
         if not_ready is not None:
             return failed(not_ready, **known)
-        saved = make_backup(name, path, runtime.clock(), replaced=True)
-        if isinstance(saved, Failure):
-            return failed(saved.failure(), **known)
+        with interrupt.deferred():  # Ctrl-C stops the copy, or comes once its name is known
+            saved = make_backup(name, path, runtime.clock(), interrupt.copying, replaced=True)
+            if isinstance(saved, Failure):
+                return failed(saved.failure(), **known)
+            undo.backups.append(saved.unwrap())
         known["saved"] = str(saved.unwrap())
         record = (known["from_version"], *record[1:])
         known["history"] = _replace_keeping_history(conn, record)
@@ -276,12 +345,17 @@ def restore(runtime: Runtime, name: str, backup: Path | None = None) -> RestoreR
             problem = CheckFailed(name, str(path), "schema_version", detail)
         if problem is not None:
             return failed(problem, **known)
+        interrupt.check()  # a Ctrl-C an SQLite error above stood for stops the run here
+        interrupt.hold()
         conn.execute("COMMIT")
     except sqlite3.Error as error:
         if error_kind(error) == "corrupt" and known.get("saved") is not None:
             abandon(conn)  # rolled back before the damaged path starts
             damage = f"{error} (while replacing its content by SQL; rolled back)"
-            return _over_damaged(runtime, name, path, source, record, damage, Path(known["saved"]))
+            saved_state = Path(known["saved"])
+            return _over_damaged(
+                runtime, name, path, source, record, damage, saved_state, interrupt, undo
+            )
         return failed(_write_problem(name, path, source, error), **known)
     finally:
         abandon(conn)
@@ -306,6 +380,8 @@ def _over_damaged(
     record: tuple[str | None, str, str, str, str],
     damage: str,
     saved: Path | None,
+    interrupt: Interrupt,
+    undo: _Undo,
 ) -> RestoreReport:
     """Return what restoring over the damaged live database with the backup API did."""
     try:
@@ -315,7 +391,7 @@ def _over_damaged(
         return RestoreReport(name, str(path), str(source), None, None, None, (), problem, damage)
     try:
         done: PageRestore = restore_damaged(
-            name, path, source, backup_conn, record, runtime.clock(), saved
+            name, path, source, backup_conn, record, runtime.clock(), saved, interrupt, undo.backups
         )
     finally:
         backup_conn.close()

@@ -11,7 +11,10 @@ checked. Only then is the staging file copied into the live database with the
 backup API in one step (``pages=-1``): SQLite holds one write transaction on
 the destination for the whole copy and commits it at the end, through the live
 database's own journal or WAL, so a crash leaves the damaged state or the
-restored one. The live result is checked again after the copy.
+restored one. The live result is checked again after the copy. Ctrl-C
+(``sqlite.interrupt``) stops it at any moment before the copy-in: the live
+database untouched, the staging file removed, the saved state's backup listed
+for the caller to remove; from the copy-in on, the restore finishes.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 import attrs
-from returns.result import Failure
+from returns.result import Failure, Success
 
 from aifp_shell.files.backup import copy_damaged_file, exclusive_temp, make_backup
 from aifp_shell.files.preflight import preflight
@@ -35,6 +38,7 @@ from aifp_shell.sqlite.database import (
     error_kind,
     read_version,
 )
+from aifp_shell.sqlite.interrupt import Interrupt
 from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
 from .restore_history import HistoryRows, read_history, write_history
@@ -80,6 +84,7 @@ def _stage(
     backup: Path,
     kept: HistoryRows | None,
     record: tuple[str | None, str, str, str, str],
+    interrupt: Interrupt,
 ) -> Problem | None:
     """Build the restored database in the (empty) staging file; what failed, or None.
 
@@ -88,6 +93,7 @@ def _stage(
     committed only after ``whole_checks`` and the version check pass.
     """
     conn = sqlite3.connect(staged, isolation_level=None)
+    interrupt.watch(conn)
     try:
         source.backup(conn)
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -130,6 +136,8 @@ def restore_damaged(
     record: tuple[str | None, str, str, str, str],
     now: datetime,
     saved: Path | None,
+    interrupt: Interrupt,
+    made: list[Path],
 ) -> PageRestore:
     """Return what restoring the damaged database at ``path`` from ``backup`` did.
 
@@ -138,18 +146,22 @@ def restore_damaged(
     database still says; ``now`` the moment for the backup's name; ``saved``
     the replaced-state backup already taken, if any. On any failure before
     the copy-in the live database is left exactly as it was (the saved state
-    is kept); after it, the live result is checked and a failure of those
-    checks is reported as such (``RestoredUnverified``).
+    is kept); Ctrl-C there raises ``KeyboardInterrupt`` once the staging file
+    is removed, the saved state's backup appended to ``made``; after it,
+    the live result is checked and a failure of those checks is reported as
+    such (``RestoredUnverified``).
     """
     outcome = PageRestore(None, None if saved is None else str(saved), "backup_api", None)
     try:
         conn = connect(path, write=True)
     except sqlite3.Error as error:
         return attrs.evolve(outcome, problem=environment_problem(name, path, error))
+    interrupt.watch(conn)
     staged: Path | None = None
     try:
-        staged = exclusive_temp(path.resolve(), "restore")
-        steps = _Steps(name, path, backup, source, record, now, staged)
+        with interrupt.deferred():  # Ctrl-C comes once the staging file's name is known
+            staged = exclusive_temp(path.resolve(), "restore")
+        steps = _Steps(name, path, backup, source, record, now, staged, interrupt, made)
         outcome = steps.run(conn, outcome, saved)
     except _Timeout:
         gone = Environment(name, str(path), "locked", "the copy could not take the write lock")
@@ -177,6 +189,9 @@ class _Steps:
     record: tuple[str | None, str, str, str, str]
     now: datetime
     staged: Path
+    interrupt: Interrupt
+    made: list[Path]
+    """The backups of the saved state this restore wrote, for Ctrl-C to remove."""
 
     def run(
         self, conn: sqlite3.Connection, outcome: PageRestore, saved: Path | None
@@ -198,22 +213,30 @@ class _Steps:
         not_ready = preflight(name, path, extra=2 * self.backup.stat().st_size)
         if not_ready is not None:
             return attrs.evolve(outcome, problem=not_ready)
+        interrupt = self.interrupt
         if saved is None:
-            by_api = make_backup(name, path, self.now, replaced=True)
-            if not isinstance(by_api, Failure):
-                outcome = attrs.evolve(outcome, saved=str(by_api.unwrap()))
+            with interrupt.deferred():  # Ctrl-C stops the copy, or comes once it is listed
+                by_api = make_backup(name, path, self.now, interrupt.copying, replaced=True)
+                if not isinstance(by_api, Failure):
+                    self.made.append(by_api.unwrap())
+                    outcome = attrs.evolve(outcome, saved=str(by_api.unwrap()))
         conn.execute("ROLLBACK")  # the backup API needs the destination outside a transaction
         if outcome.saved is None:  # the backup API could not read it: keep its bytes
-            copied = copy_damaged_file(name, path, self.now)
+            with interrupt.deferred():
+                copied = copy_damaged_file(name, path, self.now)
+                if isinstance(copied, Success):
+                    self.made.append(copied.unwrap())
             if isinstance(copied, Failure):
                 return attrs.evolve(outcome, problem=copied.failure())
             outcome = attrs.evolve(outcome, saved=str(copied.unwrap()), saved_by="file_copy")
-        problem = _stage(name, path, self.staged, self.source, self.backup, kept, record)
+        problem = _stage(name, path, self.staged, self.source, self.backup, kept, record, interrupt)
         if problem is not None:
             return attrs.evolve(outcome, problem=problem)
         if conn.execute("PRAGMA data_version").fetchone()[0] != before:
             busy = "another process wrote to the database during the restore; run it again"
             return attrs.evolve(outcome, problem=Environment(name, str(path), "locked", busy))
+        interrupt.check()  # a Ctrl-C an SQLite error above stood for stops the run here
+        interrupt.hold()  # the copy-in commits the restored state: from here it must finish
         _copy_in(self.staged, conn)
         restored = _version_or_none(conn)
         outcome = attrs.evolve(outcome, to_version=restored)

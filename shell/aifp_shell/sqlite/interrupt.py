@@ -7,6 +7,11 @@ that chance every few thousand SQLite instructions: the handler's
 ``KeyboardInterrupt`` aborts the statement (SQLite reports ``interrupted``,
 and Python's sqlite3 swallows the exception), so the run also keeps the fact
 in ``hit``. A backup, copied in a worker thread, stops at its next page batch.
+
+A file the run is writing in the main thread (a backup, a staging file) is
+made inside ``deferred``: Ctrl-C there is raised at the copy's next
+``check`` or when the block ends, never between the file's creation and the
+moment the run knows its name, so the run can remove it.
 """
 
 from __future__ import annotations
@@ -27,11 +32,17 @@ class Interrupt:
     def __init__(self) -> None:
         self._hit = threading.Event()
         self._raising = True
+        self._deferring = False
 
     @property
     def hit(self) -> bool:
         """Return whether Ctrl-C was pressed since the run began."""
         return self._hit.is_set()
+
+    @property
+    def stopped(self) -> bool:
+        """Return whether Ctrl-C stopped the run: pressed before it began committing."""
+        return self._raising and self._hit.is_set()
 
     def watch(self, conn: sqlite3.Connection) -> None:
         """Let Ctrl-C stop the statements of ``conn`` mid-way."""
@@ -42,6 +53,20 @@ class Interrupt:
         if self._raising and self._hit.is_set():
             raise KeyboardInterrupt
 
+    def copying(self, _done: int, _total: int) -> None:
+        """A backup's progress callback: stop the copy once Ctrl-C was pressed."""
+        self.check()
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Within the block, Ctrl-C is raised only by ``check``; at its end, if pressed."""
+        self._deferring = True
+        try:
+            yield
+        finally:
+            self._deferring = False
+        self.check()
+
     def hold(self) -> None:
         """From now on Ctrl-C stops nothing: the run is committing and must finish."""
         self._raising = False
@@ -50,7 +75,7 @@ class Interrupt:
         """The SIGINT handler: note it, and stop the run unless it is committing or stopped."""
         first = not self._hit.is_set()
         self._hit.set()
-        if first and self._raising:
+        if first and self._raising and not self._deferring:
             raise KeyboardInterrupt
 
 

@@ -4,7 +4,9 @@ Under ``BEGIN IMMEDIATE`` with foreign keys off, the database's live schema is
 read, diffed against the target, checked with ``quick_check``, backed up, and
 the statements run one by one under the executor's authorizer; an empty
 ``foreign_key_check`` and a passing ``quick_check`` come before ``COMMIT``.
-Any failure rolls back and removes the backup, so the file is as it was.
+Any failure rolls back and removes the backup, so the file is as it was;
+so does Ctrl-C before ``COMMIT`` (``sqlite.interrupt``, as ``up``'s), reported
+as ``Interrupted``.
 
 It is not a versioned step: ``schema_version`` and ``schema_history`` are left
 out of both schemas, so their structure and rows are never touched.
@@ -12,6 +14,7 @@ out of both schemas, so their structure and rows are never touched.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime
@@ -30,12 +33,14 @@ from aifp_shell.commands.diff.source import read_source
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.safe_io import discard
 from aifp_shell.problems import (
+    Interrupted,
     Problem,
     Unreadable,
     UnreadableSource,
 )
 from aifp_shell.sqlite.database import connect, environment_problem, quick_check
 from aifp_shell.sqlite.executor import guarded, statement_problem
+from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.introspect import read_schema
 from aifp_shell.sqlite.step_checks import StepChecks
 from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
@@ -82,12 +87,38 @@ def apply_diff(
     if isinstance(target, Failure):
         return Failure(target.failure())
     wanted = without_versioning(target.unwrap())
+    made: list[Path] = []
+    with interruptible() as interrupt:
+        applied: Result[DiffApplied, Problem] | None = None
+        with contextlib.suppress(KeyboardInterrupt):  # stopped: reported below
+            applied = _apply(database_path, to_path.name, wanted, now, interrupt, made)
+        if applied is not None and not interrupt.stopped:
+            return applied
+        for backup in made:  # still under the handler: a second Ctrl-C is noted only
+            discard(backup)
+        return Failure(Interrupted((database_path.name,), tuple(map(str, made))))
+
+
+def _apply(
+    database_path: Path,
+    to_name: str,
+    wanted: Schema,
+    now: Callable[[], datetime],
+    interrupt: Interrupt,
+    made: list[Path],
+) -> Result[DiffApplied, Problem]:
+    """Return what turning the database's schema into ``wanted`` did, or why nothing changed.
+
+    Raises ``KeyboardInterrupt`` on Ctrl-C, the transaction rolled back; the
+    backup it wrote, if any, is in ``made``.
+    """
     name = database_path.name
-    label = f"diff to {to_path.name}"
+    label = f"diff to {to_name}"
     try:
         conn = connect(database_path, write=True)
     except sqlite3.Error as error:
         return Failure(environment_problem(name, database_path, error))
+    interrupt.watch(conn)
     backup: Path | None = None
 
     def fail(problem: Problem) -> Result[DiffApplied, Problem]:
@@ -111,10 +142,12 @@ def apply_diff(
         damage = quick_check(conn)
         if damage is not None:
             return fail(Unreadable(name, str(database_path), damage))
-        made = make_backup(name, database_path, now())
-        if isinstance(made, Failure):
-            return fail(made.failure())
-        backup = made.unwrap()
+        with interrupt.deferred():  # Ctrl-C stops the copy, or comes once its name is known
+            made_now = make_backup(name, database_path, now(), interrupt.copying)
+            if isinstance(made_now, Failure):
+                return fail(made_now.failure())
+            backup = made_now.unwrap()
+            made.append(backup)
         checks = StepChecks(name, database_path)
         checks.start(conn)
         for statement in split_statements(script).statements:
@@ -126,8 +159,13 @@ def apply_diff(
         problem = checks.finish(conn, label) or final_checks(conn, checks)
         if problem is not None:
             return fail(problem)
+        interrupt.check()  # a Ctrl-C an SQLite error above stood for stops the run here
+        interrupt.hold()
         conn.execute("COMMIT")
         conn.close()
     except sqlite3.Error as error:
         return fail(environment_problem(name, database_path, error))
+    except KeyboardInterrupt:
+        abandon(conn)
+        raise
     return Success(DiffApplied(str(database_path), str(backup), migration, script))
