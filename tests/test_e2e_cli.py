@@ -857,6 +857,7 @@ def test_versions_known() -> None:
         assert VERSIONS[name][-1] == LATEST[name]
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None)
 @given(case=migration_cases())
 def test_every_migration_path_is_idempotent(

@@ -112,6 +112,7 @@ def _findings(document: dict[str, object]) -> list[dict[str, str]]:
     return found
 
 
+@pytest.mark.slow
 def test_shipped_set_is_green(shipped: Path, tmp_path: Path) -> None:
     code, lines, document = _verify(shipped, tmp_path)
     assert code == 0, lines
