@@ -1,4 +1,5 @@
-"""``aifp-migrate verify`` (issue 5), end to end on copies of the shipped migrations folder.
+"""``aifp-migrate verify`` (issue 5), end to end on copies of the shipped migrations folder
+(whole, or cut to its first versions for the tests that break one file: ``SUBSET_LATEST``).
 
 Decision (documented in docs/user-guide.md): a malformed or duplicated file
 name is a *finding* of verify (exit 3, naming the files), because checking the
