@@ -13,4 +13,5 @@ echo "== import-linter (the core does no I/O)"
 echo "== mypy --strict (aifp_fp and shell/aifp_shell)"
 .venv/bin/mypy
 echo "== pytest"
-.venv/bin/python -m pytest -n 2 -q -p no:cacheprovider "$@"
+# worksteal: an idle worker takes queued tests from the busy one (see tests/conftest.py).
+.venv/bin/python -m pytest -n 2 --dist worksteal -q -p no:cacheprovider "$@"

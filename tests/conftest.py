@@ -72,6 +72,16 @@ def run_cli(
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the tests marked ``slow`` first, keeping the order otherwise.
+
+    scripts/test.sh runs the suite with ``--dist worksteal``: a worker that runs out
+    takes queued tests from the other. A test of many seconds started last would
+    leave one worker idle till it ends; started first, the short tests fill in around it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def cli() -> object:
     """The ``run_cli`` helper, as a fixture."""

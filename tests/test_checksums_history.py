@@ -186,6 +186,7 @@ def test_a_windows_checkout_of_an_applied_file_is_not_an_edit(tmp_path: Path) ->
     assert version_of(installation.path("project")) == LATEST["project"]
 
 
+@pytest.mark.slow
 def test_edited_applied_file_check_exits_3_and_up_down_refuse(tmp_path: Path) -> None:
     installation, migrations = _setup(tmp_path)
     step = _up_to_1_1(installation, migrations)

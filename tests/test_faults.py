@@ -82,6 +82,7 @@ KILL_CHUNK = 25
 KILL_CHUNKS = [KILL_POINTS[i : i + KILL_CHUNK] for i in range(0, len(KILL_POINTS), KILL_CHUNK)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "kill_points", KILL_CHUNKS, ids=[f"{c.start}-{c.stop - 1}" for c in KILL_CHUNKS]
 )

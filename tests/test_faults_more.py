@@ -216,6 +216,7 @@ def _wait_for(marker: Path, child: subprocess.Popen[str], limit: float = 30) -> 
         time.sleep(0.002)
 
 
+@pytest.mark.slow
 def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
     tmp_path: Path,
 ) -> None:

@@ -315,6 +315,7 @@ def test_duplicate_function_names_pass_to_1_5_directly(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_each_version_rolls_back_to_the_one_before(tmp_path: Path) -> None:
     path = at_shape(tmp_path, shapes()[2][0], "1.0")
     first = rows_of(path)

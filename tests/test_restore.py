@@ -182,6 +182,7 @@ def test_restore_list_shows_time_version_size_and_the_replaced_state(tmp_path: P
     assert both.returncode == 2 and json.loads(both.stdout)["error"]["kind"] == "BadUsage"
 
 
+@pytest.mark.slow
 def test_restore_refuses_a_backup_of_another_database(tmp_path: Path) -> None:
     installation, _ = _migrated(tmp_path)
     folder = installation.project / ".aifp-project"
@@ -296,6 +297,7 @@ def _killed_restore(installation: Installation, kill_at: int) -> subprocess.Comp
     )
 
 
+@pytest.mark.slow
 @pytest.mark.fault
 def test_a_restore_killed_at_any_statement_leaves_the_old_or_the_new_state(
     tmp_path: Path,
