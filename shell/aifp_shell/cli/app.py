@@ -17,6 +17,7 @@ from returns.result import Failure, Success
 from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.cli import lazy
 from aifp_shell.cli.help import NamedCommand, epilog, exit_codes_epilog
+from aifp_shell.cli.on_demand import command_line
 from aifp_shell.commands.check import check
 from aifp_shell.commands.history import histories, history
 from aifp_shell.commands.runtime import system_clock
@@ -476,7 +477,7 @@ def _usage(text: str, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with its code; no traceback ever reaches the user."""
-    command = typer.main.get_command(app)
+    command = command_line(app)
     args = argv if argv is not None else sys.argv[1:]
     try:
         code = command.main(
