@@ -33,6 +33,11 @@ class OnDemandCommands(MutableMapping[str, Any]):
         self._infos = {_name(info): info for info in app.registered_commands}
         self._built: dict[str, Any] = {}
 
+    @property
+    def built(self) -> tuple[str, ...]:
+        """The names whose command has been built so far."""
+        return tuple(self._built)
+
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
             self._built[name] = typer.main.get_command_from_info(
