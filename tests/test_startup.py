@@ -6,12 +6,14 @@ had loaded when it ended.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,8 @@ import pytest
 import typer
 from aifp_data import MIGRATIONS, build_installation
 
-from aifp_shell.cli import lazy
+from aifp_shell.cli import app as cli_app
+from aifp_shell.cli import lazy, start
 from aifp_shell.cli.app import app
 from aifp_shell.cli.on_demand import OnDemandCommands, command_line
 
@@ -146,3 +149,18 @@ def test_the_command_line_builds_only_the_command_it_runs_and_helps_as_typer_doe
     assert [param.name for param in group.params] == [param.name for param in eager.params]
     assert _helps(group) == _helps(eager)
     assert sorted(group.commands.built) == sorted(eager.commands)  # type: ignore[attr-defined]
+
+
+def test_the_entry_point_loads_the_cli_with_collection_paused_and_runs_it_with_it_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert scripts["project"]["scripts"]["aifp-migrate"] == "aifp_shell.cli.start:main"
+    seen: list[bool] = []
+    monkeypatch.setattr(cli_app, "main", lambda: seen.append(gc.isenabled()))
+    try:
+        start.main()
+    finally:
+        gc.unfreeze()  # this test process goes on: let its objects be collected again
+    assert seen == [True]
+    assert gc.isenabled()
