@@ -6,18 +6,25 @@ had loaded when it ended.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from aifp_data import MIGRATIONS, build_installation
 
-from aifp_shell.cli import lazy
+from aifp_shell.cli import app as cli_app
+from aifp_shell.cli import lazy, start
+from aifp_shell.cli.app import app
+from aifp_shell.cli.on_demand import OnDemandCommands, command_line
 
 NEVER_LOADED_BY_CHECK = (
     "rich",  # display machinery: stdout is not a terminal here
@@ -114,3 +121,46 @@ def test_a_set_accepted_before_is_not_rechecked_and_an_edit_is(tmp_path: Path) -
     refused = dry_run()
     assert refused.returncode == 2, refused.stderr
     assert rollback.name in refused.stderr and "journal_mode" in refused.stderr
+
+
+def _helps(group: Any) -> dict[str, str]:
+    """Return the group's --help and each command's, by name, in the order it lists them."""
+    top = group.make_context("aifp-migrate", ["--help"], resilient_parsing=True)
+    helps = {"": group.get_help(top)}
+    for name in group.list_commands(top):
+        command = group.get_command(top, name)
+        sub = command.make_context(name, [], parent=top, resilient_parsing=True)
+        helps[name] = command.get_help(sub)
+    return helps
+
+
+def test_the_command_line_builds_only_the_command_it_runs_and_helps_as_typer_does() -> None:
+    group = command_line(app)
+    assert isinstance(group.commands, OnDemandCommands)
+    eager = typer.main.get_command(app)
+    assert list(group.commands) == list(eager.commands)  # type: ignore[attr-defined]
+    assert not group.commands.built
+    context = group.make_context("aifp-migrate", ["check"], resilient_parsing=True)
+    name, command, rest = group.resolve_command(context, ["check", "--json"])
+    assert command is not None
+    assert (name, command.name, rest) == ("check", "check", ["--json"])
+    assert group.get_command(context, "chek") is None
+    assert group.commands.built == ("check",)
+    assert [param.name for param in group.params] == [param.name for param in eager.params]
+    assert _helps(group) == _helps(eager)
+    assert sorted(group.commands.built) == sorted(eager.commands)  # type: ignore[attr-defined]
+
+
+def test_the_entry_point_loads_the_cli_with_collection_paused_and_runs_it_with_it_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scripts = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert scripts["project"]["scripts"]["aifp-migrate"] == "aifp_shell.cli.start:main"
+    seen: list[bool] = []
+    monkeypatch.setattr(cli_app, "main", lambda: seen.append(gc.isenabled()))
+    try:
+        start.main()
+    finally:
+        gc.unfreeze()  # this test process goes on: let its objects be collected again
+    assert seen == [True]
+    assert gc.isenabled()

@@ -6,6 +6,7 @@ once per run and hands them to the service functions.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from returns.result import Failure, Success
 from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.cli import lazy
 from aifp_shell.cli.help import NamedCommand, epilog, exit_codes_epilog
+from aifp_shell.cli.on_demand import command_line
 from aifp_shell.commands.check import check
 from aifp_shell.commands.history import histories, history
 from aifp_shell.commands.runtime import system_clock
@@ -479,7 +481,7 @@ def _usage(text: str, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with its code; no traceback ever reaches the user."""
-    command = typer.main.get_command(app)
+    command = command_line(app)
     args = argv if argv is not None else sys.argv[1:]
     try:
         code = command.main(
@@ -507,4 +509,7 @@ def main(argv: list[str] | None = None) -> None:
         else:  # the last line of defence: one line, never a traceback
             sys.stderr.write(f"aifp-migrate: internal error: {type(error).__name__}: {error}\n")
             code = 1
+    # The process ends here: freezing what is alive spares the interpreter's exit the cycle
+    # collections that scan every object loaded (~75,000 for check: ~40 ms of its ~290 ms CPU)
+    gc.freeze()
     sys.exit(code if isinstance(code, int) else 0)

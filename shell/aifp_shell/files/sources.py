@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from pathlib import Path
 
 from returns.result import Failure, Result, Success
@@ -26,9 +27,30 @@ def _label(migrations_dir: Path) -> str:
     return migrations_dir.name
 
 
-def _display(path: Path, migrations_dir: Path) -> str:
-    """Return how messages name a file: ``<folder>/<db>/<file>``."""
-    return f"{_label(migrations_dir)}/{path.relative_to(migrations_dir).as_posix()}"
+def _files(folder: Path) -> list[tuple[str, str]]:
+    """Return every file under ``folder`` as (``a/b.sql`` relative to it, full path), sorted.
+
+    The order is pathlib's (by path component), and so are the rules: sub-folders
+    at any depth but not through a symbolic link to a folder, a link to a file
+    counts, a folder that may not be listed is skipped. Plain strings: ``check``
+    lists four folders each run, and pathlib's objects cost more than the rest.
+    """
+
+    def refuse(error: OSError) -> None:
+        if not isinstance(error, PermissionError):
+            raise error
+
+    found: list[tuple[str, str]] = []
+    top = str(folder)
+    for here, _, names in os.walk(top, onerror=refuse):
+        below = os.path.relpath(here, top).replace(os.sep, "/")
+        prefix = "" if below == "." else f"{below}/"
+        for name in names:
+            full = os.path.join(here, name)
+            if os.path.isfile(full):
+                found.append((prefix + name, full))
+    found.sort(key=lambda entry: entry[0].split("/"))
+    return found
 
 
 def read_sources(
@@ -40,22 +62,19 @@ def read_sources(
     as misplaced; files that are not ``.sql`` are ignored.
     """
     folder = migrations_dir / database
+    shown = f"{_label(migrations_dir)}/{database}/"
     try:
-        paths = sorted(p for p in folder.rglob("*.sql") if p.is_file())
-        sources = tuple(
-            MigrationSource(
-                database,
-                path.relative_to(folder).as_posix(),
-                _display(path, migrations_dir),
-                path.read_bytes().decode("utf-8"),
-            )
-            for path in paths
-        )
+        sources = []
+        for name, full in _files(folder):
+            if name.endswith(".sql"):
+                with open(full, "rb") as handle:
+                    text = handle.read().decode("utf-8")
+                sources.append(MigrationSource(database, name, shown + name, text))
     except UnicodeDecodeError as error:
         return Failure(MigrationsUnreadable(str(folder), f"a file is not UTF-8 text: {error}"))
     except OSError as error:
         return Failure(MigrationsUnreadable(str(folder), error.strerror or str(error)))
-    return Success(sources)
+    return Success(tuple(sources))
 
 
 def ignored_files(database: str, migrations_dir: Path) -> tuple[str, ...]:
@@ -65,15 +84,17 @@ def ignored_files(database: str, migrations_dir: Path) -> tuple[str, ...]:
     ``.sql`` (``v1.1_to_v1.2.SQL``, ``….sql.bak``, ``….sql~``), named as messages
     name files; hidden files (editors' swap files) are left out.
     """
-    folder = migrations_dir / database
     try:
-        paths = sorted(p for p in folder.rglob("*") if p.is_file())
+        files = _files(migrations_dir / database)
     except OSError:
         return ()
+    shown = f"{_label(migrations_dir)}/{database}/"
     return tuple(
-        _display(path, migrations_dir)
-        for path in paths
-        if ".sql" in path.name.lower() and path.suffix != ".sql" and not path.name.startswith(".")
+        shown + name
+        for name, _ in files
+        if ".sql" in (base := name.rpartition("/")[2]).lower()
+        and not base.endswith(".sql")
+        and not base.startswith(".")
     )
 
 
@@ -87,7 +108,7 @@ def load_migration_set(database: str, migrations_dir: Path) -> Result[MigrationS
 
     def build(sources: tuple[MigrationSource, ...]) -> Result[MigrationSet, Problem]:
         built: Result[MigrationSet, CoreError] = build_migration_set(
-            database, sources, _display(folder, migrations_dir) + "/"
+            database, sources, f"{_label(migrations_dir)}/{database}/"
         )
         return built.alt(lambda error: error)
 
