@@ -50,7 +50,7 @@ from aifp_shell.messages import (
 )
 from aifp_shell.problems import Problem, Unreadable
 from aifp_shell.schema.drift import drift_of
-from aifp_shell.schema.drift_cache import catalog_of
+from aifp_shell.schema.drift_cache import catalog_and_version, catalog_of
 from aifp_shell.sqlite.database import (
     connect,
     environment_problem,
@@ -90,7 +90,7 @@ def find_projects(root: Path) -> Walk:
     the walk); ``.git``, ``node_modules`` and ``.venv`` are not entered; a
     folder that cannot be listed is reported in ``skipped`` and passed over.
     """
-    projects: list[Path] = []
+    projects: set[Path] = set()
     skipped: list[SkippedFolder] = []
     pending = [root]
     while pending:
@@ -106,8 +106,7 @@ def find_projects(root: Path) -> Walk:
                     if not is_folder or entry.name in SKIPPED_NAMES:
                         continue
                     if entry.name in PROJECT_FOLDERS:
-                        if folder not in projects:
-                            projects.append(folder)
+                        projects.add(folder)
                         continue
                     children.append(Path(entry.path))
         except OSError as error:
@@ -217,8 +216,13 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
 def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
     """Return the status of a readable database, as ``check`` defines the statuses."""
     latest = known.latest
-    catalog = catalog_of(conn)
-    text = read_version_listed(conn, catalog).version
+    both = catalog_and_version(conn)  # the usual shape: catalog and version in one statement
+    if both is None:
+        catalog = catalog_of(conn)
+        text = read_version_listed(conn, catalog).version
+    else:
+        catalog = both[0]
+        text = read_version_listed(conn, catalog, (both[1],)).version
     stands = standing(text, known.versions, known.by_text[latest], known.by_text)
     if isinstance(stands, Settled):
         return DatabaseStatus(
