@@ -1,14 +1,13 @@
-"""Benchmarks for issue 6, as ratios against baselines measured in the same run.
+"""Benchmarks for issues 6 and 13, as ratios against baselines measured in the same run.
 
-    .venv/bin/python bench/scan_bench.py [--projects N] [--runs N]
+    .venv/bin/python bench/scan_bench.py [--projects N] [--runs N] [--scan-only]
 
 1. ``aifp-migrate scan ROOT --json`` (check only) over N generated projects (default 1,000)
-   vs a plain sequential Python process that opens each project's three
-   databases read-only and reads schema_version. Target: ratio <= 1.0.
-   Also shown, for reading that ratio: ``scan --jobs 1``, and the same loop
-   doing what the issue requires of walked files (``trusted_schema=OFF`` and
-   ``quick_check`` before the version): the least one core can do, which
-   worker processes then divide by the number of cores.
+   vs a plain sequential Python process doing the same untrusted-file checks on each
+   project's three databases: read-only, ``trusted_schema=OFF``, ``quick_check``, then
+   schema_version (the "safe loop"). Target (issue 13): ratio <= 0.7, peak RSS under 64 MB.
+   Also shown, for reading that ratio: the CPU times, ``scan --jobs 1``, and ``scan`` vs
+   the loop without the checks (issue 6's old baseline).
 2. ``python -c "import aifp_fp"`` vs ``python -c "import returns.result, attrs"``.
    Target: ratio <= 1.2. (Also shown: importing and using ``plan_migration``.)
 3. ``aifp_shell.ensure_current()`` on an up-to-date installation, called in a
@@ -18,6 +17,9 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
+import math
 import os
 import shutil
 import statistics
@@ -35,6 +37,9 @@ sys.path.insert(0, str(REPO))
 from tests.aifp_data import build_installation  # noqa: E402
 
 TOOL = Path(sys.executable).parent / "aifp-migrate"
+TIME = shutil.which("time")  # GNU time, for peak RSS (see bench/run.py's run_child)
+SCAN_TARGET = 0.7  # issue 13, item 4
+RSS_TARGET_MB = 64  # issue 13
 
 BASELINE_LOOP = """
 import sqlite3, sys
@@ -65,6 +70,70 @@ def timed(run: Callable[[], object]) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
+
+
+@dataclasses.dataclass
+class Sample:
+    """One run of a child process: wall time, CPU time (its own and its waited children's,
+    from ``os.wait4``) and, when asked, its peak RSS in MB (GNU time's ``%M``)."""
+
+    wall: float
+    cpu: float
+    rss_mb: float = math.nan
+
+
+def child(*args: str | Path, env: dict[str, str] | None = None, rss: bool = False) -> Sample:
+    """Run a process to its end (its output discarded) and return what it cost."""
+    cmd = [str(a) for a in args]
+    with tempfile.TemporaryDirectory() as scratch:
+        rss_file = Path(scratch) / "rss"
+        if rss and TIME is not None:
+            cmd = [TIME, "-f", "%M", "-o", str(rss_file), *cmd]
+        started = time.perf_counter()
+        with subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+        ) as running:
+            assert running.stderr is not None
+            errors = running.stderr.read()
+            _, status, usage = os.wait4(running.pid, 0)
+            running.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        if running.returncode not in (0, 3):
+            raise SystemExit(f"{cmd}: exit {running.returncode}: {errors.decode()[-500:]}")
+        text = rss_file.read_text().split() if rss_file.exists() else []
+        peak = int(text[-1]) / 1024 if text else math.nan
+    return Sample(wall, usage.ru_utime + usage.ru_stime, peak)
+
+
+def paired(
+    a: Callable[[], Sample], b: Callable[[], Sample], runs: int
+) -> tuple[list[Sample], list[Sample]]:
+    """Run ``a`` and ``b`` alternately (the order flips each round) after one warm-up each."""
+    a(), b()
+    samples_a, samples_b = [], []
+    for index in range(runs):
+        if index % 2 == 0:
+            samples_a.append(a())
+            samples_b.append(b())
+        else:
+            samples_b.append(b())
+            samples_a.append(a())
+    return samples_a, samples_b
+
+
+def scan_line(name: str, tool: list[Sample], base: list[Sample], target: float) -> None:
+    """Print medians of wall and CPU time of both sides, their ratios and the tool's peak RSS."""
+    tool_wall, base_wall = (statistics.median(s.wall for s in side) for side in (tool, base))
+    tool_cpu, base_cpu = (statistics.median(s.cpu for s in side) for side in (tool, base))
+    wall = tool_wall / base_wall
+    pairs = statistics.median(t.wall / b.wall for t, b in zip(tool, base, strict=True))
+    verdict = "" if target >= 99 else "ok" if wall <= target else "MISSED"
+    aim = "" if target >= 99 else f"  (target <= {target})"
+    print(
+        f"{name:48} {tool_wall * 1000:9.1f} ms {base_wall * 1000:9.1f} ms  ratio {wall:5.2f}"
+        f"{aim}  {verdict}\n{'':48} paired ratio {pairs:5.2f}, CPU {tool_cpu:.2f} s"
+        f" / {base_cpu:.2f} s = {tool_cpu / base_cpu:4.2f}"
+    )
 
 
 def process(*args: str | Path, env: dict[str, str] | None = None) -> Callable[[], object]:
@@ -103,6 +172,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--import-runs", type=int, default=31)
+    parser.add_argument("--scan-only", action="store_true", help="figure 1 only")
     options = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="aifp-scan-bench-"))
     try:
@@ -115,25 +185,24 @@ def main() -> None:
             )
         env = {"AIFP_ROOT": str(template.root), "PATH": os.defpath}
         print(f"{'figure':48} {'tool':>12} {'baseline':>12}")
-        scan_t, loop_t = interleaved(
-            process(TOOL, "scan", tree, "--json", env=env),
-            process(sys.executable, "-c", BASELINE_LOOP, tree),
-            options.runs,
+        scan = functools.partial(child, TOOL, "scan", tree, "--json", env=env, rss=True)
+        safe = functools.partial(child, sys.executable, "-c", SAFE_LOOP, tree)
+        scan_s, safe_s = paired(scan, safe, options.runs)
+        scan_line(f"scan over {options.projects} projects / safe loop", scan_s, safe_s, SCAN_TARGET)
+        peak = max(s.rss_mb for s in scan_s)
+        print(
+            f"{'  scan peak RSS (largest process)':48} {peak:9.1f} MB"
+            f"  (target < {RSS_TARGET_MB} MB)  {'ok' if peak < RSS_TARGET_MB else 'MISSED'}"
         )
-        line(f"scan over {options.projects} projects / sequential loop", scan_t, loop_t, 1.0)
-        one_t, loop1_t = interleaved(
-            process(TOOL, "scan", tree, "--json", "--jobs", "1", env=env),
-            process(sys.executable, "-c", BASELINE_LOOP, tree),
-            options.runs,
-        )
-        line("  (info) scan --jobs 1 / sequential loop", one_t, loop1_t, 99)
-        safe_t, loop2_t = interleaved(
-            process(sys.executable, "-c", SAFE_LOOP, tree),
-            process(sys.executable, "-c", BASELINE_LOOP, tree),
-            options.runs,
-        )
-        line("  (info) loop + trusted_schema OFF + quick_check / loop", safe_t, loop2_t, 99)
+        one = functools.partial(child, TOOL, "scan", tree, "--json", "--jobs", "1", env=env)
+        one_s, safe1_s = paired(one, safe, options.runs)
+        scan_line("  (info) scan --jobs 1 / safe loop", one_s, safe1_s, 99)
+        plain = functools.partial(child, sys.executable, "-c", BASELINE_LOOP, tree)
+        scan2_s, plain_s = paired(scan, plain, options.runs)
+        scan_line("  (info) scan / loop without the checks", scan2_s, plain_s, 99)
         print(f"  (info) CPUs: {os.cpu_count()}")
+        if options.scan_only:
+            return
 
         core_t, deps_t = interleaved(
             process(sys.executable, "-c", "import aifp_fp"),

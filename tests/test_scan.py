@@ -388,3 +388,43 @@ def test_projects_of_a_worker_that_died_are_checked_again_here(
     alone = _scan(tree, jobs=1)
     monkeypatch.setattr(scan_module, "_check_chunk", _chunk_that_kills_its_process)
     assert _scan(tree, jobs=2) == alone
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT);"
+        " INSERT INTO schema_version VALUES (1, '1.0')",
+        "CREATE TABLE schema_version (version TEXT); INSERT INTO schema_version VALUES ('1.1')",
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT)",
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT);"
+        " INSERT INTO schema_version VALUES (1, NULL)",
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT);"
+        " INSERT INTO schema_version VALUES (2, '1.0')",
+        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version REAL);"
+        " INSERT INTO schema_version VALUES (1, 1.5)",
+        "CREATE TABLE v (id INTEGER, version TEXT); INSERT INTO v VALUES (1, '1.0');"
+        " CREATE VIEW schema_version AS SELECT id, version FROM v",
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY)",
+    ],
+)
+def test_scan_reads_the_version_of_every_shape_as_check_does(tmp_path: Path, schema: str) -> None:
+    """Scan reads the catalog and the version in one statement when it can: whatever shape
+    ``schema_version`` has (no ``id``, no row 1, a view), it reads what ``check`` reads."""
+    from aifp_shell.sqlite.database import connect, read_version
+
+    path = tmp_path / "user_preferences.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(schema)
+    conn.close()
+    sets = scan_module._known_sets(Path(__file__).resolve().parents[1] / "migrations")
+    assert isinstance(sets, dict)
+    found = scan_module.inspect_database(
+        "user_preferences", str(path), sets["user_preferences"], creatable=True
+    )
+    reading = connect(path, write=False, trusted=False)
+    try:
+        assert found.version == read_version(reading).version
+    finally:
+        reading.close()
+    assert found.status != "corrupt"

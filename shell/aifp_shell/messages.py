@@ -41,6 +41,7 @@ from aifp_shell.problems import (
     RefusedAtRunTime,
     RestoredUnverified,
     RowsRefused,
+    ScanInterrupted,
     StepFailed,
     Unreadable,
     UnreadableSource,
@@ -218,8 +219,26 @@ def message(problem: Problem) -> str:
                 f"interrupted: rolled back {', '.join(rolled) or 'nothing (no write had begun)'}; "
                 f"{backups}; every database is as it was"
             )
+        case ScanInterrupted():
+            return _scan_interrupted(problem)
         case _:
             assert_never(problem)
+
+
+def _scan_interrupted(problem: ScanInterrupted) -> str:
+    if problem.found is None:
+        return "interrupted while looking for projects: nothing was checked or changed"
+    checked = f"interrupted: checked {problem.checked} of {problem.found} projects"
+    if problem.checked < problem.found:
+        checked += " (the others were not checked)"
+    done = [f"migrated and committed {len(problem.migrated)}"] if problem.migrated else []
+    if problem.rolled_back:
+        done.append(f"rolled back {', '.join(problem.rolled_back)} (as they were)")
+    if problem.not_started:
+        done.append(f"{problem.not_started} more due for migration not started (as they were)")
+    if not problem.migrated and not problem.rolled_back:
+        return f"{checked}; {'; '.join([*done, 'nothing was changed'])}"
+    return f"{checked}; {'; '.join(done)}; every other database is as it was"
 
 
 def exit_code(problem: Problem) -> int:
@@ -235,6 +254,7 @@ def exit_code(problem: Problem) -> int:
             | CommitFailed()
             | NotInvertible()
             | Interrupted()
+            | ScanInterrupted()
             | LossesNotConfirmed()
             | PlanChanged()
         ):

@@ -216,6 +216,22 @@ class Interrupted:
 
 
 @attrs.frozen(slots=True)
+class ScanInterrupted:
+    """Ctrl-C stopped ``scan``: what it had done by then, and what it left undone."""
+
+    checked: int
+    """Projects checked (and shown) out of ``found``."""
+    found: int | None
+    """Projects the walk found (None: stopped before the walk ended)."""
+    migrated: tuple[str, ...]
+    """Projects (or the AIFP root, for aifp_core) migrated and committed before Ctrl-C."""
+    rolled_back: tuple[str, ...]
+    """Projects whose migration was under way: rolled back, as they were."""
+    not_started: int
+    """Projects due for migration that were never started (as they were)."""
+
+
+@attrs.frozen(slots=True)
 class LossesNotConfirmed:
     """A run would destroy data and nobody accepted it (``--yes``, or yes at the prompt)."""
 
@@ -255,6 +271,7 @@ ShellError: TypeAlias = (
     | NoBackup
     | BackupUnusable
     | Interrupted
+    | ScanInterrupted
     | LossesNotConfirmed
     | PlanChanged
 )

@@ -14,14 +14,15 @@ import gc
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
 import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from returns.result import Failure, Success
@@ -48,9 +49,9 @@ from aifp_shell.messages import (
     EXIT_STEP_FAILED,
     error_json,
 )
-from aifp_shell.problems import Problem, Unreadable
+from aifp_shell.problems import Interrupted, Problem, ScanInterrupted, Unreadable
 from aifp_shell.schema.drift import drift_of
-from aifp_shell.schema.drift_cache import catalog_of
+from aifp_shell.schema.drift_cache import catalog_and_version, catalog_of
 from aifp_shell.sqlite.database import (
     connect,
     environment_problem,
@@ -58,6 +59,7 @@ from aifp_shell.sqlite.database import (
     quick_check,
     read_version_listed,
 )
+from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 
 SKIPPED_NAMES = frozenset({".git", "node_modules", ".venv"})
 """Folders never walked into: they never hold AIFP projects and can be huge."""
@@ -90,7 +92,7 @@ def find_projects(root: Path) -> Walk:
     the walk); ``.git``, ``node_modules`` and ``.venv`` are not entered; a
     folder that cannot be listed is reported in ``skipped`` and passed over.
     """
-    projects: list[Path] = []
+    projects: set[Path] = set()
     skipped: list[SkippedFolder] = []
     pending = [root]
     while pending:
@@ -106,8 +108,7 @@ def find_projects(root: Path) -> Walk:
                     if not is_folder or entry.name in SKIPPED_NAMES:
                         continue
                     if entry.name in PROJECT_FOLDERS:
-                        if folder not in projects:
-                            projects.append(folder)
+                        projects.add(folder)
                         continue
                     children.append(Path(entry.path))
         except OSError as error:
@@ -217,8 +218,13 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
 def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
     """Return the status of a readable database, as ``check`` defines the statuses."""
     latest = known.latest
-    catalog = catalog_of(conn)
-    text = read_version_listed(conn, catalog).version
+    both = catalog_and_version(conn)  # the usual shape: catalog and version in one statement
+    if both is None:
+        catalog = catalog_of(conn)
+        text = read_version_listed(conn, catalog).version
+    else:
+        catalog = both[0]
+        text = read_version_listed(conn, catalog, (both[1],)).version
     stands = standing(text, known.versions, known.by_text[latest], known.by_text)
     if isinstance(stands, Settled):
         return DatabaseStatus(
@@ -365,6 +371,9 @@ _WORKER_SETS: dict[str, KnownSet] = {}
 
 
 def _start_worker(sets: dict[str, KnownSet]) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent decides, and ends us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forked
     # What the worker inherited stays alive to its end: keep the collector off it.
     gc.freeze()
     _WORKER_SETS.update(sets)
@@ -390,6 +399,7 @@ def check_projects(
     sets: dict[str, KnownSet],
     workers: int,
     progress: ProgressFactory | None = None,
+    interrupt: Interrupt | None = None,
 ) -> tuple[ProjectScan, ...]:
     """Return every project's status, in order, checked by ``workers`` processes at once.
 
@@ -398,8 +408,17 @@ def check_projects(
     in chunks. Few projects, one worker or another platform: checked here, by
     threads. Workers are started before the progress bar, so no thread of this
     process is running when they are forked. A worker that dies has its
-    projects checked again here.
+    projects checked again here. Ctrl-C (``KeyboardInterrupt`` here, or
+    ``interrupt`` hit: Python drops the exception where it cannot be raised, as
+    in a fork's hooks) stops it: work not started is dropped, worker processes
+    are ended (they only read), and the projects checked by then are returned,
+    fewer than ``projects``.
     """
+
+    def go_on() -> None:
+        if interrupt is not None and interrupt.hit:
+            raise KeyboardInterrupt
+
     context = _process_context()
     chunks = [projects[i : i + CHUNK] for i in range(0, len(projects), CHUNK)]
     if workers == 1 or context is None or len(projects) < IN_PROCESS_BELOW:
@@ -412,28 +431,82 @@ def check_projects(
             return scanned
 
         if workers == 1 or len(projects) < 2:
-            return tuple(one(project) for project in projects)
+            checked: list[ProjectScan] = []
+            try:
+                for project in projects:
+                    go_on()
+                    checked.append(one(project))
+            except KeyboardInterrupt:
+                pass  # Ctrl-C: the projects checked so far
+            return tuple(checked)
         with ThreadPoolExecutor(max_workers=workers) as threads:
-            return tuple(threads.map(one, projects))
-    found: list[ProjectScan] = []
+            return tuple(_gathered([threads.submit(one, p) for p in projects], go_on))
+    found: dict[int, tuple[ProjectScan, ...]] = {}
     with ProcessPoolExecutor(
         max_workers=min(workers, len(chunks)),
         mp_context=context,
         initializer=_start_worker,
         initargs=(sets,),
     ) as pool:
-        futures = [pool.submit(_check_chunk, chunk) for chunk in chunks]
-        tick = progress("checking", len(projects)) if progress is not None else None
-        for chunk, future in zip(chunks, futures, strict=True):
+        futures: list[Future[tuple[ProjectScan, ...]]] = []
+        try:
+            # Workers are forked at the first submit. Ctrl-C waits until they are: Python
+            # drops (with a traceback) what a SIGINT handler raises in the hooks a fork runs.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                scanned = future.result()
-            except BrokenProcessPool:
-                scanned = tuple(check_project(project, sets) for project in chunk)
-            found.extend(scanned)
-            if tick is not None:
-                for _ in scanned:
-                    tick()
-    return tuple(found)
+                futures.extend(pool.submit(_check_chunk, chunk) for chunk in chunks)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            tick = progress("checking", len(projects)) if progress is not None else None
+            for index, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
+                try:
+                    scanned = _result(future, go_on)
+                except BrokenProcessPool:
+                    scanned = tuple(check_project(project, sets) for project in chunk)
+                found[index] = scanned
+                if tick is not None:
+                    for _ in scanned:
+                        tick()
+        except KeyboardInterrupt:
+            # Ended, the pool breaks and fails every future not done (cancelling them first
+            # would make its manager thread fail on a cancelled one: CPython 3.11).
+            workers_now: dict[int, Any] = getattr(pool, "_processes", None) or {}
+            for process in tuple(workers_now.values()):
+                process.terminate()
+    for index, future in enumerate(futures):  # all settled: the pool has shut down
+        if index not in found and _succeeded(future):
+            found[index] = future.result()
+    return tuple(scanned for index in sorted(found) for scanned in found[index])
+
+
+def _succeeded(future: Future[Any]) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
+_T = TypeVar("_T")
+
+
+def _result(future: Future[_T], go_on: Callable[[], None]) -> _T:
+    """Return the future's result, calling ``go_on`` (which raises to stop) while waiting."""
+    while True:
+        try:
+            return future.result(timeout=0.05)
+        except TimeoutError:
+            go_on()
+
+
+def _gathered(futures: list[Future[ProjectScan]], go_on: Callable[[], None]) -> list[ProjectScan]:
+    """Return the futures' results in order; on Ctrl-C, drop those not started, let the
+    running ones end, and return the results there are."""
+    try:
+        return [_result(future, go_on) for future in futures]
+    except KeyboardInterrupt:
+        for future in futures:
+            future.cancel()
+        for future in futures:
+            if not future.cancelled():
+                future.exception()  # waits for its end (the first Ctrl-C alone raises)
+        return [future.result() for future in futures if _succeeded(future)]
 
 
 def _migrate(
@@ -442,14 +515,21 @@ def _migrate(
     places: Places,
     recheck: Callable[[], tuple[DatabaseStatus, ...]],
     accept_losses: bool,
+    interrupt: Interrupt,
 ) -> ProjectScan:
+    """Return ``scanned`` migrated (re-checked after), or as it was once Ctrl-C was pressed.
+
+    ``up`` stops at Ctrl-C itself (it shares ``interrupt``'s, in any thread) and
+    rolls the project back; a project whose turn comes after Ctrl-C is not started.
+    """
     from aifp_shell.commands.migrate import up  # only a migrating scan needs the runner
     from aifp_shell.commands.runtime import losses_runtime
-    from aifp_shell.problems import Interrupted
 
+    if interrupt.hit:
+        return scanned
     run = up(losses_runtime(places, accept_losses), names, None, dry_run=False, explicit=False)
-    if isinstance(run.problem, Interrupted):  # this project is rolled back; Ctrl-C stops the scan
-        raise KeyboardInterrupt
+    if isinstance(run.problem, Interrupted):  # rolled back: its databases are as found
+        return attrs.evolve(scanned, run=run)
     return attrs.evolve(scanned, run=run, after=recheck())
 
 
@@ -470,42 +550,103 @@ def scan(
     """Return what scanning ``root`` found and, with ``migrate``, what migrating did.
 
     Projects are checked by ``jobs`` workers at once (default: the number of
-    CPUs; see ``check_projects``). With ``migrate``, aifp_core is migrated
-    first, once; then every healthy project with pending steps, each in its
-    own ``up`` run by ``jobs`` threads, so one project's failure leaves the
-    others going. ``progress`` is given what is being done and to how many
-    projects, and returns a callback called as each finishes. A migration that
-    loses data is refused (that project's run fails, nothing changed) unless
-    ``accept_losses``.
+    CPUs; see ``check_projects``). With ``migrate``, once every project is
+    checked, aifp_core is migrated, once; then every healthy project with
+    pending steps, each in its own ``up`` run by ``jobs`` threads, so one
+    project's failure leaves the others going. ``progress`` is given what is
+    being done and to how many projects, and returns a callback called as each
+    finishes. A migration that loses data is refused (that project's run fails,
+    nothing changed) unless ``accept_losses``.
+
+    Ctrl-C stops it (``problem`` is then ``ScanInterrupted``, saying what was
+    done): while checking, at once, nothing written; while migrating, each
+    project's ``up`` under way rolls back (one transaction per database, as
+    ever) unless it was already committing, and no other is started.
     """
-    walk = find_projects(root)
+    with interruptible() as interrupt:
+        try:
+            walk = find_projects(root)
+        except KeyboardInterrupt:
+            stopped = ScanInterrupted(0, None, (), (), 0)
+            return ScanReport(str(root), ProjectScan(str(aifp_root), ()), (), (), stopped)
+        return _scan_found(
+            root, walk, aifp_root, migrations_dir, migrate, accept_losses, jobs, progress, interrupt
+        )
+
+
+def _scan_found(
+    root: Path,
+    walk: Walk,
+    aifp_root: Path,
+    migrations_dir: Path,
+    migrate: bool,
+    accept_losses: bool,
+    jobs: int | None,
+    progress: ProgressFactory | None,
+    interrupt: Interrupt,
+) -> ScanReport:
+    """Check (and migrate) what the walk found; a Ctrl-C report says what was done."""
     core_file = str(core_path(aifp_root))
+    empty = ProjectScan(str(aifp_root), ())
     loaded = _known_sets(migrations_dir)
     if not isinstance(loaded, dict):
-        empty = ProjectScan(str(aifp_root), ())
         return ScanReport(str(root), empty, (), walk.skipped, loaded)
     sets = loaded
 
     def check_core() -> tuple[DatabaseStatus, ...]:
         return (inspect_database("aifp_core", core_file, sets["aifp_core"], creatable=False),)
 
-    core = ProjectScan(str(aifp_root), check_core())
-    if migrate and _due(core):
-        core = _migrate(
-            core,
-            ("aifp_core",),
-            Places(aifp_root, None, migrations_dir),
-            check_core,
-            accept_losses,
-        )
     workers = max(1, jobs or os.cpu_count() or 1)
     paths = tuple(str(project) for project in walk.projects)
-    projects = check_projects(paths, sets, workers, progress)
+    core = empty
+    projects: tuple[ProjectScan, ...] = ()
+    try:
+        core = ProjectScan(str(aifp_root), check_core())
+        projects = check_projects(paths, sets, workers, progress, interrupt)
+    except KeyboardInterrupt:
+        pass
+    if interrupt.hit:  # nothing was written yet: only checked
+        stopped = ScanInterrupted(len(projects), len(paths), (), (), 0)
+        return ScanReport(str(root), core, projects, walk.skipped, stopped)
     if migrate:
+        # From here each project's own ``up`` stops at Ctrl-C (and rolls it back); this
+        # thread only notes it and starts no other.
+        interrupt.hold()
+        if _due(core):
+            core = _migrate(
+                core,
+                ("aifp_core",),
+                Places(aifp_root, None, migrations_dir),
+                check_core,
+                accept_losses,
+                interrupt,
+            )
         projects = _migrate_all(
-            projects, sets, workers, aifp_root, migrations_dir, progress, accept_losses
+            projects, sets, workers, aifp_root, migrations_dir, progress, accept_losses, interrupt
         )
-    return ScanReport(str(root), core, projects, walk.skipped)
+    report = ScanReport(str(root), core, projects, walk.skipped)
+    if not interrupt.hit:
+        return report
+    return attrs.evolve(report, problem=_what_was_done(report))
+
+
+def _what_was_done(report: ScanReport) -> ScanInterrupted:
+    """Return what a migrating scan stopped by Ctrl-C had done, project by project."""
+    everything = (report.core, *report.projects)
+    migrated = tuple(
+        p.path
+        for p in everything
+        if p.run is not None
+        and p.run.problem is None
+        and any(db.status == "migrated" for db in p.run.databases)
+    )
+    rolled_back = tuple(
+        p.path for p in everything if p.run is not None and isinstance(p.run.problem, Interrupted)
+    )
+    not_started = sum(1 for p in everything if p.run is None and _due(p))
+    return ScanInterrupted(
+        len(report.projects), len(report.projects), migrated, rolled_back, not_started
+    )
 
 
 def _migrate_all(
@@ -516,8 +657,10 @@ def _migrate_all(
     migrations_dir: Path,
     progress: ProgressFactory | None,
     accept_losses: bool,
+    interrupt: Interrupt,
 ) -> tuple[ProjectScan, ...]:
-    """Return the projects with every healthy one that has pending steps migrated."""
+    """Return the projects with every healthy one that has pending steps migrated (after
+    Ctrl-C, no other one is started)."""
     due = [index for index, scanned in enumerate(projects) if _due(scanned)]
     if not due:
         return projects
@@ -531,6 +674,7 @@ def _migrate_all(
             Places(aifp_root, Path(scanned.path), migrations_dir),
             lambda: check_project(scanned.path, sets).found,
             accept_losses,
+            interrupt,
         )
         if tick is not None:
             tick()

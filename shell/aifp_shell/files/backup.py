@@ -62,13 +62,21 @@ def _os_problem(database: str, path: Path, error: OSError) -> Environment:
     return Environment(database, str(path), kind, f"cannot write the backup: {error.strerror}")
 
 
-def _publish(temp: Path, real: Path, now: datetime, replaced: bool) -> Path:
-    """fsync a finished backup, give it the database's mode, link it under its name; the name."""
+def _publish(
+    temp: Path, real: Path, now: datetime, replaced: bool, linked: list[Path] | None = None
+) -> Path:
+    """fsync a finished backup, give it the database's mode, link it under its name; the name.
+
+    ``linked`` gets the name as soon as it exists, so that a caller stopped by
+    Ctrl-C before this returns (the folder's fsync takes a while) knows it.
+    """
     fsync_path(temp)
     os.chmod(temp, stat.S_IMODE(real.stat().st_mode))
     final = _link_final(
         temp, real.parent, backup_name(real, now), REPLACED_SUFFIX if replaced else ""
     )
+    if linked is not None:
+        linked.append(final)
     os.unlink(temp)
     fsync_path(real.parent)
     return final
@@ -261,9 +269,10 @@ def _written(
         temp = exclusive_temp(real)
     except OSError as error:
         return Failure(_os_problem(database, real, error))
+    linked: list[Path] = []
     try:
         fill(real, temp)
-        final = _publish(temp, real, now, replaced)
+        final = _publish(temp, real, now, replaced, linked)
     except sqlite3.Error as error:
         discard(temp)
         kind = error_kind(error)
@@ -278,7 +287,9 @@ def _written(
     except OSError as error:
         discard(temp)
         return Failure(_os_problem(database, real, error))
-    except BaseException:  # stopped (Ctrl-C through ``progress``): leave nothing behind
+    except BaseException:  # stopped (Ctrl-C, through ``progress`` or not): leave nothing behind
         discard(temp)
+        for published in linked:  # stopped after its link: the run never learns of it
+            discard(published)
         raise
     return Success(final)

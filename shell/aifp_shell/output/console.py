@@ -51,9 +51,10 @@ def plain_columns(rows: Sequence[tuple[str, ...]]) -> None:
         sys.stdout.write(line.rstrip() + "\n")
 
 
-def error_line(problem: Problem) -> None:
-    """Write a failure's one-line message to stderr."""
-    sys.stderr.write(f"aifp-migrate: {message(problem)}\n")
+def error_line(problem: Problem, where: str | None = None) -> None:
+    """Write a failure's one-line message to stderr (after ``where``, when it is given)."""
+    prefix = f"{where}: " if where is not None else ""
+    sys.stderr.write(f"aifp-migrate: {prefix}{message(problem)}\n")
 
 
 def show_usage_error(text: str, as_json: bool, prog: str = "aifp-migrate") -> int:

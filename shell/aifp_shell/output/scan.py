@@ -25,7 +25,7 @@ def show_scan(report: ScanReport, as_json: bool) -> int:
             for difference in db.differences:
                 out.write(f"{project.path}: {db.name}: drift: {difference}\n")
         if project.run is not None and project.run.problem is not None:
-            error_line(project.run.problem)
+            error_line(project.run.problem, project.path)  # its own run: this project only
         if project.run is not None:
             for run in project.run.databases:
                 if run.backup:

@@ -79,9 +79,34 @@ Catalog = tuple[tuple[str, str, str, str | None], ...]
 """``sqlite_master``'s rows (type, name, table, SQL), sorted: what a database's structure is."""
 
 
+_CATALOG = "SELECT type, name, tbl_name, sql FROM main.sqlite_master"
+_CATALOG_AND_VERSION = (
+    "SELECT type, name, tbl_name, sql, (SELECT version FROM schema_version WHERE id = 1 LIMIT 1)"
+    " FROM main.sqlite_master"
+)
+
+
 def catalog_of(conn: sqlite3.Connection) -> Catalog:
     """Return the live catalog (type, name, table, SQL) of ``main``, sorted; it only reads."""
-    rows = conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master").fetchall()
+    return _sorted_catalog(conn.execute(_CATALOG).fetchall())
+
+
+def catalog_and_version(conn: sqlite3.Connection) -> tuple[Catalog, str | None] | None:
+    """Return ``catalog_of`` and what ``schema_version``'s row 1 holds, read by one statement.
+
+    None when that statement does not apply (no ``schema_version`` with ``id`` and
+    ``version``: the caller reads the two apart). The version is only meant for a caller
+    that checked the catalog lists a *table* named ``schema_version``.
+    """
+    try:
+        rows = conn.execute(_CATALOG_AND_VERSION).fetchall()
+    except sqlite3.OperationalError:  # no such table or column
+        return None
+    version = rows[0][4] if rows else None
+    return _sorted_catalog([row[:4] for row in rows]), version
+
+
+def _sorted_catalog(rows: list[tuple[str, str, str, str | None]]) -> Catalog:
     try:
         # Names are unique in sqlite_master, so sorting never compares a None SQL text.
         return tuple(sorted(rows))

@@ -148,15 +148,21 @@ def read_version(conn: sqlite3.Connection) -> VersionRead:
 
 
 def read_version_listed(
-    conn: sqlite3.Connection, catalog: tuple[tuple[str, str, str, str | None], ...]
+    conn: sqlite3.Connection,
+    catalog: tuple[tuple[str, str, str, str | None], ...],
+    listed: tuple[object] | None = None,
 ) -> VersionRead:
     """Return what ``read_version`` returns, for a caller that has read ``sqlite_master``.
 
     ``catalog`` holds its (type, name, table, SQL) rows. The usual table (with
-    ``id`` and ``version``) then costs one query; any other shape falls back.
+    ``id`` and ``version``) then costs one query, or none when ``listed`` holds
+    the value that query returned (read with the catalog); any other shape falls back.
     """
     if not any(row[0] == "table" and row[1] == "schema_version" for row in catalog):
         return VersionRead(None)
+    if listed is not None:
+        value = listed[0]
+        return VersionRead(None if value is None else str(value))
     try:
         row = conn.execute("SELECT version FROM schema_version WHERE id = 1 LIMIT 1").fetchone()
     except sqlite3.OperationalError:  # no id or no version column

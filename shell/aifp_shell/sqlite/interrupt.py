@@ -12,11 +12,19 @@ A file the run is writing in the main thread (a backup, a staging file) is
 made inside ``deferred``: Ctrl-C there is raised at the copy's next
 ``check`` or when the block ends, never between the file's creation and the
 moment the run knows its name, so the run can remove it.
+
+Runs in other threads (``scan --migrate`` runs one ``up`` per project in a
+thread pool) share the Ctrl-C of the main thread's run around them: their
+``hit`` is its ``hit``, their statements stop at the next look once it is set
+(SQLite's ``interrupted``), and ``check`` raises in them; each still decides
+alone when it starts committing (``hold``). A process forked from a run leaves
+Ctrl-C to the run's own process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sqlite3
 import threading
@@ -29,10 +37,13 @@ _INSTRUCTIONS_PER_LOOK = 4096
 class Interrupt:
     """SIGINT during a run: the first raises ``KeyboardInterrupt``; later ones are noted only."""
 
-    def __init__(self) -> None:
-        self._hit = threading.Event()
+    def __init__(self, shared: threading.Event | None = None, *, in_thread: bool = False) -> None:
+        """``shared``: the ``hit`` of the main thread's run this one runs inside."""
+        self._hit = shared if shared is not None else threading.Event()
+        self._in_thread = in_thread
         self._raising = True
         self._deferring = False
+        self._pid = os.getpid()
 
     @property
     def hit(self) -> bool:
@@ -46,7 +57,8 @@ class Interrupt:
 
     def watch(self, conn: sqlite3.Connection) -> None:
         """Let Ctrl-C stop the statements of ``conn`` mid-way."""
-        conn.set_progress_handler(_look, _INSTRUCTIONS_PER_LOOK)
+        look = self._stop_if_hit if self._in_thread else _look
+        conn.set_progress_handler(look, _INSTRUCTIONS_PER_LOOK)
 
     def check(self) -> None:
         """Raise ``KeyboardInterrupt`` (in any thread) once Ctrl-C was pressed."""
@@ -73,25 +85,43 @@ class Interrupt:
 
     def handle(self, _signum: int, _frame: FrameType | None) -> None:
         """The SIGINT handler: note it, and stop the run unless it is committing or stopped."""
+        if os.getpid() != self._pid:
+            return  # a forked worker (scan's): the run's own process decides
         first = not self._hit.is_set()
         self._hit.set()
         if first and self._raising and not self._deferring:
             raise KeyboardInterrupt
+
+    def _stop_if_hit(self) -> int:
+        # In a thread no signal handler runs: a non-zero answer makes SQLite stop the statement.
+        return 1 if self._raising and self._hit.is_set() else 0
 
 
 def _look() -> int:
     return 0  # running at all lets Python call the SIGINT handler; it raises, if it must
 
 
+_OUTERMOST: list[Interrupt] = []
+"""The main thread's runs now under way, outermost first (a thread's run shares its Ctrl-C)."""
+
+
 @contextlib.contextmanager
 def interruptible() -> Iterator[Interrupt]:
-    """Yield the run's ``Interrupt``, its SIGINT handler installed (main thread only) until exit."""
-    interrupt = Interrupt()
+    """Yield the run's ``Interrupt``, its SIGINT handler installed (main thread only) until exit.
+
+    In another thread no handler can be installed: the run shares the Ctrl-C of
+    the main thread's run under way, if there is one (else Ctrl-C never stops it).
+    A run nested in another in the main thread shares its ``hit`` too.
+    """
+    around = _OUTERMOST[0]._hit if _OUTERMOST else None
     if threading.current_thread() is not threading.main_thread():
-        yield interrupt  # scan's worker threads: the main thread owns SIGINT
+        yield Interrupt(around, in_thread=True)
         return
+    interrupt = Interrupt(around)  # nested (scan's aifp_core run): the outer run sees the hit
     previous = signal.signal(signal.SIGINT, interrupt.handle)
+    _OUTERMOST.append(interrupt)
     try:
         yield interrupt
     finally:
+        _OUTERMOST.remove(interrupt)
         signal.signal(signal.SIGINT, previous)
