@@ -292,9 +292,9 @@ def _back_up(
 
     A rollback-journal database (the write lock held, nothing written yet) is
     copied byte for byte in the kernel; the copy, the committed state exactly,
-    is then quick_checked and fsynced in threads while the steps run
-    (``_CheckingCopy``), so the backup is the only read of the live file and
-    the steps never wait for a reader of it. A WAL database is backed up with
+    is then quick_checked in one thread and fsynced and named in another while
+    the steps run (``_CheckingCopy``), so the backup is the only read of the
+    live file and the steps never wait for a reader of it. A WAL database is backed up with
     the online backup API (a second connection, in a thread) while the locked
     connection runs the quick_check, both before the steps. On Ctrl-C the copy
     stops at its next batch of pages.
