@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import aifp_shell.commands.migrate as service
 from aifp_shell.cli.app import main
@@ -32,10 +33,8 @@ def _trace(_statement: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _counting_connect(
-    path: Path, *, write: bool, timeout: float | None = None
-) -> sqlite3.Connection:
-    conn = _real_connect(path, write=write, timeout=timeout)
+def _counting_connect(path: Path, *, write: bool, **options: Any) -> sqlite3.Connection:
+    conn = _real_connect(path, write=write, **options)
     if write:
         conn.set_trace_callback(_trace)
     return conn

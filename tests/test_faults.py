@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -327,6 +328,62 @@ def test_damage_deep_in_an_untouched_table_is_exit_2_and_nothing_written(tmp_pat
     assert _backups(installation) == []
 
 
+def test_damage_and_a_step_that_breaks_a_foreign_key_is_exit_2_for_the_damage(
+    tmp_path: Path,
+) -> None:
+    """The whole-database check runs beside the steps: when a step fails too, the damage is
+    what the run reports (exit 2, as when it was found before the first write)."""
+    installation = build_installation(tmp_path / "inst", rows=4)
+    migrations = _migrations_with(
+        tmp_path, {f"project/{EXTRA_STEP}_orphans.sql": "DELETE FROM milestones;\n"}
+    )
+    shipped = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    assert shipped.returncode == 0, shipped.stderr
+    for backup in _backups(installation):
+        backup.unlink()
+    damage_leaf_page(installation.path("project"))
+    before = _hashes(installation)
+    result = _up_project(installation, migrations)
+    assert result.returncode == 2, result.stderr
+    assert "foreign_key_check" not in result.stderr and "Traceback" not in result.stderr
+    assert _hashes(installation) == before  # no backup, no hidden copy left either
+    assert _backups(installation) == []
+
+
+def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check of the backup copy may end after the steps: its verdict still comes before
+    COMMIT. Here it is held until the steps ran, then finds the damage."""
+    from aifp_shell.commands import migrate
+    from aifp_shell.problems import Unreadable
+    from aifp_shell.sqlite import executor
+
+    installation = build_installation(tmp_path, rows=3)
+    damage_leaf_page(installation.path("project"))
+    before = _hashes(installation)
+    steps_ran = threading.Event()
+    run_plan, check = executor.run_plan, migrate._quick_check_copy
+
+    def steps_then_mark(*args: object, **kwargs: object) -> object:
+        ran = run_plan(*args, **kwargs)  # type: ignore[arg-type]
+        steps_ran.set()
+        return ran
+
+    def check_after_the_steps(conn: sqlite3.Connection) -> str | None:
+        assert steps_ran.wait(60)
+        return check(conn)
+
+    monkeypatch.setattr(executor, "run_plan", steps_then_mark)
+    monkeypatch.setattr(migrate, "_quick_check_copy", check_after_the_steps)
+    places = find_places(installation.project, installation.root, None)
+    report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
+    assert steps_ran.is_set()
+    assert isinstance(report.problem, Unreadable), report.problem
+    assert _hashes(installation) == before  # no backup, no hidden copy left either
+    assert version_of(installation.path("project")) == "1.0"
+
+
 def test_file_that_is_not_a_database_is_exit_2(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=1)
     installation.path("project").write_bytes(b"this is not an sqlite database\n" * 100)
@@ -542,6 +599,7 @@ def test_the_locked_copy_of_a_rollback_journal_database_is_its_bytes_under_a_rea
     (backup,) = _backups(installation)
     assert backup.read_bytes() == original
     assert version_of(project_db) == PROJECT_LATEST
+    assert not [p.name for p in project_db.parent.iterdir() if p.name.startswith(".")]
 
 
 def _journal_mode(path: Path) -> str:

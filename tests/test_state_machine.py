@@ -147,8 +147,8 @@ class _FailAt:
         self.left = k
         self.fired = False
 
-    def __call__(self, path: Path, *, write: bool, timeout: float | None = None) -> Any:
-        conn = _REAL_CONNECT(path, write=write, timeout=timeout)
+    def __call__(self, path: Path, *, write: bool, **options: Any) -> Any:
+        conn = _REAL_CONNECT(path, write=write, **options)
         if not write:
             return conn
         factory = self

@@ -63,6 +63,7 @@ from aifp_shell.sqlite.transaction import abandon, begin_write
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
 
+    from aifp_shell.files.backup import Copied, ProgressCallback
     from aifp_shell.sqlite.executor import StatementProgress
 
 _Settled = TypeVar("_Settled")
@@ -243,11 +244,20 @@ def _open_existing(
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
-        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, interrupt)
+        backing = _back_up(name, path, conn, runtime, start, backups, interrupt)
         applied_at = utc_now_text(runtime)
-        ran = _run_plan(conn, name, path, plan, applied_at, runtime, backup)
+        try:
+            ran = _run_plan(conn, name, path, plan, applied_at, runtime, backing.before)
+        except KeyboardInterrupt:
+            backing.abandon(stop=True, backups=backups)
+            raise
+        except BaseException:  # damage the check found explains a failure best
+            backing.abandon_or_refuse(stop=False, backups=backups)
+            raise
         if isinstance(ran, Failure):
+            backing.abandon_or_refuse(stop=False, backups=backups)
             raise _Abort(_failed(name, path, ran.failure(), start))
+        backup = backing.settle(backups)
         applied, note = ran.unwrap()
         run = DatabaseRun(
             name,
@@ -268,7 +278,7 @@ def _open_existing(
         raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
 
 
-def _backup_during_quick_check(
+def _back_up(
     name: str,
     path: Path,
     conn: sqlite3.Connection,
@@ -276,22 +286,20 @@ def _backup_during_quick_check(
     start: Version,
     backups: list[Path],
     interrupt: Interrupt,
-) -> Path:
-    """Return the backup made while the whole-database quick_check ran; raise ``_Abort`` if
-    either failed. Both only read, so they overlap, and both end before the first write.
+) -> _Backing | _CheckingCopy:
+    """Take the backup before the first write, the whole-database quick_check begun or done;
+    raise ``_Abort`` if either failed already.
 
     A rollback-journal database (the write lock held, nothing written yet) is
-    copied byte for byte in the kernel while a second, read-only connection
-    quick_checks the committed state in a thread (sqlite3 releases the GIL). A
-    WAL database is backed up with the online backup API (a second connection,
-    in a thread) while the locked connection runs the quick_check. The check
-    ends before the steps start: a reader holding the file would make every
-    cache spill of the steps wait for it. On Ctrl-C the copy stops at its next
-    batch of pages; a backup that was already complete is listed in ``backups``.
+    copied byte for byte in the kernel; the copy, the committed state exactly,
+    is then quick_checked in one thread and fsynced and named in another while
+    the steps run (``_CheckingCopy``), so the backup is the only read of the
+    live file and the steps never wait for a reader of it. A WAL database is backed up with
+    the online backup API (a second connection, in a thread) while the locked
+    connection runs the quick_check, both before the steps. On Ctrl-C the copy
+    stops at its next batch of pages.
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from aifp_shell.files.backup import locked_copier, make_backup
+    from aifp_shell.files.backup import locked_copier
 
     shown = runtime.backup_progress(name) if runtime.backup_progress else None
 
@@ -302,22 +310,164 @@ def _backup_during_quick_check(
 
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
     copier = None if wal else locked_copier(name, path)  # before any other connection opens
+    if copier is None:
+        made = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
+        return _Backing(made)
+    copied = copier(runtime.clock(), progress)
+    if isinstance(copied, Failure):
+        raise _Abort(_failed(name, path, copied.failure(), start))
+    return _CheckingCopy(name, path, start, copied.unwrap(), interrupt)
+
+
+@attrs.define
+class _Backing:
+    """A backup already made and the whole database already checked (WAL)."""
+
+    before: Path
+    """The backup: the state before the first write, for the steps' checks."""
+
+    def abandon(self, stop: bool, backups: list[Path]) -> None:
+        """Nothing runs: the backup is in ``backups`` already, removed when the run fails."""
+
+    def abandon_or_refuse(self, stop: bool, backups: list[Path]) -> None:
+        """Nothing runs: the check passed before the steps."""
+
+    def settle(self, backups: list[Path]) -> Path:
+        """Return the backup (already in ``backups``)."""
+        return self.before
+
+
+class _CheckingCopy:
+    """The byte copy of a rollback-journal database, quick_checked in one thread and published
+    (fsynced, named) in another while the steps run; ``settle`` ends both before COMMIT.
+
+    The copy is the committed state exactly (taken under the write lock before
+    the first write), so its quick_check is the live file's. The hidden file
+    keeps its name, for the check and the steps' checks, until both ended.
+    """
+
+    def __init__(
+        self, name: str, path: Path, start: Version, copied: Copied, interrupt: Interrupt
+    ) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from aifp_shell.files.backup import publish_copy
+
+        self._name, self._path, self._start = name, path, start
+        self._copied = copied
+        self._interrupt = interrupt
+        try:  # nothing changes the copy while it is checked: no lock, no journal looked for
+            self._checker = connect(copied.temp, write=False, immutable=True)
+        except sqlite3.Error as error:
+            discard(copied.temp)
+            problem = environment_problem(name, path, error)
+            raise _Abort(_failed(name, path, problem, start)) from None
+        self._pool = ThreadPoolExecutor(max_workers=2)
+        self._checking = self._pool.submit(_quick_check_copy, self._checker)
+        self._publishing = self._pool.submit(publish_copy, copied)
+
+    @property
+    def before(self) -> Path:
+        """The copy: the state before the first write, for the steps' checks."""
+        return self._copied.temp
+
+    def settle(self, backups: list[Path]) -> Path:
+        """Return the backup once the check passed and it was published (it is then in
+        ``backups``); else raise ``_Abort`` (or ``KeyboardInterrupt``)."""
+        damage, published = self._ended(False, backups)
+        if damage is not None:
+            raise _Abort(self._damaged(damage))
+        if isinstance(published, Failure):
+            raise _Abort(_failed(self._name, self._path, published.failure(), self._start))
+        backup: Path = published.unwrap()
+        return backup
+
+    def abandon(self, stop: bool, backups: list[Path]) -> str | None:
+        """End the check (stopped first when ``stop``: Ctrl-C) and the publishing; return the
+        damage the check found (None: none, or stopped)."""
+        return self._ended(stop, backups)[0]
+
+    def abandon_or_refuse(self, stop: bool, backups: list[Path]) -> None:
+        """``abandon``; raise ``_Abort`` when the check found damage (it explains the failure)."""
+        damage = self.abandon(stop, backups)
+        if damage is not None:
+            raise _Abort(self._damaged(damage))
+
+    def _damaged(self, damage: str) -> DatabaseRun:
+        problem = Unreadable(self._name, str(self._path), damage)
+        return _failed(self._name, self._path, problem, self._start)
+
+    def _ended(
+        self, stop: bool, backups: list[Path]
+    ) -> tuple[str | None, Result[Path, Environment]]:
+        """Wait for both threads and remove the hidden file; return the check's findings and
+        the publishing's outcome. A backup published is added to ``backups`` (so a run that
+        fails removes it, and says so).
+
+        Ctrl-C (before or while waiting) stops the check: then it found nothing,
+        and ``KeyboardInterrupt`` is raised once both threads ended, unless
+        ``stop`` (the caller is stopping already).
+        """
+        stopped = stop or self._interrupt.hit
+        if stopped:
+            self._checker.interrupt()
+        while True:
+            try:
+                self._checking.exception()  # waits for the end
+                self._publishing.exception()
+                break
+            except KeyboardInterrupt:
+                stopped = True
+                self._checker.interrupt()
+        self._pool.shutdown()
+        self._checker.close()
+        discard(self._copied.temp)
+        published = self._publishing.result()
+        if isinstance(published, Success):
+            backups.append(published.unwrap())
+        if not stopped:
+            return self._checking.result(), published
+        if not stop:
+            raise KeyboardInterrupt
+        return None, published
+
+
+def _quick_check_copy(conn: sqlite3.Connection) -> str | None:
+    """Return the findings of a whole-database quick_check through ``conn`` (None: passed)."""
+    try:
+        return quick_check(conn)
+    except sqlite3.DatabaseError as error:
+        return str(error)
+
+
+def _backup_during_quick_check(
+    name: str,
+    path: Path,
+    conn: sqlite3.Connection,
+    runtime: Runtime,
+    start: Version,
+    backups: list[Path],
+    progress: ProgressCallback,
+) -> Path:
+    """Return the backup made (online backup API, in a thread) while the locked connection ran
+    the whole-database quick_check; raise ``_Abort`` if either failed.
+
+    Both only read, so they overlap, and both end before the first write. A
+    backup that was complete is listed in ``backups``, even when the run stops.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from aifp_shell.files.backup import make_backup
+
     with ThreadPoolExecutor(max_workers=1) as pool:
-        if copier is not None:
-            checking = pool.submit(_quick_check_file, path)
+        backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
+        try:
             try:
-                backup: Result[Path, Environment] | None = copier(runtime.clock(), progress)
-            finally:  # interrupted too: the check's connection ends before the run goes on
-                damage = _settled(checking)
-        else:
-            backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
-            try:
-                try:
-                    damage = quick_check(conn)
-                except sqlite3.DatabaseError as error:
-                    damage = str(error)
-            finally:  # interrupted too: wait, so that a backup written is known (and removed)
-                backup = _settled(backing_up)
+                damage = quick_check(conn)
+            except sqlite3.DatabaseError as error:
+                damage = str(error)
+        finally:  # interrupted too: wait, so that a backup written is known (and removed)
+            backup = _settled(backing_up)
     if isinstance(backup, Success):
         backups.append(backup.unwrap())  # known, so removed if the run fails or is interrupted
     if backup is None:  # the copy was stopped by Ctrl-C
@@ -340,21 +490,6 @@ def _settled(running: Future[_Settled]) -> _Settled | None:
         if isinstance(error, KeyboardInterrupt):
             return None  # the copy stopped itself and removed its file
         return running.result()
-
-
-def _quick_check_file(path: Path) -> str | None:
-    """Return the findings of a whole-database quick_check of the committed state (None: passed).
-
-    Through its own read-only connection, so it can run beside the locked one.
-    """
-    try:
-        conn = connect(path, write=False)
-        try:
-            return quick_check(conn)
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as error:
-        return str(error)
 
 
 def _open_new(

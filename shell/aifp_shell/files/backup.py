@@ -1,4 +1,5 @@
-"""Consistent backups with SQLite's online backup API, written safely beside the database."""
+"""Consistent backups written safely beside the database: SQLite's online backup API, or the
+bytes of a rollback-journal database whose write lock is held."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_shell.files.retention import REPLACED_SUFFIX
@@ -170,12 +172,48 @@ def make_backup(
     return _written(database, database_file, now, fill, replaced)
 
 
-LockedCopy = Callable[[datetime, "ProgressCallback | None"], Result[Path, Environment]]
-"""Given the moment and a progress callback, copies the database and returns its backup."""
+@attrs.frozen(slots=True)
+class Copied:
+    """The bytes of a database, copied into a hidden file beside it: complete, but not yet
+    fsynced nor named (``publish_copy``)."""
+
+    database: str
+    real: Path
+    """The database file, links resolved."""
+    temp: Path
+    """The hidden file holding the copy (``exclusive_temp``)."""
+    now: datetime
+    """The moment the copy was taken: its name's time."""
+
+
+def publish_copy(copied: Copied) -> Result[Path, Environment]:
+    """Return the backup a finished copy becomes, or why it cannot be one (then none is made).
+
+    The copy is fsynced, given the database's mode and linked under its name,
+    as ``make_backup``'s backups are, and the folder fsynced. The hidden file
+    keeps its name too, for whoever still reads it: ``discard`` it after.
+    """
+    final: Path | None = None
+    try:
+        fsync_path(copied.temp)
+        os.chmod(copied.temp, stat.S_IMODE(copied.real.stat().st_mode))
+        final = _link_final(
+            copied.temp, copied.real.parent, backup_name(copied.real, copied.now), ""
+        )
+        fsync_path(copied.real.parent)
+    except OSError as error:
+        if final is not None:
+            discard(final)
+        return Failure(_os_problem(copied.database, copied.real, error))
+    return Success(final)
+
+
+LockedCopy = Callable[[datetime, "ProgressCallback | None"], Result[Copied, Environment]]
+"""Given the moment and a progress callback, copies the database's bytes: see ``Copied``."""
 
 
 def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
-    """Return how to back up a rollback-journal database whose write lock is held: its bytes.
+    """Return how to copy a rollback-journal database whose write lock is held: its bytes.
 
     The caller holds ``BEGIN IMMEDIATE`` and has written nothing yet, so the
     file holds exactly the committed state and nothing can change it: no other
@@ -183,9 +221,12 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
     in the kernel (``os.copy_file_range``) from the descriptor SQLite itself
     opened (found in ``/proc/self/fd`` now, before the caller opens any other
     connection to the file, and never closed here: closing any descriptor of
-    the file in this process would drop SQLite's POSIX locks), then written
-    safely as ``make_backup`` does. None when there is no such descriptor
-    (not Linux, or no open connection): use ``make_backup``.
+    the file in this process would drop SQLite's POSIX locks) into an
+    exclusively created hidden file beside the database. The copy is not yet
+    a backup: ``publish_copy`` makes it one before the first COMMIT, and the
+    hidden file is ``discard``-ed in any case. A failed or stopped copy
+    leaves nothing behind. None when there is no such descriptor (not Linux, or no
+    open connection): use ``make_backup``.
     """
     real = database_file.resolve()
     try:
@@ -196,7 +237,7 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
     if descriptor is None:
         return None
 
-    def fill(_real: Path, temp: Path, progress: ProgressCallback | None) -> None:
+    def fill(temp: Path, progress: ProgressCallback | None) -> None:
         total = wanted.st_size
         chunk = BACKUP_PAGES_PER_STEP * 4096
         out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW)
@@ -214,8 +255,20 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
         if not _same_file(descriptor, wanted):
             raise OSError(errno.EIO, "the database's descriptor changed during the copy")
 
-    def copy(now: datetime, progress: ProgressCallback | None) -> Result[Path, Environment]:
-        return _written(database, database_file, now, lambda real, temp: fill(real, temp, progress))
+    def copy(now: datetime, progress: ProgressCallback | None) -> Result[Copied, Environment]:
+        try:
+            temp = exclusive_temp(real)
+        except OSError as error:
+            return Failure(_os_problem(database, real, error))
+        try:
+            fill(temp, progress)
+        except OSError as error:
+            discard(temp)
+            return Failure(_os_problem(database, real, error))
+        except BaseException:  # stopped (Ctrl-C through ``progress``): leave nothing behind
+            discard(temp)
+            raise
+        return Success(Copied(database, real, temp, now))
 
     return copy
 
