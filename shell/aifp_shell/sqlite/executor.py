@@ -76,7 +76,7 @@ def guarded(conn: sqlite3.Connection, checks: StepChecks | None = None) -> Itera
         def recording(
             action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
         ) -> int:
-            record(action, arg1, db)
+            record(action, arg1, arg2, db)
             return _authorizer(action, arg1, arg2, db, trigger)
 
         conn.set_authorizer(recording)

@@ -90,10 +90,18 @@ class StepChecks:
         self._catalog = read_catalog(conn)
         self.written.clear()
 
-    def record(self, action: int, table: str | None, database: str | None) -> None:
-        """Note an authorizer action: a write to a table of ``main``."""
-        if action in WRITES and table is not None and database == "main":
-            self.written.add(table)
+    def record(self, action: int, first: str | None, second: str | None, third: str | None) -> None:
+        """Note an authorizer action: a write to a table of ``main``.
+
+        A write names (table, column, database). ``ALTER TABLE`` names
+        (database, table) and, for ``DROP COLUMN`` only, the column third:
+        dropping a column rewrites every row of the table, so it counts as a
+        write (``ADD COLUMN`` and ``RENAME COLUMN`` leave the rows as stored).
+        """
+        if action in WRITES and first is not None and third == "main":
+            self.written.add(first)
+        elif action == sqlite3.SQLITE_ALTER_TABLE and first == "main" and second and third:
+            self.written.add(second)
 
     def finish(self, conn: sqlite3.Connection, step_file: str) -> Problem | None:
         """Return the problem a step left (broken foreign keys it made), else None."""
