@@ -251,3 +251,13 @@ def test_only_sqlite_s_add_column_text_counts_as_columns_added() -> None:
     assert not _columns_appended(old, "CREATE TABLE t (a, b, CHECK (a > 1), c)")
     assert not _columns_appended(old, "CREATE TABLE t (a, b, CHECK (a > 0)) , ")
     assert _columns_appended("CREATE TABLE t (a)", "CREATE TABLE t (a, b)")
+
+
+def test_a_column_added_while_checks_are_skipped_is_quick_checked() -> None:
+    add = "ALTER TABLE big ADD COLUMN a TEXT"
+    for off in ("0", "off", "FALSE", "'no'"):
+        step = ["PRAGMA ignore_check_constraints = ON", f"PRAGMA ignore_check_constraints = {off}"]
+        assert _step_scope(_BIG, [*step, add])[0] == (), off
+    for on in ("ON", "1", "yes", "true"):
+        step = [f"PRAGMA ignore_check_constraints = {on}", add]
+        assert _step_scope(_BIG, step)[0] == ("big",), on
