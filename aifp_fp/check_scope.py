@@ -71,6 +71,68 @@ def changed_tables(before: tuple[CatalogRow, ...], after: tuple[CatalogRow, ...]
     return frozenset(table for table in old.keys() | new.keys() if old.get(table) != new.get(table))
 
 
+def _columns_appended(old: str, new: str) -> bool:
+    """Return whether ``new`` is ``old`` with ``, <text>`` inserted at one place.
+
+    That is how SQLite rewrites a table's ``sql`` for ``ALTER TABLE ... ADD
+    COLUMN``: ``, <column>`` after the last column definition (before the
+    table constraints), once per column added. ``DROP COLUMN`` removes text;
+    a ``RENAME COLUMN`` can only look like this when the new name is the old
+    one with ``, <text>`` added inside its quotes, and it rewrites no page
+    either.
+    """
+    grown = len(new) - len(old)
+    if grown <= 2:
+        return False
+    prefix = 0
+    while prefix < len(old) and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < len(old) and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return any(new[at : at + 2] == ", " for at in range(max(0, len(old) - suffix), prefix + 1))
+
+
+def extended_tables(
+    before: tuple[CatalogRow, ...], after: tuple[CatalogRow, ...]
+) -> frozenset[str]:
+    """Return the folded names of tables whose only change was ``ADD COLUMN``.
+
+    Same root page, same indexes (names, root pages, definitions), and a
+    definition that only gained column definitions (``_columns_appended``):
+    SQLite changed the catalog row, not one page of the table or its indexes
+    (an added column is read from its default), and it checked the new
+    column's NOT NULL and CHECK against every row when it added it. Such a
+    table needs no ``quick_check`` of its own when no row of it was written
+    (``DROP COLUMN``, which rewrites every row, counts as a write): the
+    whole-database check before the first write covered its pages. Its
+    foreign keys may have changed (a new column can reference a parent), so
+    it stays in the ``foreign_key_check`` scope.
+    """
+    found: frozenset[str] = frozenset()
+    old, new = _structure(before), _structure(after)
+    for table in old.keys() & new.keys():
+        was = {row for row in old[table] if row[0] == "index"}
+        now = {row for row in new[table] if row[0] == "index"}
+        tables_before = [row for row in old[table] if row[0] == "table"]
+        tables_after = [row for row in new[table] if row[0] == "table"]
+        if was != now or len(tables_before) != 1 or len(tables_after) != 1:
+            continue
+        (_, name_before, root_before, sql_before) = tables_before[0]
+        (_, name_after, root_after, sql_after) = tables_after[0]
+        if (
+            name_before == name_after
+            and root_before == root_after
+            and isinstance(root_after, int)
+            and root_after > 0
+            and isinstance(sql_before, str)
+            and isinstance(sql_after, str)
+            and _columns_appended(sql_before, sql_after)
+        ):
+            found |= {table}
+    return found
+
+
 def check_scope(
     before: tuple[CatalogRow, ...],
     after: tuple[CatalogRow, ...],
@@ -85,7 +147,9 @@ def check_scope(
     every table whose foreign key names it (its rows or key may be gone).
     Names that no longer exist (a dropped table) are not checked themselves.
     """
-    touched = changed_tables(before, after) | {_fold(name) for name in rows_written}
+    written = {_fold(name) for name in rows_written}
+    changed = changed_tables(before, after)
+    touched = changed | written
     tables = tuple(name for kind, name, _, _, _ in after if kind == "table")
     virtual = {_fold(name) for kind, name, _, root, _ in after if kind == "table" and not root}
     shadows = {  # a virtual table's shadow tables are written without the authorizer seeing it
@@ -95,7 +159,8 @@ def check_scope(
         if _fold(name).startswith(vt + "_")
     }
     touched |= shadows
-    quick = tuple(name for name in tables if _fold(name) in touched)
+    extended = extended_tables(before, after) - written - shadows
+    quick = tuple(name for name in tables if _fold(name) in touched - extended)
     return CheckScope(quick, foreign_scope(touched, tables, foreign_keys))
 
 

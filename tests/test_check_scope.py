@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aifp_fp.check_scope import check_scope
+from aifp_fp.check_scope import _columns_appended, check_scope
 from aifp_fp.render import quote, renamed_create
 from aifp_shell.sqlite.database import foreign_key_rows
 from aifp_shell.sqlite.executor import guarded
@@ -190,3 +190,74 @@ def test_the_recording_authorizer_sees_a_trigger_s_writes() -> None:
         conn.execute("DELETE FROM a")
     assert checks.written == {"a", "b"}
     assert read_catalog(conn)
+
+
+def _step_scope(setup: list[str], step: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """Return (quick, foreign, broke a key) of ``step`` run on a database made by ``setup``."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    for statement in setup:
+        conn.execute(statement)
+    checks = StepChecks("db", Path("db.sqlite"))
+    checks.start(conn)
+    with guarded(conn, checks):
+        for statement in step:
+            conn.execute(statement)
+    broken = checks.finish(conn, "step.sql") is not None
+    return checks.scope.quick, checks.scope.foreign, broken
+
+
+_BIG = [
+    "CREATE TABLE parent (id INTEGER PRIMARY KEY)",
+    "CREATE TABLE big (id INTEGER PRIMARY KEY, p REFERENCES parent(id), CHECK (id > 0))",
+    "CREATE INDEX big_p ON big(p)",
+    "INSERT INTO parent VALUES (1)",
+    "INSERT INTO big VALUES (1, 1)",
+]
+
+
+def test_a_table_only_given_columns_is_not_quick_checked_but_keeps_its_foreign_keys() -> None:
+    added = ["ALTER TABLE big ADD COLUMN a TEXT", 'ALTER TABLE big ADD COLUMN "b" BOOLEAN']
+    assert _step_scope(_BIG, added) == ((), ("big",), False)
+    # a new column whose default names no parent row breaks a key: still found
+    added.append("ALTER TABLE big ADD COLUMN c DEFAULT 0 REFERENCES parent(id)")
+    assert _step_scope(_BIG, added) == ((), ("big",), True)
+
+
+def test_a_table_given_a_column_and_anything_else_is_quick_checked() -> None:
+    changes = [
+        ["ALTER TABLE big ADD COLUMN a TEXT", "UPDATE big SET a = 'x'"],
+        ["ALTER TABLE big ADD COLUMN a TEXT", "CREATE INDEX big_a ON big(a)"],
+        ["ALTER TABLE big ADD COLUMN a TEXT", "ALTER TABLE big RENAME COLUMN p TO q"],
+        ["ALTER TABLE big ADD COLUMN a TEXT", "ALTER TABLE big DROP COLUMN a"],
+        [  # the text only grew, but DROP COLUMN rewrote every row
+            "ALTER TABLE big ADD COLUMN a TEXT",
+            "ALTER TABLE big DROP COLUMN a",
+            "ALTER TABLE big ADD COLUMN a TEXT",
+            "ALTER TABLE big ADD COLUMN b TEXT",
+        ],
+        ["ALTER TABLE big RENAME COLUMN p TO pp"],
+        ["DROP INDEX big_p", "ALTER TABLE big ADD COLUMN a TEXT"],
+    ]
+    for step in changes:
+        assert _step_scope(_BIG, step)[0] == ("big",), step
+
+
+def test_only_sqlite_s_add_column_text_counts_as_columns_added() -> None:
+    old = "CREATE TABLE t (a, b, CHECK (a > 0))"
+    assert _columns_appended(old, "CREATE TABLE t (a, b, CHECK (a > 0), c TEXT)")
+    assert _columns_appended(old, "CREATE TABLE t (a, b, CHECK (a > 0), c, d)")
+    assert not _columns_appended(old, old)
+    assert not _columns_appended(old, "CREATE TABLE t (a, bb, CHECK (a > 0))")
+    assert not _columns_appended(old, "CREATE TABLE t (a, b, CHECK (a > 1), c)")
+    assert not _columns_appended(old, "CREATE TABLE t (a, b, CHECK (a > 0)) , ")
+    assert _columns_appended("CREATE TABLE t (a)", "CREATE TABLE t (a, b)")
+
+
+def test_a_column_added_while_checks_are_skipped_is_quick_checked() -> None:
+    add = "ALTER TABLE big ADD COLUMN a TEXT"
+    for off in ("0", "off", "FALSE", "'no'"):
+        step = ["PRAGMA ignore_check_constraints = ON", f"PRAGMA ignore_check_constraints = {off}"]
+        assert _step_scope(_BIG, [*step, add])[0] == (), off
+    for on in ("ON", "1", "yes", "true"):
+        step = [f"PRAGMA ignore_check_constraints = {on}", add]
+        assert _step_scope(_BIG, step)[0] == ("big",), on

@@ -317,6 +317,28 @@ def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     assert _backups(installation) == []
 
 
+def test_a_step_that_skips_checks_cannot_commit_a_row_that_breaks_one(tmp_path: Path) -> None:
+    # ignore_check_constraints is left on by the step: the tool turns it off after the
+    # step, and the final quick_check of the table written evaluates its CHECK.
+    installation = build_installation(tmp_path / "inst", rows=4)
+    step = (
+        "PRAGMA ignore_check_constraints = ON;\n"
+        "UPDATE tasks SET status = 'not a status' WHERE id = 1;\n"
+    )
+    migrations = _migrations_with(tmp_path, {f"project/{EXTRA_STEP}_unchecked.sql": step})
+    shipped = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    assert shipped.returncode == 0, shipped.stderr
+    for backup in _backups(installation):
+        backup.unlink()
+    before = _hashes(installation)
+    result = _up_project(installation, migrations)
+    assert result.returncode == 1, result.stderr
+    assert "quick_check(tasks) failed after the steps: CHECK constraint failed" in result.stderr
+    assert "everything was rolled back" in result.stderr
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+
+
 def test_damage_deep_in_an_untouched_table_is_exit_2_and_nothing_written(tmp_path: Path) -> None:
     installation = build_installation(tmp_path, rows=3)
     damage_leaf_page(installation.path("project"))

@@ -29,7 +29,7 @@ from aifp_shell.problems import (
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.database import error_kind
 from aifp_shell.sqlite.history_table import insert_history_row
-from aifp_shell.sqlite.step_checks import StepChecks
+from aifp_shell.sqlite.step_checks import IGNORE_CHECKS, StepChecks
 
 StatementProgress = Callable[[PlannedStep, int], None]
 """Called with a step and how many of its statements ran, before each one and after the last."""
@@ -76,7 +76,7 @@ def guarded(conn: sqlite3.Connection, checks: StepChecks | None = None) -> Itera
         def recording(
             action: int, arg1: str | None, arg2: str | None, db: str | None, trigger: str | None
         ) -> int:
-            record(action, arg1, db)
+            record(action, arg1, arg2, db)
             return _authorizer(action, arg1, arg2, db, trigger)
 
         conn.set_authorizer(recording)
@@ -266,6 +266,8 @@ def run_plan(
         if progress is not None:
             progress(step, len(step.statements))
         try:
+            # a step may skip CHECKs while it copies rows; the checks after it must not
+            conn.execute(f"PRAGMA {IGNORE_CHECKS} = OFF")
             _record(conn, step, applied_at)
         except sqlite3.Error as error:
             kind = error_kind(error)

@@ -27,6 +27,13 @@ from aifp_shell.sqlite.database import (
 WRITES = frozenset((sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE))
 """Authorizer actions that change a table's rows (their first argument is the table)."""
 
+IGNORE_CHECKS = "ignore_check_constraints"
+"""The PRAGMA a step may turn on while it copies rows its guards proved fit (the run turns it
+off after every step, so the final ``quick_check`` evaluates every CHECK of what was written)."""
+
+_OFF = frozenset(("0", "off", "false", "no"))
+"""The values that turn a boolean PRAGMA off (any other value may turn it on)."""
+
 _SHOWN = 5
 """Offending rows a message names."""
 
@@ -83,17 +90,35 @@ class StepChecks:
     """Tables whose rows the current step's statements write (filled by the authorizer)."""
     carried: Violations = attrs.field(factory=dict)
     """Old breakage the steps carried, per (table, parent): for the run's note."""
+    checks_off: bool = False
+    """Whether the current step turned ``PRAGMA ignore_check_constraints`` on."""
     _catalog: tuple[CatalogRow, ...] = ()
 
     def start(self, conn: sqlite3.Connection) -> None:
         """Remember the catalog before a step and forget the previous step's writes."""
         self._catalog = read_catalog(conn)
         self.written.clear()
+        self.checks_off = False
 
-    def record(self, action: int, table: str | None, database: str | None) -> None:
-        """Note an authorizer action: a write to a table of ``main``."""
-        if action in WRITES and table is not None and database == "main":
-            self.written.add(table)
+    def record(self, action: int, first: str | None, second: str | None, third: str | None) -> None:
+        """Note an authorizer action: a write to a table of ``main``.
+
+        A write names (table, column, database). ``ALTER TABLE`` names
+        (database, table) and, for ``DROP COLUMN`` only, the column third:
+        dropping a column rewrites every row of the table, so it counts as a
+        write (``ADD COLUMN`` and ``RENAME COLUMN`` leave the rows as stored).
+        So does any ``ALTER TABLE`` while ``PRAGMA ignore_check_constraints``
+        is on (SQLite then skips checking an added column's CHECK against the
+        rows), so the final ``quick_check``, which evaluates CHECK constraints,
+        covers it.
+        """
+        if action in WRITES and first is not None and third == "main":
+            self.written.add(first)
+        elif action == sqlite3.SQLITE_ALTER_TABLE and first == "main" and second:
+            if third or self.checks_off:
+                self.written.add(second)
+        elif action == sqlite3.SQLITE_PRAGMA and (first or "").lower() == IGNORE_CHECKS and second:
+            self.checks_off = second.strip().strip("'\"").lower() not in _OFF
 
     def finish(self, conn: sqlite3.Connection, step_file: str) -> Problem | None:
         """Return the problem a step left (broken foreign keys it made), else None."""
