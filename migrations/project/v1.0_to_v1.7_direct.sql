@@ -84,12 +84,6 @@ DROP TRIGGER delete_sidequest_items;
 DROP TRIGGER delete_subtask_items;
 DROP TRIGGER delete_task_items;
 DROP TRIGGER update_project_timestamp;
--- The guards above proved every row fits the new CHECKs (old CHECKs, which the
--- whole-database quick_check before the run verified, cover the rest): the copies
--- below skip evaluating them row by row (on 70k notes that is most of the copy's
--- time). The tool turns the PRAGMA off after the step and quick_checks every
--- table written, which evaluates each CHECK once, before COMMIT.
-PRAGMA ignore_check_constraints = ON;
 CREATE TABLE new_completion_path (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
     "name" TEXT NOT NULL,
@@ -135,12 +129,9 @@ DELETE FROM sqlite_sequence WHERE name = 'new_flows';
 INSERT INTO sqlite_sequence (name, seq) SELECT 'new_flows', seq FROM sqlite_sequence WHERE name = 'flows';
 DROP TABLE flows;
 ALTER TABLE new_flows RENAME TO flows;
--- Not while functions is given its columns: SQLite checks added columns then.
-PRAGMA ignore_check_constraints = OFF;
 ALTER TABLE functions ADD COLUMN "returns" JSON;
 ALTER TABLE functions ADD COLUMN "is_reserved" BOOLEAN DEFAULT 0;
 ALTER TABLE functions ADD COLUMN "id_in_name" BOOLEAN DEFAULT 1;
-PRAGMA ignore_check_constraints = ON;
 CREATE TABLE new_infrastructure (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
     "type" TEXT NOT NULL,
@@ -350,7 +341,6 @@ DELETE FROM sqlite_sequence WHERE name = 'new_types';
 INSERT INTO sqlite_sequence (name, seq) SELECT 'new_types', seq FROM sqlite_sequence WHERE name = 'types';
 DROP TABLE types;
 ALTER TABLE new_types RENAME TO types;
-PRAGMA ignore_check_constraints = OFF;
 CREATE TABLE "merge_history" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT,
     "source_branch" TEXT NOT NULL,
