@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,6 +71,16 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def wait_for_marker(marker: Path, child: subprocess.Popen[str], limit: float = 60) -> None:
+    """Return once ``child`` has created ``marker`` (its chosen slow moment has begun); fail
+    if it exits first or ``limit`` seconds pass."""
+    deadline = time.monotonic() + limit
+    while not marker.exists():
+        assert child.poll() is None, child.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -33,7 +33,7 @@ from tests.aifp_data import (
     version_of,
     write_lock_held,
 )
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, wait_for_marker
 
 pytestmark = pytest.mark.fault
 
@@ -208,14 +208,6 @@ def _slow_child(work: Installation, marker: Path) -> subprocess.Popen[str]:
     )
 
 
-def _wait_for(marker: Path, child: subprocess.Popen[str], limit: float = 30) -> None:
-    deadline = time.monotonic() + limit
-    while not marker.exists():
-        assert child.poll() is None, child.stderr.read() if child.stderr else ""
-        assert time.monotonic() < deadline
-        time.sleep(0.002)
-
-
 @pytest.mark.slow
 def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
     tmp_path: Path,
@@ -229,7 +221,7 @@ def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
     shutil.copytree(pristine.root.parent, timing.root.parent)
     child = _slow_child(timing, tmp_path / "t.marker")
     started = time.monotonic()
-    _wait_for(tmp_path / "t.marker", child)
+    wait_for_marker(tmp_path / "t.marker", child)
     backup_started = time.monotonic() - started
     assert child.wait(timeout=120) == 0, child.stderr.read() if child.stderr else ""
     total = time.monotonic() - started
@@ -244,7 +236,7 @@ def test_kill_9_during_a_slow_backup_leaves_old_or_new_and_no_bad_backup(
         marker = tmp_path / f"k{attempt}.marker"
         child = _slow_child(work, marker)
         if attempt < 4:  # somewhere inside the backup
-            _wait_for(marker, child)
+            wait_for_marker(marker, child)
             time.sleep(rng.uniform(0, max(total - backup_started, 0.05) * 0.8))
         else:  # anywhere in the run
             time.sleep(rng.uniform(0, total))

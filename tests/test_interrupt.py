@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import REPO, wait_for_marker
 
 SLOW_STEP = (  # slow because of the rows (10**9 combinations), so its rehearsal on the
     # schema alone (no rows) is instant and the real run is the one interrupted
@@ -79,11 +79,7 @@ def _interrupt(
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert child.poll() is None, child.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.002)
+    wait_for_marker(marker, child)
     sent = time.monotonic()
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=60)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from aifp_data import damage_leaf_page
-from conftest import REPO, run_cli
+from conftest import REPO, run_cli, wait_for_marker
 
 from aifp_shell.messages import EXIT_STEP_FAILED
 
@@ -96,11 +96,7 @@ def _interrupted(
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 60
-    while not marker.exists():
-        assert child.poll() is None, child.communicate()
-        assert time.monotonic() < deadline
-        time.sleep(0.002)
+    wait_for_marker(marker, child)
     sent = time.monotonic()
     child.send_signal(signal.SIGINT)
     out, err = child.communicate(timeout=120)
