@@ -187,3 +187,22 @@ def test_the_drift_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.Monke
     newest = (("table", "t11", "t11", "CREATE TABLE t11 (a)"),)
     cache._RECALLED.clear()
     assert cache.recall(migration_set, version, newest) == AtShape(None)
+
+
+def test_an_error_line_clears_a_bar_the_stopped_work_left_drawn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Ctrl-C or a failure part-way through a backup or a scan leaves its bar short of its
+    total; the error line first stops and clears it, so the message stands alone."""
+    from aifp_shell.output import progress
+    from aifp_shell.output.console import error_line
+    from aifp_shell.problems import Interrupted
+
+    update = progress.terminal_bar("checking", 10)
+    update(3, 10)
+    (bar,) = progress._LIVE
+    assert bar.live.is_started
+    error_line(Interrupted(("project",), ()))
+    assert not bar.live.is_started
+    assert progress._LIVE == []
+    assert "interrupted" in capsys.readouterr().err

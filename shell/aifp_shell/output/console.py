@@ -20,6 +20,7 @@ from aifp_shell.commands.reports import (
 from aifp_shell.commands.runtime import LossAnswer
 from aifp_shell.files.locate import SetInUse
 from aifp_shell.messages import EXIT_BAD_INPUT, EXIT_OK, error_json, exit_code, message
+from aifp_shell.output.progress import stop_bars
 from aifp_shell.output.status import plural
 from aifp_shell.problems import BadUsage, DriftRefused, Problem
 
@@ -52,7 +53,9 @@ def plain_columns(rows: Sequence[tuple[str, ...]]) -> None:
 
 
 def error_line(problem: Problem, where: str | None = None) -> None:
-    """Write a failure's one-line message to stderr (after ``where``, when it is given)."""
+    """Write a failure's one-line message to stderr (after ``where``, when it is given), below
+    any progress bar the failed work left drawn, which is cleared first."""
+    stop_bars()
     prefix = f"{where}: " if where is not None else ""
     sys.stderr.write(f"aifp-migrate: {prefix}{message(problem)}\n")
 

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 SHOW_AFTER_SECONDS = 0.5
 
+_LIVE: list[Any] = []
+"""The bars ``terminal_bar`` started that have not reached their total yet."""
+
 
 def terminal_bar(label: str, total: int) -> Callable[[int, int], None]:
     """Start a bar for ``total`` units; return ``update(done, total)``, which stops it when done."""
@@ -26,16 +29,30 @@ def terminal_bar(label: str, total: int) -> Callable[[int, int], None]:
 
     bar = Bar(console=Console(stderr=True), transient=True)
     bar.start()
+    _LIVE.append(bar)
     task = bar.add_task(label, total=total)
 
     def update(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)
         if done >= total:
-            bar.stop()
+            _stop(bar)
 
     if total == 0:
-        bar.stop()
+        _stop(bar)
     return update
+
+
+def stop_bars() -> None:
+    """Stop (and clear) every bar still drawn: the work it counted stopped part-way (Ctrl-C,
+    a failure), and the lines printed next must not be drawn over or under it."""
+    while _LIVE:
+        _stop(_LIVE[-1])
+
+
+def _stop(bar: Any) -> None:
+    bar.stop()
+    if bar in _LIVE:
+        _LIVE.remove(bar)
 
 
 def backup_progress_bar(database: str) -> ProgressCallback | None:

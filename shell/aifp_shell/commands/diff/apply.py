@@ -88,15 +88,16 @@ def apply_diff(
         return Failure(target.failure())
     wanted = without_versioning(target.unwrap())
     made: list[Path] = []
+    begun: list[str] = []
     with interruptible() as interrupt:
         applied: Result[DiffApplied, Problem] | None = None
         with contextlib.suppress(KeyboardInterrupt):  # stopped: reported below
-            applied = _apply(database_path, to_path.name, wanted, now, interrupt, made)
+            applied = _apply(database_path, to_path.name, wanted, now, interrupt, made, begun)
         if applied is not None and not interrupt.stopped:
             return applied
         for backup in made:  # still under the handler: a second Ctrl-C is noted only
             discard(backup)
-        return Failure(Interrupted((database_path.name,), tuple(map(str, made))))
+        return Failure(Interrupted(tuple(begun), tuple(map(str, made))))
 
 
 def _apply(
@@ -106,11 +107,13 @@ def _apply(
     now: Callable[[], datetime],
     interrupt: Interrupt,
     made: list[Path],
+    begun: list[str],
 ) -> Result[DiffApplied, Problem]:
     """Return what turning the database's schema into ``wanted`` did, or why nothing changed.
 
     Raises ``KeyboardInterrupt`` on Ctrl-C, the transaction rolled back; the
-    backup it wrote, if any, is in ``made``.
+    backup it wrote, if any, is in ``made``, and the database's name is in
+    ``begun`` once its write transaction began (an earlier Ctrl-C rolled back nothing).
     """
     name = database_path.name
     label = f"diff to {to_name}"
@@ -131,6 +134,7 @@ def _apply(
         problem = begin_write(conn, name, database_path)
         if problem is not None:
             return fail(problem)
+        begun.append(name)
         computed = diff(without_versioning(read_schema(conn)), wanted)
         if isinstance(computed, Failure):
             return fail(computed.failure())
