@@ -279,6 +279,27 @@ def snapshot(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
+def notes_database(path: Path, schema: str, notes_value: str, rows: int) -> None:
+    """Create ``path`` at version 1.0: ``schema`` (a ``notes`` table of two columns), a
+    ``schema_version`` table, and ``rows`` notes whose second column is the SQL ``notes_value``
+    of ``i`` (1..rows), inserted in one statement."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.executescript(schema)
+        conn.execute(
+            "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), "
+            "version TEXT NOT NULL, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)"
+        )
+        conn.execute("INSERT INTO schema_version (id, version) VALUES (1, '1.0')")
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
+            f"INSERT INTO notes SELECT i, {notes_value} FROM n",
+            (rows,),
+        )
+    finally:
+        conn.close()
+
+
 def version_of(path: Path) -> str | None:
     """Return the version in a database's schema_version.
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from aifp_data import notes_database
 from conftest import REPO, wait_for_marker
 
 SLOW_STEP = (  # slow because of the rows (10**9 combinations), so its rehearsal on the
@@ -35,19 +35,7 @@ def _project(tmp_path: Path, bulk_rows: int) -> tuple[Path, Path, Path]:
     project = tmp_path / "proj"
     (project / ".aifp-project").mkdir(parents=True)
     db = project / ".aifp-project" / "project.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.executescript(initial)
-    conn.execute(
-        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), "
-        "version TEXT NOT NULL, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)"
-    )
-    conn.execute("INSERT INTO schema_version (id, version) VALUES (1, '1.0')")
-    conn.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-        "INSERT INTO notes SELECT i, randomblob(1000) FROM n",
-        (bulk_rows,),
-    )
-    conn.close()
+    notes_database(db, initial, "randomblob(1000)", bulk_rows)
     return tmp_path / "mig", project, db
 
 

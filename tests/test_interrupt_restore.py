@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 import pytest
-from aifp_data import damage_leaf_page
+from aifp_data import damage_leaf_page, notes_database
 from conftest import REPO, run_cli, wait_for_marker
 
 from aifp_shell.messages import EXIT_STEP_FAILED
@@ -48,19 +48,7 @@ def _project(tmp_path: Path) -> tuple[Path, Path, Path]:
     project = tmp_path / "proj"
     (project / ".aifp-project").mkdir(parents=True)
     db = project / ".aifp-project" / "project.db"
-    conn = sqlite3.connect(db, isolation_level=None)
-    conn.executescript(INITIAL)
-    conn.execute(
-        "CREATE TABLE schema_version (id INTEGER PRIMARY KEY CHECK (id = 1), "
-        "version TEXT NOT NULL, updated_at DATETIME DEFAULT CURRENT_TIMESTAMP)"
-    )
-    conn.execute("INSERT INTO schema_version (id, version) VALUES (1, '1.0')")
-    conn.execute(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?) "
-        "INSERT INTO notes SELECT i, 'note ' || i FROM n",
-        (ROWS,),
-    )
-    conn.close()
+    notes_database(db, INITIAL, "'note ' || i", ROWS)
     return tmp_path / "mig", project, db
 
 
