@@ -298,7 +298,9 @@ def test_rebuilding_a_parent_keeps_every_cascading_child_row(tmp_path: Path) -> 
     assert len(before["sidequests"]) == 8
 
 
-def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
+def _latest_with_an_orphaning_step(tmp_path: Path) -> tuple[Installation, Path]:
+    """Return an installation at the shipped latest (no backup left) and a migrations folder
+    whose one extra step deletes every milestone, orphaning their tasks."""
     installation = build_installation(tmp_path / "inst", rows=4)
     migrations = _migrations_with(
         tmp_path, {f"project/{EXTRA_STEP}_orphans.sql": "DELETE FROM milestones;\n"}
@@ -307,6 +309,11 @@ def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
     assert shipped.returncode == 0, shipped.stderr
     for backup in _backups(installation):
         backup.unlink()
+    return installation, migrations
+
+
+def test_step_that_breaks_a_foreign_key_is_rolled_back(tmp_path: Path) -> None:
+    installation, migrations = _latest_with_an_orphaning_step(tmp_path)
     before = _hashes(installation)
     result = _up_project(installation, migrations)
     assert result.returncode == 1, result.stderr
@@ -355,14 +362,7 @@ def test_damage_and_a_step_that_breaks_a_foreign_key_is_exit_2_for_the_damage(
 ) -> None:
     """The whole-database check runs beside the steps: when a step fails too, the damage is
     what the run reports (exit 2, as when it was found before the first write)."""
-    installation = build_installation(tmp_path / "inst", rows=4)
-    migrations = _migrations_with(
-        tmp_path, {f"project/{EXTRA_STEP}_orphans.sql": "DELETE FROM milestones;\n"}
-    )
-    shipped = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
-    assert shipped.returncode == 0, shipped.stderr
-    for backup in _backups(installation):
-        backup.unlink()
+    installation, migrations = _latest_with_an_orphaning_step(tmp_path)
     damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
     result = _up_project(installation, migrations)
