@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import attrs
 
+from aifp_fp.sqltext import TokenKind, ascii_upper, meaningful, tokenize
+
 CatalogRow = tuple[str, str, str, int | None, str | None]
 """One ``sqlite_master`` row: (type, name, tbl_name, rootpage, sql)."""
 
@@ -93,6 +95,32 @@ def _columns_appended(old: str, new: str) -> bool:
     return any(new[at : at + 2] == ", " for at in range(max(0, len(old) - suffix), prefix + 1))
 
 
+def _not_nulls(words: tuple[str, ...]) -> int:
+    return sum(1 for at in range(len(words) - 1) if words[at : at + 2] == ("NOT", "NULL"))
+
+
+def _words(sql: str) -> tuple[str, ...]:
+    """Return a definition's meaningful tokens, words in upper case (quoted names and strings
+    kept as written, so a name or string never reads as a keyword)."""
+    return tuple(
+        ascii_upper(token.text) if token.kind is TokenKind.WORD else token.text
+        for token in meaningful(tokenize(sql))
+    )
+
+
+def _rows_unchecked(old: str, new: str) -> bool:
+    """Return whether SQLite may have added columns without checking the rows they gave.
+
+    ``ADD COLUMN`` does not check a new NOT NULL column whose default is an expression
+    (``NOT NULL DEFAULT (-NULL)`` gives every row NULL), a STRICT table's column types
+    (``INTEGER DEFAULT 'x'``), nor a generated column (``AS (...)``), whose value may
+    change when a column it names appears (a double-quoted string becomes that name).
+    """
+    before, after = _words(old), _words(new)
+    generated = any(after[at : at + 2] == ("AS", "(") for at in range(len(after) - 1))
+    return "STRICT" in after or generated or _not_nulls(after) > _not_nulls(before)
+
+
 def extended_tables(
     before: tuple[CatalogRow, ...], after: tuple[CatalogRow, ...]
 ) -> frozenset[str]:
@@ -101,8 +129,10 @@ def extended_tables(
     Same root page, same indexes (names, root pages, definitions), and a
     definition that only gained column definitions (``_columns_appended``):
     SQLite changed the catalog row, not one page of the table or its indexes
-    (an added column is read from its default), and it checked the new
-    column's NOT NULL and CHECK against every row when it added it. Such a
+    (an added column is read from its default), and it checked the table's
+    CHECKs against every row when it added it (what it does not check, a NOT
+    NULL column, a STRICT table, a generated column, keeps the table in the
+    ``quick_check``: ``_rows_unchecked``). Such a
     table needs no ``quick_check`` of its own when no row of it was written
     (``DROP COLUMN``, which rewrites every row, counts as a write): the
     whole-database check before the first write covered its pages. Its
@@ -128,6 +158,7 @@ def extended_tables(
             and isinstance(sql_before, str)
             and isinstance(sql_after, str)
             and _columns_appended(sql_before, sql_after)
+            and not _rows_unchecked(sql_before, sql_after)
         ):
             found |= {table}
     return found

@@ -456,5 +456,6 @@ FK_STEP_OPS = st.one_of(
     st.tuples(st.just("rebuild"), st.integers(0, 3), st.booleans(), st.just(0)),
     st.tuples(st.just("drop"), st.integers(0, 3), st.just(0), st.just(0)),
     st.tuples(st.just("add_ref"), st.integers(0, 3), st.integers(0, 3), st.integers(1, 9)),
+    st.tuples(st.just("add_column"), st.integers(0, 3), st.integers(0, 3), st.just(0)),
 )
 """One statement of a step: (kind, table, argument, value), rendered by the test."""

@@ -3,7 +3,8 @@
 The core's ``check_scope`` is given values (two catalogs, the tables written,
 the foreign keys); the property runs random steps that break random foreign
 keys on a real SQLite database, through the executor's recording authorizer,
-and compares the scoped ``foreign_key_check`` with the whole-database one.
+and compares the scoped ``foreign_key_check`` and ``quick_check`` with the
+whole-database ones.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from aifp_fp.check_scope import _columns_appended, check_scope
@@ -109,6 +110,14 @@ def _statements(conn: sqlite3.Connection, op: Op, number: int) -> list[str]:
                 f"ALTER TABLE {table} ADD COLUMN z{number} REFERENCES {_table(arg)}(id) "
                 f"DEFAULT {value}"
             ]
+        case "add_column":  # SQLite checks none of these against the rows but the CHECK
+            column = [
+                "TEXT",
+                "TEXT NOT NULL DEFAULT (-NULL)",
+                "TEXT NOT NULL DEFAULT 'x'",
+                "TEXT DEFAULT 'x' CHECK (length(k) > 9)",
+            ][arg]
+            return [f"ALTER TABLE {table} ADD COLUMN c{number} {column}"]
     raise AssertionError(kind)
 
 
@@ -117,6 +126,7 @@ def _full(conn: sqlite3.Connection) -> set[tuple[object, ...]]:
 
 
 @given(world=fk_worlds(), ops=st.lists(FK_STEP_OPS, min_size=1, max_size=6))
+@example(world=FkWorld((), None, ((), (), (), ())), ops=[("add_column", 0, 1, 0)])
 def test_the_scoped_check_finds_every_violation_the_full_check_finds(
     world: FkWorld, ops: list[Op]
 ) -> None:
@@ -136,7 +146,14 @@ def test_the_scoped_check_finds_every_violation_the_full_check_finds(
     scoped = {tuple(row) for table in checks.scope.foreign for row in foreign_key_rows(conn, table)}
     assert _full(conn) - before <= scoped
     assert (problem is not None) == bool(scoped)
+    if _quick(conn, None) != ["ok"]:  # what the whole check finds, the scoped one finds too
+        assert any(_quick(conn, table) != ["ok"] for table in checks.quick_tables())
     conn.execute("ROLLBACK")
+
+
+def _quick(conn: sqlite3.Connection, table: str | None) -> list[str]:
+    pragma = "PRAGMA quick_check" if table is None else f"PRAGMA quick_check({quote(table)})"
+    return [row[0] for row in conn.execute(pragma)]
 
 
 def _catalog(*rows: tuple[str, str, str, int, str]) -> tuple[tuple[str, str, str, int, str], ...]:
