@@ -9,11 +9,14 @@ for ``up``'s. ``in:MODULE:NAME`` marks the moment the function ``NAME`` of
 ``MODULE`` is first called, and from then on every statement of a connection
 the run watches for Ctrl-C pauses every few SQLite instructions (a slow
 disk): the work that function starts is in progress when SIGINT comes.
+``at:MODULE:NAME`` sends the process SIGINT itself as that function is first
+called (before it runs): Ctrl-C lands at exactly that moment.
 """
 
 from __future__ import annotations
 
 import importlib
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -73,9 +76,27 @@ def _mark_then_throttle(module_name: str, name: str) -> None:
     interrupt._INSTRUCTIONS_PER_LOOK = 64
 
 
+def _ctrl_c_at(module_name: str, name: str) -> None:
+    module = importlib.import_module(module_name)
+    real: Callable[..., object] = getattr(module, name)
+    sent = False
+
+    def ctrl_c_first(*args: object, **kwargs: object) -> object:
+        nonlocal sent
+        if not sent:
+            sent = True
+            MARKER.touch()
+            signal.raise_signal(signal.SIGINT)
+        return real(*args, **kwargs)
+
+    setattr(module, name, ctrl_c_first)
+
+
 if WHEN == "copy":
     backup.BACKUP_PAGES_PER_STEP = 16
     interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
+elif WHEN.startswith("at:"):
+    _ctrl_c_at(*WHEN.split(":")[1:])
 elif WHEN.startswith("in:"):
     _mark_then_throttle(*WHEN.split(":")[1:])
 elif WHEN == "backup":

@@ -161,3 +161,39 @@ def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
         tmp_path,
     )  # fmt: skip
     assert "checking project" in screen, screen
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "concurrent.futures:ThreadPoolExecutor",  # the copy made, its threads not yet started
+        "aifp_shell.commands.migrate:utc_now_text",  # the copy's threads started, no step yet
+        "aifp_shell.commands.migrate:discard",  # the threads ended, the hidden copy not removed
+    ],
+)
+def test_ctrl_c_at_any_moment_of_the_checked_copy_leaves_no_backup_nor_hidden_file(
+    tmp_path: Path, at: str
+) -> None:
+    """Ctrl-C landing between the byte copy and its check's end (not only while a thread is
+    waited for): the backup its thread publishes is removed, and so is the hidden copy."""
+    mig, project, db = _project(tmp_path, 10)
+    (mig / "project" / "v1.0_to_v1.1_slow.sql").write_text("CREATE TABLE later (id INTEGER);\n")
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    marker = tmp_path / "marker"
+    done = subprocess.run(
+        [
+            sys.executable, str(REPO / "tests" / "interrupt_child.py"), str(marker), f"at:{at}",
+            "up", "--db", "project", "--project-dir", str(project), "--migrations-dir", str(mig),
+        ],
+        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert marker.exists(), done.stderr  # Ctrl-C came at that moment
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "interrupted: rolled back project; " in done.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "the database changed"
+    left = sorted(p.name for p in db.parent.iterdir() if p.name != "project.db")
+    assert left == [], f"left behind: {left}\n{done.stderr}"

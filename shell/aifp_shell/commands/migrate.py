@@ -244,20 +244,22 @@ def _open_existing(
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise _Abort(_failed(name, path, not_ready, start))
-        backing = _back_up(name, path, conn, runtime, start, backups, interrupt)
-        applied_at = utc_now_text(runtime)
+        made: list[_Backing | _CheckingCopy] = []  # filled as it starts: Ctrl-C can land anywhere
         try:
-            ran = _run_plan(conn, name, path, plan, applied_at, runtime, backing.before)
+            _back_up(name, path, conn, runtime, start, backups, interrupt, made)
+            applied_at = utc_now_text(runtime)
+            ran = _run_plan(conn, name, path, plan, applied_at, runtime, made[0].before)
+            if isinstance(ran, Failure):
+                raise _Abort(_failed(name, path, ran.failure(), start))
+            backup = made[0].settle(backups)
         except KeyboardInterrupt:
-            backing.abandon(stop=True, backups=backups)
+            for backing in made:
+                backing.abandon(stop=True, backups=backups)
             raise
         except BaseException:  # damage the check found explains a failure best
-            backing.abandon_or_refuse(stop=False, backups=backups)
+            for backing in made:
+                backing.abandon_or_refuse(stop=False, backups=backups)
             raise
-        if isinstance(ran, Failure):
-            backing.abandon_or_refuse(stop=False, backups=backups)
-            raise _Abort(_failed(name, path, ran.failure(), start))
-        backup = backing.settle(backups)
         applied, note = ran.unwrap()
         run = DatabaseRun(
             name,
@@ -286,9 +288,10 @@ def _back_up(
     start: Version,
     backups: list[Path],
     interrupt: Interrupt,
-) -> _Backing | _CheckingCopy:
-    """Take the backup before the first write, the whole-database quick_check begun or done;
-    raise ``_Abort`` if either failed already.
+    made: list[_Backing | _CheckingCopy],
+) -> None:
+    """Take the backup before the first write, the whole-database quick_check begun or done,
+    into ``made``; raise ``_Abort`` if either failed already.
 
     A rollback-journal database (the write lock held, nothing written yet) is
     copied byte for byte in the kernel; the copy, the committed state exactly,
@@ -297,7 +300,8 @@ def _back_up(
     live file and the steps never wait for a reader of it. A WAL database is backed up with
     the online backup API (a second connection, in a thread) while the locked
     connection runs the quick_check, both before the steps. On Ctrl-C the copy
-    stops at its next batch of pages.
+    stops at its next batch of pages; Ctrl-C once the copy ended is raised
+    only when its threads are in ``made`` (where the caller ends them).
     """
     from aifp_shell.files.backup import locked_copier
 
@@ -311,12 +315,14 @@ def _back_up(
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
     copier = None if wal else locked_copier(name, path)  # before any other connection opens
     if copier is None:
-        made = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
-        return _Backing(made)
-    copied = copier(runtime.clock(), progress)
-    if isinstance(copied, Failure):
-        raise _Abort(_failed(name, path, copied.failure(), start))
-    return _CheckingCopy(name, path, start, copied.unwrap(), interrupt)
+        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
+        made.append(_Backing(backup))
+        return
+    with interrupt.deferred():  # Ctrl-C stops the copy, or comes once its threads are known
+        copied = copier(runtime.clock(), progress)
+        if isinstance(copied, Failure):
+            raise _Abort(_failed(name, path, copied.failure(), start))
+        made.append(_CheckingCopy(name, path, start, copied.unwrap(), interrupt))
 
 
 @attrs.define
@@ -365,6 +371,8 @@ class _CheckingCopy:
         self._pool = ThreadPoolExecutor(max_workers=2)
         self._checking = self._pool.submit(_quick_check_copy, self._checker)
         self._publishing = self._pool.submit(publish_copy, copied)
+        self._outcome: _Outcome | None = None
+        """Once both threads ended: what they gave, and whether Ctrl-C stopped the check."""
 
     @property
     def before(self) -> Path:
@@ -402,34 +410,51 @@ class _CheckingCopy:
     ) -> tuple[str | None, Result[Path, Environment]]:
         """Wait for both threads and remove the hidden file; return the check's findings and
         the publishing's outcome. A backup published is added to ``backups`` (so a run that
-        fails removes it, and says so).
+        fails removes it, and says so). Called again, it answers the same.
 
         Ctrl-C (before or while waiting) stops the check: then it found nothing,
-        and ``KeyboardInterrupt`` is raised once both threads ended, unless
-        ``stop`` (the caller is stopping already).
+        and ``KeyboardInterrupt`` is raised once both threads ended and the
+        backup is in ``backups``, unless ``stop`` (the caller is stopping already).
+        Until then Ctrl-C is only noted, so it never leaves them unknown.
         """
-        stopped = stop or self._interrupt.hit
-        if stopped:
-            self._checker.interrupt()
-        while True:
-            try:
-                self._checking.exception()  # waits for the end
-                self._publishing.exception()
-                break
-            except KeyboardInterrupt:
+        if self._outcome is None:
+            with self._interrupt.deferred():  # raised at the end, once known, if pressed
+                self._outcome = self._end(stop, backups)
+        damage, published, stopped, error = self._outcome
+        if error is not None:  # the check's thread failed unexpectedly: never lost
+            raise error
+        if not stopped:
+            return damage, published
+        if not stop:
+            raise KeyboardInterrupt
+        return None, published
+
+    def _end(self, stop: bool, backups: list[Path]) -> _Outcome:
+        from concurrent.futures import wait
+
+        stopped = False
+        while True:  # Ctrl-C looked for every 50 ms: it is only noted while this waits
+            if not stopped and (stop or self._interrupt.hit):
                 stopped = True
                 self._checker.interrupt()
+            if wait((self._checking,), timeout=0.05).not_done:
+                continue
+            if not wait((self._publishing,), timeout=0.05).not_done:
+                break
         self._pool.shutdown()
         self._checker.close()
         discard(self._copied.temp)
         published = self._publishing.result()
         if isinstance(published, Success):
             backups.append(published.unwrap())
-        if not stopped:
-            return self._checking.result(), published
-        if not stop:
-            raise KeyboardInterrupt
-        return None, published
+        error = None if stopped else self._checking.exception()
+        found = None if stopped or error is not None else self._checking.result()
+        return found, published, stopped, error
+
+
+_Outcome = tuple[str | None, Result[Path, Environment], bool, BaseException | None]
+"""How a ``_CheckingCopy`` ended: the check's findings (None: passed or stopped), the
+publishing's outcome, whether Ctrl-C stopped the check, what its thread raised (None: nothing)."""
 
 
 def _quick_check_copy(conn: sqlite3.Connection) -> str | None:
