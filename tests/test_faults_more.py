@@ -629,3 +629,26 @@ def test_a_backup_that_runs_out_of_space_leaves_nothing_behind(small_disk: Path)
         )
     ]
     assert leftovers == []
+
+
+def test_up_removes_the_hidden_copies_a_killed_run_left_and_no_live_ones(tmp_path: Path) -> None:
+    """A run killed outright leaves its hidden copy of the database (the backup being made, or
+    the copy quick_checked beside the steps); the next run removes it. A file whose process
+    still runs is left alone."""
+    installation = build_installation(tmp_path, rows=4)
+    database = installation.path("project")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], check=True,
+                          capture_output=True, text=True)  # fmt: skip
+    dead = int(gone.stdout)
+    stale = [
+        database.with_name(f".project.db.backup-tmp-{dead}-0a1b2c3d"),
+        database.with_name(f".project.db.restore-tmp-{dead}-4e5f6a7b"),
+    ]
+    live = database.with_name(f".project.db.backup-tmp-{os.getpid()}-8c9d0e1f")
+    unrelated = database.with_name(".project.db.notes")
+    for path in (*stale, live, unrelated):
+        path.write_bytes(b"x" * 4096)
+    result = run_cli("up", "--db", "project", cwd=installation.project, env=installation.env())
+    assert result.returncode == 0, result.stderr
+    assert [path.exists() for path in stale] == [False, False]
+    assert live.exists() and unrelated.exists()

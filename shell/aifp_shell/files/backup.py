@@ -88,12 +88,52 @@ def exclusive_temp(real: Path, label: str = "backup") -> Path:
     """Return a new empty hidden file (0600, never through a link) beside a database file.
 
     ``real`` is the database file with its links resolved; the name is
-    ``.<db>.<label>-tmp-<pid>-<random>``. Raises ``OSError``.
+    ``.<db>.<label>-tmp-<pid>-<random>``. The hidden files a killed run left
+    beside it are removed first (``discard_stale_temps``). Raises ``OSError``.
     """
+    discard_stale_temps(real)
     temp = real.parent / f".{real.name}.{label}-tmp-{os.getpid()}-{secrets.token_hex(4)}"
     fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
     os.close(fd)
     return temp
+
+
+def discard_stale_temps(real: Path) -> list[Path]:
+    """Remove the hidden files of ``exclusive_temp`` beside ``real`` whose process is gone;
+    return them.
+
+    Only a run killed outright (kill -9, power loss) leaves one: a backup's
+    copy, the copy quick_checked beside the steps, a restore's staging file,
+    each the size of the database. The pid in the name says whose it is; a
+    process still running (ours or another user's, or one that reused the pid)
+    keeps its file. Errors are ignored: the next run tries again.
+    """
+    prefix = f".{real.name}."
+    removed: list[Path] = []
+    try:
+        names = os.listdir(real.parent)
+    except OSError:
+        return removed
+    for name in names:
+        if not name.startswith(prefix) or name.endswith("-journal"):
+            continue
+        parts = name[len(prefix) :].split("-tmp-")
+        pid = parts[1].split("-")[0] if len(parts) == 2 else ""
+        if not pid.isdigit() or _running(int(pid)):
+            continue
+        discard(real.parent / name)
+        removed.append(real.parent / name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: another user's process
+        return True
+    return True
 
 
 def copy_damaged_file(
