@@ -25,9 +25,11 @@ FORBIDDEN_PRAGMAS = frozenset(
         "WRITABLE_SCHEMA",
         "LOCKING_MODE",
         "TRUSTED_SCHEMA",
+        "SCHEMA_VERSION",
     }
 )
-"""PRAGMAs that change the safety settings the runner relies on."""
+"""PRAGMAs that change the safety settings the runner relies on (``schema_version``: the
+schema cookie every connection trusts; setting it wrongly corrupts the database)."""
 
 _TRANSACTION_WORDS = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
 _ESCAPE_WORDS = frozenset({"ATTACH", "DETACH", "VACUUM"})
@@ -186,6 +188,10 @@ def refusal(statement: Statement) -> str | None:
     if first == "PRAGMA" and len(tokens) > 1:
         name, _ = _qualified_name(tokens, 1)
         if ascii_upper(name) in FORBIDDEN_PRAGMAS:
+            if ascii_upper(name) == "SCHEMA_VERSION":
+                return (
+                    "PRAGMA schema_version rewrites the schema cookie (it can corrupt the database)"
+                )
             return f"PRAGMA {name.lower()} changes a safety setting the tool relies on"
     for index, token in enumerate(tokens):
         if (

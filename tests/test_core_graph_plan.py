@@ -566,6 +566,7 @@ FORBIDDEN = [
     "PRAGMA writable_schema = 1;",
     "PRAGMA locking_mode = EXCLUSIVE;",
     "PRAGMA trusted_schema = ON;",
+    "PRAGMA schema_version = 7;",
     "SELECT load_extension('x');",
     "SELECT LOAD_EXTENSION ('x', 'entry');",
 ]

@@ -630,3 +630,16 @@ def _journal_mode(path: Path) -> str:
         return str(conn.execute("PRAGMA journal_mode").fetchone()[0])
     finally:
         conn.close()
+
+
+def test_a_step_setting_the_schema_cookie_is_refused_before_any_write(tmp_path: Path) -> None:
+    """``PRAGMA schema_version = N`` makes every connection trust a schema it has not read
+    (SQLite's docs: it can corrupt the database): refused by name, exit 2, nothing written."""
+    installation, migrations = _latest_with_an_orphaning_step(tmp_path)
+    step = migrations / "project" / f"{EXTRA_STEP}_orphans.sql"
+    step.write_text("CREATE TABLE extra (id INTEGER PRIMARY KEY);\nPRAGMA schema_version = 1;\n")
+    before = _hashes(installation)
+    result = _up_project(installation, migrations)
+    assert result.returncode == 2, result.stderr
+    assert step.name in result.stderr and "PRAGMA schema_version" in result.stderr, result.stderr
+    assert _hashes(installation) == before
