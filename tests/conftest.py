@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -81,6 +82,27 @@ def wait_for_marker(marker: Path, child: subprocess.Popen[str], limit: float = 6
         assert child.poll() is None, child.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.002)
+
+
+def interrupted_at_marker(
+    marker: Path, when: str, args: Sequence[str], timeout: float = 120
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the real CLI through ``tests/interrupt_child.py MARKER WHEN ARGS``, send it SIGINT
+    once its chosen moment has begun; return its result and the seconds it took to stop."""
+    child = subprocess.Popen(
+        [sys.executable, str(REPO / "tests" / "interrupt_child.py"), str(marker), when, *args],
+        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": ""},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for_marker(marker, child)
+    sent = time.monotonic()
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err), (
+        time.monotonic() - sent
+    )
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

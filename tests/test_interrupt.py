@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from aifp_data import notes_database
-from conftest import REPO, wait_for_marker
+from conftest import REPO, interrupted_at_marker
 
 SLOW_STEP = (  # slow because of the rows (10**9 combinations), so its rehearsal on the
     # schema alone (no rows) is instant and the real run is the one interrupted
@@ -47,12 +45,10 @@ def _interrupt(
     older = db.with_name("project.db.backup_20200101_000000")  # an earlier run's: it stays
     older.write_bytes(db.read_bytes())
     marker = tmp_path / "marker"
-    child = subprocess.Popen(
+    done, took = interrupted_at_marker(
+        marker,
+        when,
         [
-            sys.executable,
-            str(REPO / "tests" / "interrupt_child.py"),
-            str(marker),
-            when,
             "up",
             "--db",
             "project",
@@ -62,20 +58,12 @@ def _interrupt(
             str(mig),
             *extra,
         ],
-        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": ""},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        timeout=60,
     )
-    wait_for_marker(marker, child)
-    sent = time.monotonic()
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=60)
-    took = time.monotonic() - sent
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "the database changed"
     left = sorted(p.name for p in db.parent.iterdir() if p.name != "project.db")
     assert left == [older.name], f"left behind or removed: {left}"
-    return subprocess.CompletedProcess(child.args, child.returncode, out, err), took
+    return done, took
 
 
 @pytest.mark.parametrize("when", ["backup", "step"])

@@ -13,17 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import signal
 import sqlite3
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from aifp_data import damage_leaf_page, notes_database
-from conftest import REPO, run_cli, wait_for_marker
+from conftest import interrupted_at_marker, run_cli
 
 from aifp_shell.messages import EXIT_STEP_FAILED
 
@@ -77,24 +73,14 @@ def _interrupted(
     before = _sha(db)
     others = {p.name: _sha(p) for p in db.parent.iterdir() if p != db}
     marker = db.parent.parent.parent / "marker"
-    child = subprocess.Popen(
-        [sys.executable, str(REPO / "tests" / "interrupt_child.py"), str(marker), when, *args],
-        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": ""},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    wait_for_marker(marker, child)
-    sent = time.monotonic()
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=120)
-    took = time.monotonic() - sent
+    done, took = interrupted_at_marker(marker, when, args)
+    out, err = done.stdout, done.stderr
     assert _sha(db) == before, "the database changed"
     left = {p.name: _sha(p) for p in db.parent.iterdir() if p != db}
     assert left == others, "a file of the run was left behind, or another one was touched"
     assert "Traceback" not in out + err
-    assert child.returncode == EXIT_STEP_FAILED, err
-    return subprocess.CompletedProcess(child.args, child.returncode, out, err), took
+    assert done.returncode == EXIT_STEP_FAILED, err
+    return done, took
 
 
 def _the_line(done: subprocess.CompletedProcess[str]) -> str:
