@@ -105,6 +105,34 @@ def interrupted_at_marker(
     )
 
 
+def in_terminal(args: Sequence[str | Path], cwd: Path) -> tuple[int, str]:
+    """Run ``args`` with stdout and stderr on a pseudo-terminal (80 columns); return its exit
+    code and everything it drew."""
+    import pty
+
+    main, child_end = pty.openpty()
+    child = subprocess.Popen(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        stdout=child_end,
+        stderr=child_end,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": "", "COLUMNS": "80", "TERM": "xterm"},
+    )
+    os.close(child_end)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(main)
+    return child.wait(timeout=60), screen.decode("utf-8", "replace")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Put the tests marked ``slow`` first, keeping the order otherwise.
 

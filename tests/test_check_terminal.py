@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from aifp_data import MIGRATIONS, build_installation
-from conftest import installed_cli, run_cli
+from conftest import in_terminal, installed_cli, run_cli
 
 from aifp_shell.commands.reports import DatabaseStatus, PendingStep, StatusReport
 
@@ -53,30 +53,9 @@ def test_piped_check_keeps_whole_paths_plain_and_counts_steps(deep: Path) -> Non
 
 
 def _in_terminal(args: list[str], cwd: Path) -> str:
-    import pty
-
-    main, child_end = pty.openpty()
-    child = subprocess.Popen(
-        args,
-        cwd=cwd,
-        stdout=child_end,
-        stderr=child_end,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": "", "COLUMNS": "80", "TERM": "xterm"},
-    )
-    os.close(child_end)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(main)
-    assert child.wait(timeout=60) == 0, screen
-    return screen.decode("utf-8", "replace")
+    code, screen = in_terminal(args, cwd)
+    assert code == 0, screen
+    return screen
 
 
 def test_check_on_a_terminal_colours_statuses_and_fits_80_columns(deep: Path) -> None:

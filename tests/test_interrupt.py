@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from aifp_data import notes_database
-from conftest import REPO, interrupted_at_marker
+from conftest import REPO, in_terminal, interrupted_at_marker
 
 SLOW_STEP = (  # slow because of the rows (10**9 combinations), so its rehearsal on the
     # schema alone (no rows) is instant and the real run is the one interrupted
@@ -89,39 +89,12 @@ def test_ctrl_c_with_json_prints_one_document_naming_the_interruption(tmp_path: 
     assert document["databases"][0]["status"] == "failed"
 
 
-def _in_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
-    """Run ``args`` with stdout and stderr on a pseudo-terminal; return the code and the screen."""
-    import pty
-
-    main, child_end = pty.openpty()
-    child = subprocess.Popen(
-        args,
-        cwd=cwd,
-        stdout=child_end,
-        stderr=child_end,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "AIFP_MIGRATE_CACHE_DIR": "", "COLUMNS": "80", "TERM": "xterm"},
-    )
-    os.close(child_end)
-    screen = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        screen += chunk
-    os.close(main)
-    return child.wait(timeout=60), screen.decode("utf-8", "replace")
-
-
 def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
     mig, project, _ = _project(tmp_path, 10)
     (mig / "project" / "v1.0_to_v1.1_slow.sql").write_text(
         "CREATE TABLE later (id INTEGER PRIMARY KEY);\nINSERT INTO later VALUES (1);\n"
     )
-    code, screen = _in_terminal(
+    code, screen = in_terminal(
         [
             sys.executable,
             str(REPO / "tests" / "interrupt_child.py"),
@@ -141,7 +114,7 @@ def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
     assert "project 1.0 → 1.1" in screen  # the step, counted statement by statement
     assert "foreign_key_check, quick_check" in screen
     assert "migrated 1.0 → 1.1" in screen
-    code, screen = _in_terminal(
+    code, screen = in_terminal(
         [
             sys.executable, str(REPO / "tests" / "interrupt_child.py"), str(tmp_path / "m"),
             "show", "check", "--project-dir", str(project), "--migrations-dir", str(mig),
