@@ -28,6 +28,7 @@ from aifp_shell.cli.on_demand import OnDemandCommands, command_line
 
 NEVER_LOADED_BY_CHECK = (
     "rich",  # display machinery: stdout is not a terminal here
+    "pydantic",  # Typer's option conversion: ours are plain (cli/plain_values.py)
     "aifp_fp.schema",  # the schema model: the drift cache answers a warm check
     "aifp_fp.schemaparse",
     "aifp_fp.diff",

@@ -18,6 +18,7 @@ from aifp_shell.bootstrap import CommandEnded, runtime_for
 from aifp_shell.cli import lazy
 from aifp_shell.cli.help import NamedCommand, epilog, exit_codes_epilog
 from aifp_shell.cli.on_demand import command_line
+from aifp_shell.cli.plain_values import PlainGroup
 from aifp_shell.commands.check import check
 from aifp_shell.commands.history import histories, history
 from aifp_shell.commands.runtime import system_clock
@@ -35,6 +36,7 @@ app = typer.Typer(
     add_completion=True,
     rich_markup_mode=None,  # plain help: no "<bool>" after flags, fits 80 columns
     epilog=exit_codes_epilog(),
+    cls=PlainGroup,
 )
 
 JsonOption = Annotated[

@@ -12,11 +12,13 @@ from typing import Any
 
 from typer.core import TyperCommand
 
+from aifp_shell.cli.plain_values import PlainValues
 from aifp_shell.messages import EXIT_MEANINGS
 
 
-class NamedCommand(TyperCommand):
-    """A command whose usage line and help name each argument plainly (``FROM``, ``ROOT``)."""
+class NamedCommand(PlainValues, TyperCommand):
+    """A command whose usage line and help name each argument plainly (``FROM``, ``ROOT``),
+    its options converted without pydantic (``PlainValues``)."""
 
     # ctx and formatter are the classes of Typer's bundled click, which is private.
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
