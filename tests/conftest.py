@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from cli_child import run_script
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -52,25 +53,19 @@ def run_cli(
     timeout: float = 120,
     yes: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the installed ``aifp-migrate`` (or, with ``seed``, ``migrations/migrate.py``).
+    """Run the installed ``aifp-migrate`` (or, with ``seed``, ``migrations/migrate.py``) in a
+    forked child (``cli_child.run_script``: the script itself, without interpreter start-up).
 
     With ``yes`` (the default), a run that may lose data gets ``--yes`` (``accepting``).
     """
     given = accepting(args, seed=seed) if yes else list(args)
-    command: list[str | Path] = (
-        [sys.executable, REPO / "migrations" / "migrate.py", *given]
-        if seed
-        else [installed_cli(), *given]
-    )
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [str(part) for part in command],
+    script = REPO / "migrations" / "migrate.py" if seed else installed_cli()
+    return run_script(
+        script,
+        [str(arg) for arg in given],
         cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
+        env={**os.environ, **(env or {})},
         timeout=timeout,
-        check=False,
     )
 
 

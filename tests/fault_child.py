@@ -1,10 +1,9 @@
 """Runs the real CLI, killing itself with SIGKILL before its k-th SQL statement on a write.
 
-Used by the fault tests: ``python tests/fault_child.py K <aifp-migrate args...>``, or
-``killed_fork(K, args, env, stderr)`` from a test process: the same run in a forked
-child (no interpreter start-up or imports to pay for, which is most of a short run).
-The kill lands at a statement boundary chosen by the test, anywhere from the
-first BEGIN to the last COMMIT, with no cooperation from the code under test.
+Used by the fault tests: ``killed_fork(K, args, env, stderr)`` runs the console script
+in a forked child (``cli_child``) that kills itself. The kill lands at a statement
+boundary chosen by the test, anywhere from the first BEGIN to the last COMMIT, with
+no cooperation from the code under test.
 """
 
 from __future__ import annotations
@@ -12,14 +11,14 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import sys
-import traceback
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cli_child import run_script
+from conftest import installed_cli
+
 import aifp_shell.commands.migrate as service
-from aifp_shell.cli.app import main
 
 _kill_at = 0
 _count = 0
@@ -50,34 +49,15 @@ def killed_fork(kill_at: int, args: Sequence[str], env: Mapping[str, str], stder
     """Return the exit status of ``aifp-migrate ARGS`` run in a forked child killed at its
     ``kill_at``-th write statement, as ``subprocess`` gives it (``-SIGKILL`` when killed).
 
-    The child's stderr goes to the file ``stderr`` (stdout is discarded); it never returns
-    into the caller (``os._exit``), so pytest and its workers see nothing of it.
+    The child (``cli_child.run_script``) has this process's environment plus ``env``; its
+    stderr is written to the file ``stderr``.
     """
-    pid = os.fork()
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.dup2(os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), 2)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-            sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - lives until os._exit
-            sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
-            os.environ.update(env)
-            _arm(kill_at)
-            try:
-                main(list(args))
-                code = 0
-            except SystemExit as done:
-                code = done.code if isinstance(done.code, int) else 1
-            except BaseException:
-                traceback.print_exc()
-        finally:
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
-
-
-if __name__ == "__main__":
-    _arm(int(sys.argv[1]))
-    main(sys.argv[2:])
+    done = run_script(
+        installed_cli(),
+        args,
+        cwd=Path.cwd(),
+        env={**os.environ, **env},
+        before=lambda: _arm(kill_at),
+    )
+    stderr.write_text(done.stderr)
+    return done.returncode

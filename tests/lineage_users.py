@@ -17,12 +17,11 @@ import json
 import re
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import attrs
-from conftest import accepting
+from conftest import run_cli
 
 from tests.aifp_data import fill
 from tests.facts_sql import schema_script
@@ -220,17 +219,9 @@ def cli(
     command: str, db: str | None, project: Path, *extra: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any] | None]:
     """Run the installed ``aifp-migrate COMMAND [--db DB] --json`` on ``project``'s databases."""
-    tool = Path(sys.executable).parent / "aifp-migrate"
     args = [command, *(["--db", db] if db else []), "--project-dir", str(project)]
     args += ["--aifp-root", str(project / "aifp-root"), "--migrations-dir", str(MIGRATIONS)]
-    result = subprocess.run(
-        [str(tool), *accepting([*args, "--json", *extra])],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_cli(*args, "--json", *extra, cwd=project)
     try:
         document = json.loads(result.stdout)
     except ValueError:
