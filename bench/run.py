@@ -434,6 +434,7 @@ the sum: the main thread waits for what is left of it in "wait for whole check, 
 @contextlib.contextmanager
 def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
+    from aifp_shell.commands import backing
     from aifp_shell.commands import migrate as service
     from aifp_shell.sqlite import executor, transaction
     from aifp_shell.sqlite.step_checks import StepChecks
@@ -442,12 +443,12 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
     # (A WAL database's quick_check runs on the locked connection beside the backup API's copy,
     # before the steps: counted in "backup"; "wait" and the thread's check are then zero.)
     targets: dict[str, tuple[Any, str]] = {
-        "backup": (service, "_back_up"),
-        OVERLAPPED: (service, "_quick_check_copy"),
+        "backup": (service, "back_up"),
+        OVERLAPPED: (backing, "quick_check_copy"),
         "steps": (executor, "run_plan"),
         "foreign_key_check (per step)": (StepChecks, "finish"),
         "quick_check (touched)": (transaction, "final_checks"),
-        "wait for whole check, fsync": (service._CheckingCopy, "settle"),
+        "wait for whole check, fsync": (backing.CheckingCopy, "settle"),
         "commit": (service, "_commit"),
     }
     originals = {label: getattr(owner, name) for label, (owner, name) in targets.items()}

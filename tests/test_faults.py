@@ -377,7 +377,7 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
 ) -> None:
     """The check of the backup copy may end after the steps: its verdict still comes before
     COMMIT. Here it is held until the steps ran, then finds the damage."""
-    from aifp_shell.commands import migrate
+    from aifp_shell.commands import backing
     from aifp_shell.problems import Unreadable
     from aifp_shell.sqlite import executor
 
@@ -385,7 +385,7 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
     damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
     steps_ran = threading.Event()
-    run_plan, check = executor.run_plan, migrate._quick_check_copy
+    run_plan, check = executor.run_plan, backing.quick_check_copy
 
     def steps_then_mark(*args: object, **kwargs: object) -> object:
         ran = run_plan(*args, **kwargs)  # type: ignore[arg-type]
@@ -397,7 +397,7 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
         return check(conn)
 
     monkeypatch.setattr(executor, "run_plan", steps_then_mark)
-    monkeypatch.setattr(migrate, "_quick_check_copy", check_after_the_steps)
+    monkeypatch.setattr(backing, "quick_check_copy", check_after_the_steps)
     places = find_places(installation.project, installation.root, None)
     report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
     assert steps_ran.is_set()

@@ -129,7 +129,7 @@ def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
     [
         "concurrent.futures:ThreadPoolExecutor",  # the copy made, its threads not yet started
         "aifp_shell.commands.migrate:utc_now_text",  # the copy's threads started, no step yet
-        "aifp_shell.commands.migrate:discard",  # the threads ended, the hidden copy not removed
+        "aifp_shell.commands.backing:discard",  # the threads ended, the hidden copy not removed
     ],
 )
 def test_ctrl_c_at_any_moment_of_the_checked_copy_leaves_no_backup_nor_hidden_file(

@@ -20,6 +20,8 @@ from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, PlannedStep, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
+from aifp_shell.commands.backing import Backing, CheckingCopy, back_up
+from aifp_shell.commands.failed_run import Abort, failed
 from aifp_shell.commands.history import refuse_edited
 from aifp_shell.commands.reports import (
     DatabaseRun,
@@ -39,7 +41,6 @@ from aifp_shell.files.sources import load_migration_set
 from aifp_shell.problems import (
     CommitFailed,
     DatabaseMissing,
-    Environment,
     Interrupted,
     LossesNotConfirmed,
     PlanChanged,
@@ -54,16 +55,12 @@ from aifp_shell.sqlite.database import (
     connect,
     environment_problem,
     is_empty_file,
-    quick_check,
     read_version,
 )
 from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.transaction import abandon, begin_write
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
-    from concurrent.futures import Future
-
-    from aifp_shell.files.backup import Copied, ProgressCallback
     from aifp_shell.sqlite.executor import StatementProgress
 
 _Settled = TypeVar("_Settled")
@@ -181,29 +178,6 @@ def _checks_stage(name: str, runtime: Runtime) -> None:
         runtime.work_progress.stage(f"{name}: foreign_key_check, quick_check", 0, None)
 
 
-class _Abort(Exception):
-    """Stops a run: carries the report entry of the database that failed."""
-
-    def __init__(self, run: DatabaseRun) -> None:
-        super().__init__(run.name)
-        self.run = run
-
-
-def _failed(
-    name: str, path: Path | None, problem: Problem, start: Version | None = None
-) -> DatabaseRun:
-    return DatabaseRun(
-        name,
-        None if path is None else str(path),
-        None if start is None else str(start),
-        None,
-        (),
-        None,
-        "failed",
-        problem=problem,
-    )
-
-
 def _open_existing(
     name: str,
     path: Path,
@@ -216,23 +190,23 @@ def _open_existing(
 ) -> _Open | DatabaseRun:
     """Run a database's plan inside an open transaction; return it open, or its final report."""
     if is_empty_file(path):
-        raise _Abort(_failed(name, path, Unversioned(name, str(path))))
+        raise Abort(failed(name, path, Unversioned(name, str(path))))
     try:
         conn = connect(path, write=True)
     except sqlite3.Error as error:
-        raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+        raise Abort(failed(name, path, environment_problem(name, path, error))) from None
     interrupt.watch(conn)
     try:
         problem = begin_write(conn, name, path)
         if problem is not None:
-            raise _Abort(_failed(name, path, problem))
+            raise Abort(failed(name, path, problem))
         current = _current_version(name, path, conn)
         if isinstance(current, Failure):
-            raise _Abort(_failed(name, path, current.failure()))
+            raise Abort(failed(name, path, current.failure()))
         start = current.unwrap()
         planned = planner(migration_set, start, conn)
         if isinstance(planned, Failure):
-            raise _Abort(_failed(name, path, planned.failure(), start))
+            raise Abort(failed(name, path, planned.failure(), start))
         plan = planned.unwrap()
         if plan.is_empty():
             conn.execute("ROLLBACK")
@@ -243,14 +217,14 @@ def _open_existing(
 
         not_ready = preflight(name, path)
         if not_ready is not None:
-            raise _Abort(_failed(name, path, not_ready, start))
-        made: list[_Backing | _CheckingCopy] = []  # filled as it starts: Ctrl-C can land anywhere
+            raise Abort(failed(name, path, not_ready, start))
+        made: list[Backing | CheckingCopy] = []  # filled as it starts: Ctrl-C can land anywhere
         try:
-            _back_up(name, path, conn, runtime, start, backups, interrupt, made)
+            back_up(name, path, conn, runtime, start, backups, interrupt, made)
             applied_at = utc_now_text(runtime)
             ran = _run_plan(conn, name, path, plan, applied_at, runtime, made[0].before)
             if isinstance(ran, Failure):
-                raise _Abort(_failed(name, path, ran.failure(), start))
+                raise Abort(failed(name, path, ran.failure(), start))
             backup = made[0].settle(backups)
         except KeyboardInterrupt:
             for backing in made:
@@ -272,249 +246,12 @@ def _open_existing(
             note=note,
         )
         return _Open(name, path, conn, run)
-    except (_Abort, KeyboardInterrupt):
+    except (Abort, KeyboardInterrupt):
         abandon(conn)
         raise
     except sqlite3.Error as error:
         abandon(conn)
-        raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
-
-
-def _back_up(
-    name: str,
-    path: Path,
-    conn: sqlite3.Connection,
-    runtime: Runtime,
-    start: Version,
-    backups: list[Path],
-    interrupt: Interrupt,
-    made: list[_Backing | _CheckingCopy],
-) -> None:
-    """Take the backup before the first write, the whole-database quick_check begun or done,
-    into ``made``; raise ``_Abort`` if either failed already.
-
-    A rollback-journal database (the write lock held, nothing written yet) is
-    copied byte for byte in the kernel; the copy, the committed state exactly,
-    is then quick_checked in one thread and fsynced and named in another while
-    the steps run (``_CheckingCopy``), so the backup is the only read of the
-    live file and the steps never wait for a reader of it. A WAL database is backed up with
-    the online backup API (a second connection, in a thread) while the locked
-    connection runs the quick_check, both before the steps. On Ctrl-C the copy
-    stops at its next batch of pages; Ctrl-C once the copy ended is raised
-    only when its threads are in ``made`` (where the caller ends them).
-    """
-    from aifp_shell.files.backup import locked_copier
-
-    shown = runtime.backup_progress(name) if runtime.backup_progress else None
-
-    def progress(done: int, total: int) -> None:
-        interrupt.check()
-        if shown is not None:
-            shown(done, total)
-
-    wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
-    copier = None if wal else locked_copier(name, path)  # before any other connection opens
-    if copier is None:
-        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
-        made.append(_Backing(backup))
-        return
-    with interrupt.deferred():  # Ctrl-C stops the copy, or comes once its threads are known
-        copied = copier(runtime.clock(), progress)
-        if isinstance(copied, Failure):
-            raise _Abort(_failed(name, path, copied.failure(), start))
-        made.append(_CheckingCopy(name, path, start, copied.unwrap(), interrupt))
-
-
-@attrs.define
-class _Backing:
-    """A backup already made and the whole database already checked (WAL)."""
-
-    before: Path
-    """The backup: the state before the first write, for the steps' checks."""
-
-    def abandon(self, stop: bool, backups: list[Path]) -> None:
-        """Nothing runs: the backup is in ``backups`` already, removed when the run fails."""
-
-    def abandon_or_refuse(self, stop: bool, backups: list[Path]) -> None:
-        """Nothing runs: the check passed before the steps."""
-
-    def settle(self, backups: list[Path]) -> Path:
-        """Return the backup (already in ``backups``)."""
-        return self.before
-
-
-class _CheckingCopy:
-    """The byte copy of a rollback-journal database, quick_checked in one thread and published
-    (fsynced, named) in another while the steps run; ``settle`` ends both before COMMIT.
-
-    The copy is the committed state exactly (taken under the write lock before
-    the first write), so its quick_check is the live file's. The hidden file
-    keeps its name, for the check and the steps' checks, until both ended.
-    """
-
-    def __init__(
-        self, name: str, path: Path, start: Version, copied: Copied, interrupt: Interrupt
-    ) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        from aifp_shell.files.backup import publish_copy
-
-        self._name, self._path, self._start = name, path, start
-        self._copied = copied
-        self._interrupt = interrupt
-        try:  # nothing changes the copy while it is checked: no lock, no journal looked for
-            self._checker = connect(copied.temp, write=False, immutable=True)
-        except sqlite3.Error as error:
-            discard(copied.temp)
-            problem = environment_problem(name, path, error)
-            raise _Abort(_failed(name, path, problem, start)) from None
-        self._pool = ThreadPoolExecutor(max_workers=2)
-        self._checking = self._pool.submit(_quick_check_copy, self._checker)
-        self._publishing = self._pool.submit(publish_copy, copied)
-        self._outcome: _Outcome | None = None
-        """Once both threads ended: what they gave, and whether Ctrl-C stopped the check."""
-
-    @property
-    def before(self) -> Path:
-        """The copy: the state before the first write, for the steps' checks."""
-        return self._copied.temp
-
-    def settle(self, backups: list[Path]) -> Path:
-        """Return the backup once the check passed and it was published (it is then in
-        ``backups``); else raise ``_Abort`` (or ``KeyboardInterrupt``)."""
-        damage, published = self._ended(False, backups)
-        if damage is not None:
-            raise _Abort(self._damaged(damage))
-        if isinstance(published, Failure):
-            raise _Abort(_failed(self._name, self._path, published.failure(), self._start))
-        backup: Path = published.unwrap()
-        return backup
-
-    def abandon(self, stop: bool, backups: list[Path]) -> str | None:
-        """End the check (stopped first when ``stop``: Ctrl-C) and the publishing; return the
-        damage the check found (None: none, or stopped)."""
-        return self._ended(stop, backups)[0]
-
-    def abandon_or_refuse(self, stop: bool, backups: list[Path]) -> None:
-        """``abandon``; raise ``_Abort`` when the check found damage (it explains the failure)."""
-        damage = self.abandon(stop, backups)
-        if damage is not None:
-            raise _Abort(self._damaged(damage))
-
-    def _damaged(self, damage: str) -> DatabaseRun:
-        problem = Unreadable(self._name, str(self._path), damage)
-        return _failed(self._name, self._path, problem, self._start)
-
-    def _ended(
-        self, stop: bool, backups: list[Path]
-    ) -> tuple[str | None, Result[Path, Environment]]:
-        """Wait for both threads and remove the hidden file; return the check's findings and
-        the publishing's outcome. A backup published is added to ``backups`` (so a run that
-        fails removes it, and says so). Called again, it answers the same.
-
-        Ctrl-C (before or while waiting) stops the check: then it found nothing,
-        and ``KeyboardInterrupt`` is raised once both threads ended and the
-        backup is in ``backups``, unless ``stop`` (the caller is stopping already).
-        Until then Ctrl-C is only noted, so it never leaves them unknown.
-        """
-        if self._outcome is None:
-            with self._interrupt.deferred():  # raised at the end, once known, if pressed
-                self._outcome = self._end(stop, backups)
-        damage, published, stopped, error = self._outcome
-        if error is not None:  # the check's thread failed unexpectedly: never lost
-            raise error
-        if not stopped:
-            return damage, published
-        if not stop:
-            raise KeyboardInterrupt
-        return None, published
-
-    def _end(self, stop: bool, backups: list[Path]) -> _Outcome:
-        from concurrent.futures import wait
-
-        stopped = False
-        while True:  # Ctrl-C looked for every 50 ms: it is only noted while this waits
-            if not stopped and (stop or self._interrupt.hit):
-                stopped = True
-                self._checker.interrupt()
-            if wait((self._checking,), timeout=0.05).not_done:
-                continue
-            if not wait((self._publishing,), timeout=0.05).not_done:
-                break
-        self._pool.shutdown()
-        self._checker.close()
-        discard(self._copied.temp)
-        published = self._publishing.result()
-        if isinstance(published, Success):
-            backups.append(published.unwrap())
-        error = None if stopped else self._checking.exception()
-        found = None if stopped or error is not None else self._checking.result()
-        return found, published, stopped, error
-
-
-_Outcome = tuple[str | None, Result[Path, Environment], bool, BaseException | None]
-"""How a ``_CheckingCopy`` ended: the check's findings (None: passed or stopped), the
-publishing's outcome, whether Ctrl-C stopped the check, what its thread raised (None: nothing)."""
-
-
-def _quick_check_copy(conn: sqlite3.Connection) -> str | None:
-    """Return the findings of a whole-database quick_check through ``conn`` (None: passed)."""
-    try:
-        return quick_check(conn)
-    except sqlite3.DatabaseError as error:
-        return str(error)
-
-
-def _backup_during_quick_check(
-    name: str,
-    path: Path,
-    conn: sqlite3.Connection,
-    runtime: Runtime,
-    start: Version,
-    backups: list[Path],
-    progress: ProgressCallback,
-) -> Path:
-    """Return the backup made (online backup API, in a thread) while the locked connection ran
-    the whole-database quick_check; raise ``_Abort`` if either failed.
-
-    Both only read, so they overlap, and both end before the first write. A
-    backup that was complete is listed in ``backups``, even when the run stops.
-    """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from aifp_shell.files.backup import make_backup
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        backing_up = pool.submit(make_backup, name, path, runtime.clock(), progress)
-        try:
-            try:
-                damage = quick_check(conn)
-            except sqlite3.DatabaseError as error:
-                damage = str(error)
-        finally:  # interrupted too: wait, so that a backup written is known (and removed)
-            backup = _settled(backing_up)
-    if isinstance(backup, Success):
-        backups.append(backup.unwrap())  # known, so removed if the run fails or is interrupted
-    if backup is None:  # the copy was stopped by Ctrl-C
-        raise KeyboardInterrupt
-    if damage is not None:
-        raise _Abort(_failed(name, path, Unreadable(name, str(path), damage), start))
-    if isinstance(backup, Failure):
-        raise _Abort(_failed(name, path, backup.failure(), start))
-    made: Path = backup.unwrap()
-    return made
-
-
-def _settled(running: Future[_Settled]) -> _Settled | None:
-    """Return what a thread's work returned once it ends; None when Ctrl-C stopped it."""
-    while True:
-        try:
-            error = running.exception()  # waits for the end
-        except KeyboardInterrupt:
-            continue  # Ctrl-C reached this thread while it waited: the work stops soon
-        if isinstance(error, KeyboardInterrupt):
-            return None  # the copy stopped itself and removed its file
-        return running.result()
+        raise Abort(failed(name, path, environment_problem(name, path, error))) from None
 
 
 def _open_new(
@@ -529,7 +266,7 @@ def _open_new(
     """Build a missing database in a hidden file, transaction left open for COMMIT."""
     planned = planner(migration_set, None, None)
     if isinstance(planned, Failure):
-        raise _Abort(_failed(name, path, planned.failure()))
+        raise Abort(failed(name, path, planned.failure()))
     plan = planned.unwrap()
     import secrets
 
@@ -540,8 +277,8 @@ def _open_new(
     except (OSError, sqlite3.Error) as error:
         discard(hidden)
         detail = error.strerror if isinstance(error, OSError) else str(error)
-        raise _Abort(
-            _failed(
+        raise Abort(
+            failed(
                 name,
                 path,
                 environment_problem(
@@ -553,19 +290,19 @@ def _open_new(
     try:
         problem = begin_write(conn, name, path)
         if problem is not None:
-            raise _Abort(_failed(name, path, problem))
+            raise Abort(failed(name, path, problem))
         applied_at = utc_now_text(runtime)
         ran = _run_plan(conn, name, path, plan, applied_at, runtime)
         if isinstance(ran, Failure):
-            raise _Abort(_failed(name, path, ran.failure()))
-    except (_Abort, KeyboardInterrupt):
+            raise Abort(failed(name, path, ran.failure()))
+    except (Abort, KeyboardInterrupt):
         abandon(conn)
         discard(hidden)
         raise
     except sqlite3.Error as error:
         abandon(conn)
         discard(hidden)
-        raise _Abort(_failed(name, path, environment_problem(name, path, error))) from None
+        raise Abort(failed(name, path, environment_problem(name, path, error))) from None
     applied = _with_shown_losses(ran.unwrap()[0], shown)
     run = DatabaseRun(name, str(path), None, str(plan.end), applied, None, "migrated")
     return _Open(name, path, conn, run, created_from=hidden)
@@ -654,7 +391,7 @@ def migrate(
                     backups, shown.get(running, ()), interrupt,
                 )  # fmt: skip
             running = None
-        except _Abort as abort:
+        except Abort as abort:
             if not interrupt.hit:
                 return _roll_back_all(opened, finished, backups, abort.run)
         except KeyboardInterrupt:
@@ -710,7 +447,7 @@ def _refused_losses(runtime: Runtime, preview: RunReport) -> RunReport | None:
 def _as_shown(
     name: str, path: Path, plan: Plan, shown: tuple[AppliedStep, ...], start: Version
 ) -> None:
-    """Raise ``_Abort`` unless every step of the locked plan is one the run showed (and had
+    """Raise ``Abort`` unless every step of the locked plan is one the run showed (and had
     accepted, with its losses)."""
     known = {(s.direction, s.from_version, s.to_version, s.file) for s in shown}
     for step in plan.steps:
@@ -721,7 +458,7 @@ def _as_shown(
             step.source.display,
         )
         if key not in known:
-            raise _Abort(_failed(name, path, PlanChanged(name, str(path)), start))
+            raise Abort(failed(name, path, PlanChanged(name, str(path)), start))
 
 
 def _with_shown_losses(
@@ -785,7 +522,7 @@ def _open_one(
                 _end_progress(runtime)
             return
         if explicit:
-            raise _Abort(_failed(name, path, _location_problem(location)))
+            raise Abort(failed(name, path, _location_problem(location)))
         finished.append(_skipped(location))
         return
     try:
@@ -822,7 +559,7 @@ def _commit_all(opened: list[_Open], finished: list[DatabaseRun], keep: int) -> 
                 opened[index + 1 :],
                 [*finished, *committed],
                 [],
-                _failed(item.name, item.path, problem),
+                failed(item.name, item.path, problem),
             )
     for run in committed:  # only now that every COMMIT succeeded
         if run.backup is not None and run.path is not None:
@@ -928,7 +665,7 @@ def _interrupted(
     runs = _abandon_all(opened, backups, "rolled back: interrupted")
     if running is not None and running not in (item.name for item in opened):
         path = locate(running, runtime.places).path
-        runs.append(_failed(running, path, problem))
+        runs.append(failed(running, path, problem))
     return RunReport(_in_order([*finished, *runs]), problem)
 
 
@@ -952,13 +689,13 @@ def _dry_run(
             if not (path is not None and location.creatable and creates):
                 if explicit:
                     problem = _location_problem(location)
-                    return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+                    return RunReport(_in_order([*runs, failed(name, path, problem)]), problem)
                 runs.append(_skipped(location))
                 continue
         else:
             if is_empty_file(path):
                 problem = Unversioned(name, str(path))
-                return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+                return RunReport(_in_order([*runs, failed(name, path, problem)]), problem)
             try:
                 conn = connect(path, write=False)
                 try:
@@ -971,10 +708,10 @@ def _dry_run(
                     conn.close()
             except sqlite3.Error as error:
                 problem = environment_problem(name, path, error)
-                return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+                return RunReport(_in_order([*runs, failed(name, path, problem)]), problem)
             if isinstance(found, Failure):
                 problem = found.failure()
-                return RunReport(_in_order([*runs, _failed(name, path, problem)]), problem)
+                return RunReport(_in_order([*runs, failed(name, path, problem)]), problem)
             current = found.unwrap()
         if current is None:
             planned = planner(sets[name], None, None).bind(
@@ -982,7 +719,7 @@ def _dry_run(
             )
         if isinstance(planned, Failure):
             problem = planned.failure()
-            return RunReport(_in_order([*runs, _failed(name, path, problem, current)]), problem)
+            return RunReport(_in_order([*runs, failed(name, path, problem, current)]), problem)
         plan, steps = planned.unwrap()
         runs.append(
             DatabaseRun(
