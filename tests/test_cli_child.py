@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,41 @@ def test_a_child_gets_exactly_the_environment_and_folder_given(tmp_path: Path) -
     done = run_script(script, ["a", "b"], cwd=tmp_path, env={"ONLY": "1"})
     assert done.returncode == 3
     assert done.stdout.splitlines() == [str(tmp_path), "['ONLY']", "['a', 'b']", "True"]
+
+
+def test_a_child_starts_without_what_runs_in_this_process_remembered(tmp_path: Path) -> None:
+    """Answers an in-process run left in memory (the drift cache's) are not the child's: its
+    ``check`` writes its answers to the cache folder as a new process does."""
+    from aifp_shell import status
+
+    installation = build_installation(tmp_path / "inst", rows=1)
+    status(project_dir=installation.project, aifp_root=installation.root)  # fills this memory
+    written = []
+    for way in ("fork", "exec"):
+        cache = tmp_path / f"cache-{way}"
+        env = {**os.environ, **installation.env(), "AIFP_MIGRATE_CACHE_DIR": str(cache)}
+        args = ["check", "--json"]
+        if way == "fork":
+            done = run_script(installed_cli(), args, cwd=installation.project, env=env)
+        else:
+            done = subprocess.run(
+                [str(installed_cli()), *args], cwd=installation.project, env=env,
+                capture_output=True, text=True, timeout=120, check=False,
+            )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        written.append(sorted(path.name for path in cache.glob("*.json")))
+    assert written[0] == written[1] != []
+
+
+def test_a_child_prints_its_warnings_and_ends_by_sigint_on_an_uncaught_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "warn.py"
+    script.write_text("import warnings\nwarnings.warn('old api')\nraise KeyboardInterrupt\n")
+    forked = run_script(script, [], cwd=tmp_path, env=dict(os.environ))
+    executed = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert forked.returncode == executed.returncode == -signal.SIGINT
+    assert "UserWarning: old api" in forked.stderr
+    assert "UserWarning: old api" in executed.stderr

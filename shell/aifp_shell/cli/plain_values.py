@@ -13,8 +13,10 @@ option those rules instead, through the hook Typer fills lazily (``_runtime_para
 - a path goes through Typer's own path checks (``exists``, ``readable``, ...),
   given a ``Path`` already, which is the case where they need no pydantic;
 - a word is the text as given;
-- a whole number is ASCII digits with an optional sign, within the option's
-  ``min``/``max``, refused with click's own messages otherwise.
+- a whole number is ASCII digits with an optional sign (stricter than Typer's
+  pydantic, which took ``1_0`` and ``1.0``, and click's ``int()``, which takes
+  ``1_0`` and other scripts' digits: a count of backups is written in digits),
+  within the option's ``min``/``max``; refused with click's messages otherwise.
 
 Any other option keeps Typer's conversion. Typer is pinned below 0.30 for this;
 tests/test_cli_plain_values.py proves each rule and that ``check`` never imports
@@ -62,13 +64,12 @@ class PlainValue:
             raise BadParameter(f"{value!r} is not a valid integer.", ctx=ctx, param=param)
         low, high = self.info.min, self.info.max
         if (low is not None and number < low) or (high is not None and number > high):
-            bounds = " and ".join(
-                bound
-                for bound in (
-                    f"x>={low}" if low is not None else "",
-                    f"x<={high}" if high is not None else "",
-                )
-                if bound
+            bounds = (  # as click words a range
+                f"{low}<=x<={high}"
+                if low is not None and high is not None
+                else f"x>={low}"
+                if low is not None
+                else f"x<={high}"
             )
             raise BadParameter(f"{number} is not in the range {bounds}.", ctx=ctx, param=param)
         return number
