@@ -41,20 +41,25 @@ def _both_ways(script: Path, args: list[str], tmp_path: Path) -> list[tuple[int,
         project = base / pristine.project.name
         env = {**os.environ, "AIFP_ROOT": str(base / pristine.root.name)}
         given = [str(arg) for arg in accepting(args, seed=script.suffix == ".py")]
-        if way == "fork":
-            done = run_script(script, given, cwd=project, env=env)
-        else:
-            command = [sys.executable, str(script)] if script.suffix == ".py" else [str(script)]
-            done = subprocess.run(
-                [*command, *given], cwd=project, env=env, capture_output=True, text=True,
-                timeout=120, check=False,
-            )  # fmt: skip
+        run = run_script if way == "fork" else _in_a_new_process
+        done = run(script, given, cwd=project, env=env)
         backups = sorted(p.name for p in project.rglob("*.backup_*"))
         state = repr((snapshot(project / ".aifp-project" / "project.db"), backups))
         results.append(
             (done.returncode, *(_timeless(t, base) for t in (done.stdout, done.stderr, state)))
         )
     return results
+
+
+def _in_a_new_process(
+    script: Path, args: list[str], *, cwd: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """Return what ``script ARGS`` did run as ``subprocess`` runs it: a new interpreter."""
+    command = [sys.executable, str(script)] if script.suffix == ".py" else [str(script)]
+    return subprocess.run(
+        [*command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
 
 
 def _timeless(text: str, base: Path) -> str:
@@ -106,14 +111,8 @@ def test_a_child_starts_without_what_runs_in_this_process_remembered(tmp_path: P
     for way in ("fork", "exec"):
         cache = tmp_path / f"cache-{way}"
         env = {**os.environ, **installation.env(), "AIFP_MIGRATE_CACHE_DIR": str(cache)}
-        args = ["check", "--json"]
-        if way == "fork":
-            done = run_script(installed_cli(), args, cwd=installation.project, env=env)
-        else:
-            done = subprocess.run(
-                [str(installed_cli()), *args], cwd=installation.project, env=env,
-                capture_output=True, text=True, timeout=120, check=False,
-            )  # fmt: skip
+        run = run_script if way == "fork" else _in_a_new_process
+        done = run(installed_cli(), ["check", "--json"], cwd=installation.project, env=env)
         assert done.returncode == 0, done.stderr
         written.append(sorted(path.name for path in cache.glob("*.json")))
     assert written[0] == written[1] != []
@@ -125,9 +124,7 @@ def test_a_child_prints_its_warnings_and_ends_by_sigint_on_an_uncaught_ctrl_c(
     script = tmp_path / "warn.py"
     script.write_text("import warnings\nwarnings.warn('old api')\nraise KeyboardInterrupt\n")
     forked = run_script(script, [], cwd=tmp_path, env=dict(os.environ))
-    executed = subprocess.run(
-        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
+    executed = _in_a_new_process(script, [], cwd=tmp_path, env=dict(os.environ))
     assert forked.returncode == executed.returncode == -signal.SIGINT
     assert "UserWarning: old api" in forked.stderr
     assert "UserWarning: old api" in executed.stderr

@@ -48,9 +48,11 @@ class PlainValue:
     def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
         """Return ``value`` as this option's type (None stays None); raise click's
         ``BadParameter`` when it is not one."""
-        if value is None or (self.kind is bool and isinstance(value, bool)):
-            return value
+        if value is None:
+            return None
         if self.kind is bool:
+            if isinstance(value, bool):
+                return value
             raise BadParameter(f"{value!r} is not a valid boolean.", ctx=ctx, param=param)
         if self.kind is Path:
             return coerce_cli_path(Path(value), self.info, path_type=Path, param=param, ctx=ctx)
@@ -64,13 +66,12 @@ class PlainValue:
             raise BadParameter(f"{value!r} is not a valid integer.", ctx=ctx, param=param)
         low, high = self.info.min, self.info.max
         if (low is not None and number < low) or (high is not None and number > high):
-            bounds = (  # as click words a range
-                f"{low}<=x<={high}"
-                if low is not None and high is not None
-                else f"x>={low}"
-                if low is not None
-                else f"x<={high}"
-            )
+            if low is not None and high is not None:  # as click words a range
+                bounds = f"{low}<=x<={high}"
+            elif low is not None:
+                bounds = f"x>={low}"
+            else:
+                bounds = f"x<={high}"
             raise BadParameter(f"{number} is not in the range {bounds}.", ctx=ctx, param=param)
         return number
 
