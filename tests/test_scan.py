@@ -428,3 +428,42 @@ def test_scan_reads_the_version_of_every_shape_as_check_does(tmp_path: Path, sch
     finally:
         reading.close()
     assert found.status != "corrupt"
+
+
+def test_a_database_read_as_the_last_one_reuses_its_answer_and_any_other_is_classified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Databases that read exactly as the one before (catalog and version) take its answer;
+    one row or the version apart, the database is classified afresh and reported as it is."""
+    template = build_installation(tmp_path / "template", rows=2)
+    for name in "ab":
+        _copy_project(template, tmp_path / "tree" / name)
+    drifted = _copy_project(template, tmp_path / "tree" / "c")
+    renumbered = _copy_project(template, tmp_path / "tree" / "d")
+    with sqlite3.connect(drifted / ".aifp-project" / "project.db") as conn:
+        conn.execute("CREATE INDEX by_hand ON notes(content)")
+    conn.close()
+    with sqlite3.connect(renumbered / ".aifp-project" / "project.db") as conn:
+        conn.execute("UPDATE schema_version SET version = '9.9' WHERE id = 1")
+    conn.close()
+    classified: list[str | None] = []
+    real = scan_module._classified
+
+    def counting(text: str | None, *args: object) -> object:
+        classified.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_classified", counting)
+    report = scan_module.scan(
+        tmp_path / "tree",
+        aifp_root=template.root,
+        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+        jobs=1,
+    )
+    project = {Path(p.path).name: p.found[0] for p in report.projects}
+    assert [project[name].status for name in "abcd"] == ["pending", "pending", "drift", "ahead"]
+    assert project["c"].differences and not project["a"].differences
+    assert str(project["b"].path).endswith("b/.aifp-project/project.db")
+    # classified: aifp_core; project.db of a, c and d; the user databases of a only (those
+    # of b, c and d read exactly as a's, and b's project.db as a's)
+    assert len(classified) == 6 and classified.count("9.9") == 1

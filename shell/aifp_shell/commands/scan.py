@@ -51,7 +51,13 @@ from aifp_shell.messages import (
 )
 from aifp_shell.problems import Interrupted, Problem, ScanInterrupted, Unreadable
 from aifp_shell.schema.drift import drift_of
-from aifp_shell.schema.drift_cache import catalog_and_version, catalog_of
+from aifp_shell.schema.drift_cache import (
+    Catalog,
+    CatalogRead,
+    catalog_and_version,
+    catalog_from,
+    catalog_of,
+)
 from aifp_shell.sqlite.database import (
     connect,
     environment_problem,
@@ -118,6 +124,13 @@ def find_projects(root: Path) -> Walk:
     return Walk(tuple(sorted(projects)), tuple(skipped))
 
 
+Classified = tuple[
+    str | None, str, tuple[PendingStep, ...], Status, tuple[str, ...], Problem | None
+]
+"""What ``_classify`` finds a readable database to be: the fields of its ``DatabaseStatus``
+from ``version`` to ``problem`` (version, latest, pending, status, differences, problem)."""
+
+
 @attrs.frozen(slots=True)
 class KnownSet:
     """One database's migration set, with what a scan asks of it for every file worked out once.
@@ -135,6 +148,23 @@ class KnownSet:
     _planned: dict[Version | None, tuple[PendingStep, ...] | Problem] = attrs.field(
         factory=dict, eq=False, repr=False
     )
+    _last: list[tuple[CatalogRead, Classified]] = attrs.field(factory=list, eq=False, repr=False)
+    """The last database classified: what was read of it, and what it was found to be."""
+
+    def as_last(self, read: CatalogRead) -> Classified | None:
+        """Return what the last database classified was found to be, if it read as ``read``.
+
+        The catalog and the version decide a database's status (the drift cache rests on
+        the same fact), and most databases of a scan share both: the answer is reused,
+        compared row by row, without sorting, hashing or planning again.
+        """
+        if self._last and self._last[0][0] == read:
+            return self._last[0][1]
+        return None
+
+    def note_last(self, read: CatalogRead, classified: Classified) -> None:
+        """Remember ``classified`` as what a database that reads as ``read`` is."""
+        self._last[:] = [(read, classified)]
 
     def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
         """Return the steps up from ``version`` to the latest, or why there is no plan."""
@@ -217,33 +247,45 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
 
 def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
     """Return the status of a readable database, as ``check`` defines the statuses."""
+    read = catalog_and_version(conn)  # the usual shape: catalog and version in one statement
+    found = known.as_last(read) if read is not None else None
+    if found is None:
+        if read is None:
+            catalog = catalog_of(conn)
+            text = read_version_listed(conn, catalog).version
+        else:
+            catalog, listed = catalog_from(read)
+            text = read_version_listed(conn, catalog, (listed,)).version
+        found = _classified(text, conn, known, catalog)
+        if read is not None:
+            known.note_last(read, found)
+    return DatabaseStatus(name, where, True, *found)
+
+
+def _classified(
+    text: str | None, conn: sqlite3.Connection, known: KnownSet, catalog: Catalog
+) -> Classified:
     latest = known.latest
-    both = catalog_and_version(conn)  # the usual shape: catalog and version in one statement
-    if both is None:
-        catalog = catalog_of(conn)
-        text = read_version_listed(conn, catalog).version
-    else:
-        catalog = both[0]
-        text = read_version_listed(conn, catalog, (both[1],)).version
     stands = standing(text, known.versions, known.by_text[latest], known.by_text)
     if isinstance(stands, Settled):
-        return DatabaseStatus(
-            name, where, True, text, latest, (), stands.status, stands.differences
-        )
+        return (text, latest, (), stands.status, stands.differences, None)
     version = stands.version
     planned = known.pending(version)
     if not isinstance(planned, tuple):
-        return DatabaseStatus(name, where, True, text, latest, (), "pending", problem=planned)
+        return (text, latest, (), "pending", (), planned)
     pending = planned
     drifted = drift_of(conn, known.migration_set, version, catalog)
     if isinstance(drifted, Failure):
-        status = settled(bool(pending), drifted=False)
-        return DatabaseStatus(
-            name, where, True, text, latest, pending, status, problem=drifted.failure()
-        )
+        return (text, latest, pending, settled(bool(pending), drifted=False), (), drifted.failure())
     differences = drifted.unwrap()
-    status = settled(bool(pending), drifted=bool(differences))
-    return DatabaseStatus(name, where, True, text, latest, pending, status, differences)
+    return (
+        text,
+        latest,
+        pending,
+        settled(bool(pending), drifted=bool(differences)),
+        differences,
+        None,
+    )
 
 
 @attrs.frozen(slots=True)

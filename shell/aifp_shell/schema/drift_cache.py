@@ -91,19 +91,29 @@ def catalog_of(conn: sqlite3.Connection) -> Catalog:
     return _sorted_catalog(conn.execute(_CATALOG).fetchall())
 
 
-def catalog_and_version(conn: sqlite3.Connection) -> tuple[Catalog, str | None] | None:
-    """Return ``catalog_of`` and what ``schema_version``'s row 1 holds, read by one statement.
+CatalogRead = list[tuple[object, ...]]
+"""``sqlite_master``'s rows as one statement read them, in the file's order, each with
+``schema_version``'s row-1 version appended: (type, name, table, SQL, version)."""
+
+
+def catalog_and_version(conn: sqlite3.Connection) -> CatalogRead | None:
+    """Return ``sqlite_master``'s rows and what ``schema_version``'s row 1 holds, read by one
+    statement (``catalog_from`` makes the catalog of them).
 
     None when that statement does not apply (no ``schema_version`` with ``id`` and
     ``version``: the caller reads the two apart). The version is only meant for a caller
     that checked the catalog lists a *table* named ``schema_version``.
     """
     try:
-        rows = conn.execute(_CATALOG_AND_VERSION).fetchall()
+        return conn.execute(_CATALOG_AND_VERSION).fetchall()
     except sqlite3.OperationalError:  # no such table or column
         return None
-    version = rows[0][4] if rows else None
-    return _sorted_catalog([row[:4] for row in rows]), version
+
+
+def catalog_from(read: CatalogRead) -> tuple[Catalog, object]:
+    """Return the catalog (``catalog_of``) and the version value of a ``catalog_and_version``."""
+    version = read[0][4] if read else None
+    return _sorted_catalog([row[:4] for row in read]), version  # type: ignore[misc]
 
 
 def _sorted_catalog(rows: list[tuple[str, str, str, str | None]]) -> Catalog:
