@@ -12,6 +12,10 @@ Figures (see bench/README.md):
    every table, the new file renamed over the old. Target: ratio <= 0.5, with
    the tool losing no row; how many rows AIMFP's way loses is reported. The
    tool's peak RSS must stay under 128 MB.
+   (info) The floor: the FTS5 builds of the 1.7 -> 1.8 step on their own (the
+   step's statements from its CREATE VIRTUAL TABLE to its first CREATE TRIGGER,
+   in one transaction on a fresh copy of the same 1.0 file), timed in the same
+   loop, over AIMFP's way: how much of the 0.5x budget they take by themselves.
 2. A warm ``check`` of an installation whose project.db is at an earlier
    published shape (1.6, first shape) over a warm ``check`` of one at the
    latest. Target: ratio <= 1.1.
@@ -38,7 +42,15 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 
-from run import TOOL, big_project, checked, copy_at_rest, median, run_child  # noqa: E402
+from run import (  # noqa: E402
+    MIGRATIONS,
+    TOOL,
+    big_project,
+    checked,
+    copy_at_rest,
+    median,
+    run_child,
+)
 
 from tests.facts_sql import schema_script  # noqa: E402
 
@@ -48,6 +60,7 @@ CHECK_TARGET = 1.1
 HISTORY = REPO / "tests" / "facts" / "history"
 OLD_NOTES = 20_000
 """Notes written with values AIFP 1.0 allowed and 1.9's CHECK lists no longer name."""
+FTS_STEP = MIGRATIONS / "project" / "v1.7_to_v1.8_full_text_search.sql"
 
 
 def _latest_shape(db: str) -> tuple[str, str]:
@@ -132,6 +145,45 @@ def aimfp_way(database: Path) -> None:
     os.replace(new, database)
 
 
+def fts_build_statements() -> list[str]:
+    """The 1.7 -> 1.8 step's FTS5 builds, as the migration file has them.
+
+    Its lines from the first ``CREATE VIRTUAL TABLE`` up to (not including) the
+    first ``CREATE TRIGGER``: the three indexes' CREATE VIRTUAL TABLE, automerge 0 /
+    crisismerge 2000, 'rebuild', 'optimize', automerge 4 / crisismerge 16.
+    """
+    from aifp_fp.sqltext import split_statements
+
+    lines = FTS_STEP.read_text().splitlines(keepends=True)
+    first = next(i for i, line in enumerate(lines) if line.startswith("CREATE VIRTUAL TABLE"))
+    last = next(i for i, line in enumerate(lines) if line.startswith("CREATE TRIGGER"))
+    split = split_statements("".join(lines[first:last]))
+    if split.unterminated is not None:
+        sys.exit(f"{FTS_STEP.name}: unterminated statement at line {split.unterminated.line}")
+    return [statement.text for statement in split.statements]
+
+
+def fts_build_alone(pristine: Path) -> float:
+    """Seconds from BEGIN to COMMIT (included) of the FTS5 builds on a copy of ``pristine``."""
+    statements = fts_build_statements()
+    scratch = copy_at_rest(pristine, OUT / "lineage-fts-floor.db")
+    try:
+        conn = sqlite3.connect(scratch, isolation_level=None)
+        try:
+            started = time.perf_counter()
+            conn.execute("BEGIN")
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute("COMMIT")
+            elapsed = time.perf_counter() - started
+        finally:
+            conn.close()
+    finally:
+        for leftover in (scratch, scratch.with_name(scratch.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+    return elapsed
+
+
 def _installation(work: Path, project_db: Path) -> tuple[Path, Path]:
     root, project = work / "root", work / "project"
     (project / ".aifp-project").mkdir(parents=True)
@@ -141,14 +193,22 @@ def _installation(work: Path, project_db: Path) -> tuple[Path, Path]:
 
 
 def bench_up(pristine: Path, runs: int) -> dict[str, Any]:
-    """Time the tool's up against AIMFP's way, interleaved, on fresh copies of ``pristine``."""
+    """Time the tool's up against AIMFP's way, interleaved, on fresh copies of ``pristine``.
+
+    The FTS5 builds alone (``fts_build_alone``) are timed in the same loop.
+    """
     ours: list[float] = []
     theirs: list[float] = []
+    floor: list[float] = []
     rss: list[float] = []
     lost_theirs = lost_ours = 0
     before = _counts(pristine)
     for run in range(runs):
-        for side in ("ours", "theirs") if run % 2 == 0 else ("theirs", "ours"):
+        sides = ("ours", "theirs", "floor")
+        for side in sides if run % 2 == 0 else sides[::-1]:
+            if side == "floor":
+                floor.append(fts_build_alone(pristine))
+                continue
             work = OUT / f"lineage-{side}"
             shutil.rmtree(work, ignore_errors=True)
             root, project = _installation(work, pristine)
@@ -172,6 +232,8 @@ def bench_up(pristine: Path, runs: int) -> dict[str, Any]:
         "ours_s": ours,
         "aimfp_s": theirs,
         "ratio": median(ours) / median(theirs),
+        "fts_build_alone_s": floor,
+        "fts_floor_ratio": median(floor) / median(theirs),
         "max_rss_mb": max(rss),
         "rows_lost_by_tool": lost_ours,
         "rows_lost_by_aimfp_way": lost_theirs,
@@ -252,6 +314,10 @@ def main() -> None:
     print(f"up --db project 1.0 -> latest on {size:.0f} MB ({up['rows']} rows), {runs} runs each")
     print(f"  tool {median(up['ours_s']):.2f} s, AIMFP's way {median(up['aimfp_s']):.2f} s")
     print(f"  ratio tool / AIMFP's way  {up['ratio']:.2f}x  (target <= {UP_TARGET})")
+    print(
+        f"  (info) FTS5 builds alone / AIMFP's way  {up['fts_floor_ratio']:.2f}x"
+        f"  ({median(up['fts_build_alone_s']):.2f} s)"
+    )
     print(
         f"  rows lost: tool {up['rows_lost_by_tool']}, AIMFP's way {up['rows_lost_by_aimfp_way']}"
     )
