@@ -18,6 +18,7 @@ import pytest
 from aifp_shell import migrate
 from aifp_shell.commands import scan as scan_module
 from aifp_shell.commands.scan import ProjectScan, find_projects
+from aifp_shell.schema.attached_catalog import AttachedCatalogs
 from tests.aifp_data import (
     LATEST,
     PROJECT_DATABASES,
@@ -378,6 +379,50 @@ def test_worker_processes_report_exactly_what_one_process_reports(
     assert str(os.getpid()) not in workers and 1 <= len(workers) <= 2
     checked = [line for mark in marks.iterdir() for line in mark.read_text().splitlines()]
     assert sorted(checked) == sorted(project.path for project in alone.projects)
+
+
+def test_one_connection_for_all_files_reports_exactly_what_a_connection_per_file_reports(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Most of a scan reads files attached to one connection (``AttachedCatalogs``): every kind
+    of database in the tree (healthy, at 1.0 or 1.1, at the latest, drifted, damaged, not a
+    database, empty, missing) is reported as reading each on its own connection reports it,
+    and the one connection did read most of them."""
+    projects = [str(project) for project in find_projects(tree.tree).projects] * 2
+    migrations = Path(__file__).resolve().parents[1] / "migrations"
+    read_there: list[str] = []
+    real_read = AttachedCatalogs.read
+
+    def recording(self: AttachedCatalogs, path: str) -> object:
+        found = real_read(self, path)
+        if found is not None:
+            read_there.append(path)
+        return found
+
+    monkeypatch.setattr(AttachedCatalogs, "read", recording)
+
+    def statuses(catalogs: AttachedCatalogs | None) -> list[object]:
+        sets = scan_module._known_sets(migrations)
+        assert isinstance(sets, dict)
+        return [scan_module.check_project(p, sets, catalogs).found for p in projects]
+
+    catalogs = AttachedCatalogs()
+    try:
+        assert statuses(catalogs) == statuses(None)
+    finally:
+        catalogs.close()
+    databases = sum(1 for p in projects for name in PROJECT_DATABASES if _exists(p, name))
+    assert len(read_there) > databases // 2
+    odd = {
+        str(tree.corrupt / ".aifp-project" / "project.db"),
+        str(tree.not_db / ".aifp-project" / "user_preferences.db"),
+        str(tree.unversioned / ".aifp-project" / "user_preferences.db"),
+    }
+    assert odd.isdisjoint(read_there)
+
+
+def _exists(project: str, name: str) -> bool:
+    return (Path(project) / ".aifp-project" / f"{name}.db").exists()
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux only")

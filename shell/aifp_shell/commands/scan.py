@@ -50,6 +50,7 @@ from aifp_shell.messages import (
     error_json,
 )
 from aifp_shell.problems import Interrupted, Problem, ScanInterrupted, Unreadable
+from aifp_shell.schema.attached_catalog import AttachedCatalogs
 from aifp_shell.schema.drift import drift_of
 from aifp_shell.schema.drift_cache import (
     Catalog,
@@ -198,13 +199,21 @@ def know(migration_set: MigrationSet) -> KnownSet:
     )
 
 
-def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> DatabaseStatus:
+def inspect_database(
+    name: str,
+    path: str,
+    known: KnownSet,
+    creatable: bool,
+    catalogs: AttachedCatalogs | None = None,
+) -> DatabaseStatus:
     """Return a database's status, reading it as untrusted: read-only, quick_check first.
 
     Besides ``check``'s statuses, a database that fails ``quick_check`` or is
     not an SQLite file is ``corrupt``, and one that cannot be opened (no
     permission, I/O error, locked past the busy timeout) is ``unreadable``;
-    both carry the problem.
+    both carry the problem. With ``catalogs``, a file that reads exactly as
+    the last database of its kind is read there (one connection for all) and
+    takes that database's answer; any other is opened and read on its own.
     """
     latest = known.latest
     try:
@@ -220,6 +229,10 @@ def inspect_database(name: str, path: str, known: KnownSet, creatable: bool) -> 
         return DatabaseStatus(name, path, True, None, latest, (), "corrupt", problem=problem)
     if found.st_size == 0 if stat.S_ISREG(found.st_mode) else is_empty_file(Path(path)):
         return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
+    read = catalogs.read(path) if catalogs is not None else None
+    same = known.as_last(read) if read is not None else None
+    if same is not None:
+        return DatabaseStatus(name, path, True, *same)
     try:
         conn = connect(Path(path), write=False, trusted=False)
         try:
@@ -376,8 +389,11 @@ def _known_sets(migrations_dir: Path) -> dict[str, KnownSet] | Problem:
     return sets
 
 
-def check_project(project: str, sets: dict[str, KnownSet]) -> ProjectScan:
-    """Return the status of a project's three databases, read as untrusted files."""
+def check_project(
+    project: str, sets: dict[str, KnownSet], catalogs: AttachedCatalogs | None = None
+) -> ProjectScan:
+    """Return the status of a project's three databases, read as untrusted files (with
+    ``catalogs``, through it where they read as the last ones: ``inspect_database``)."""
     # AIFP's folder name first, else AIMFP's (``find_projects`` found one of them).
     folder = next(
         (path for name in PROJECT_FOLDERS if os.path.isdir(path := os.path.join(project, name))),
@@ -387,7 +403,7 @@ def check_project(project: str, sets: dict[str, KnownSet]) -> ProjectScan:
         project,
         tuple(
             inspect_database(
-                name, os.path.join(folder, f"{name}.db"), sets[name], name in CREATABLE
+                name, os.path.join(folder, f"{name}.db"), sets[name], name in CREATABLE, catalogs
             )
             for name in PROJECT_DATABASES
         ),
@@ -411,6 +427,9 @@ IN_PROCESS_BELOW = 2 * CHUNK
 _WORKER_SETS: dict[str, KnownSet] = {}
 """The migration sets, in a worker process (given once, when it starts)."""
 
+_WORKER_CATALOGS = AttachedCatalogs()
+"""A worker process's one connection for the databases that read as the last ones."""
+
 
 def _start_worker(sets: dict[str, KnownSet]) -> None:
     # Ctrl-C reaches every process of the terminal's group: the parent decides, and ends us.
@@ -422,7 +441,7 @@ def _start_worker(sets: dict[str, KnownSet]) -> None:
 
 
 def _check_chunk(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
-    return tuple(check_project(project, _WORKER_SETS) for project in projects)
+    return tuple(check_project(project, _WORKER_SETS, _WORKER_CATALOGS) for project in projects)
 
 
 def _process_context() -> multiprocessing.context.BaseContext | None:
@@ -466,20 +485,23 @@ def check_projects(
     if workers == 1 or context is None or len(projects) < IN_PROCESS_BELOW:
         tick = progress("checking", len(projects)) if progress is not None else None
 
-        def one(project: str) -> ProjectScan:
-            scanned = check_project(project, sets)
+        def one(project: str, catalogs: AttachedCatalogs | None = None) -> ProjectScan:
+            scanned = check_project(project, sets, catalogs)
             if tick is not None:
                 tick()
             return scanned
 
         if workers == 1 or len(projects) < 2:
             checked: list[ProjectScan] = []
+            catalogs = AttachedCatalogs()  # one thread: one connection for all
             try:
                 for project in projects:
                     go_on()
-                    checked.append(one(project))
+                    checked.append(one(project, catalogs))
             except KeyboardInterrupt:
                 pass  # Ctrl-C: the projects checked so far
+            finally:
+                catalogs.close()
             return tuple(checked)
         with ThreadPoolExecutor(max_workers=workers) as threads:
             return tuple(_gathered([threads.submit(one, p) for p in projects], go_on))

@@ -81,8 +81,8 @@ Catalog = tuple[tuple[str, str, str, str | None], ...]
 
 _CATALOG = "SELECT type, name, tbl_name, sql FROM main.sqlite_master"
 _CATALOG_AND_VERSION = (
-    "SELECT type, name, tbl_name, sql, (SELECT version FROM schema_version WHERE id = 1 LIMIT 1)"
-    " FROM main.sqlite_master"
+    "SELECT type, name, tbl_name, sql, (SELECT version FROM {0}.schema_version WHERE id = 1"
+    " LIMIT 1) FROM {0}.sqlite_master"
 )
 
 
@@ -96,16 +96,17 @@ CatalogRead = list[tuple[object, ...]]
 ``schema_version``'s row-1 version appended: (type, name, table, SQL, version)."""
 
 
-def catalog_and_version(conn: sqlite3.Connection) -> CatalogRead | None:
+def catalog_and_version(conn: sqlite3.Connection, schema: str = "main") -> CatalogRead | None:
     """Return ``sqlite_master``'s rows and what ``schema_version``'s row 1 holds, read by one
-    statement (``catalog_from`` makes the catalog of them).
+    statement (``catalog_from`` makes the catalog of them), of ``main`` or of the attached
+    database named ``schema``.
 
     None when that statement does not apply (no ``schema_version`` with ``id`` and
     ``version``: the caller reads the two apart). The version is only meant for a caller
     that checked the catalog lists a *table* named ``schema_version``.
     """
     try:
-        return conn.execute(_CATALOG_AND_VERSION).fetchall()
+        return conn.execute(_CATALOG_AND_VERSION.format(schema)).fetchall()
     except sqlite3.OperationalError:  # no such table or column
         return None
 

@@ -172,12 +172,20 @@ def read_version_listed(
     return VersionRead(str(row[0]))
 
 
-def quick_check(conn: sqlite3.Connection, table: str | None = None) -> str | None:
+def quick_check(
+    conn: sqlite3.Connection, table: str | None = None, *, schema: str | None = None
+) -> str | None:
     """Return None when ``PRAGMA quick_check`` passes, else its first findings.
 
-    ``table`` checks only that table and its indexes.
+    ``table`` checks only that table (of ``main``) and its indexes; ``schema`` checks only
+    the attached database of that name.
     """
-    query = "PRAGMA quick_check" if table is None else f"PRAGMA main.quick_check({_quoted(table)})"
+    if schema is not None:
+        query = f"PRAGMA {schema}.quick_check"
+    elif table is None:
+        query = "PRAGMA quick_check"
+    else:
+        query = f"PRAGMA main.quick_check({_quoted(table)})"
     rows = [str(row[0]) for row in conn.execute(query)]
     if rows == ["ok"]:
         return None
