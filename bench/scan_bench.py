@@ -65,6 +65,56 @@ for project in sorted(Path(sys.argv[1]).iterdir()):
         conn.close()
 """
 
+SCAN_IMPORTS = """
+import gc
+gc.disable()
+import aifp_shell.cli.app, aifp_shell.commands.scan, aifp_shell.output.scan
+gc.freeze()
+gc.enable()
+"""
+"""What ``aifp-migrate scan --json`` imports before it reads a file (as ``cli/start.py`` does)."""
+
+FLOOR = (
+    SCAN_IMPORTS
+    + """
+import os, sqlite3, sys
+from urllib.parse import quote
+root = sys.argv[1]
+projects = sorted(os.path.join(root, name) for name in os.listdir(root))
+workers = os.cpu_count() or 1
+
+def check(share):
+    conn = sqlite3.connect(":memory:", uri=True, isolation_level=None, timeout=0)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    for project in share:
+        for name in ("project", "user_preferences", "user_directives"):
+            path = os.path.join(project, ".aifp-project", name + ".db")
+            uri = f"file:{quote(os.fsencode(path))}?mode=ro"
+            conn.execute("ATTACH DATABASE ? AS scanned", (uri,))
+            conn.execute("BEGIN")
+            conn.execute("PRAGMA scanned.quick_check").fetchall()
+            conn.execute(
+                "SELECT type, name, tbl_name, sql, (SELECT version FROM scanned.schema_version"
+                " WHERE id = 1 LIMIT 1) FROM scanned.sqlite_master"
+            ).fetchall()
+            conn.execute("ROLLBACK")
+            conn.execute("DETACH DATABASE scanned")
+
+children = []
+for index in range(workers):
+    pid = os.fork()
+    if pid == 0:
+        check(projects[index::workers])
+        os._exit(0)
+    children.append(pid)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
+)
+"""The floor under figure 1: the statements ``scan`` runs on each file that reads as the last
+one (``schema/attached_catalog.py``), alone, in as many forked processes as ``scan`` starts,
+after ``scan``'s imports: no walk, no classification, no results sent back, no JSON."""
+
 
 def timed(run: Callable[[], object]) -> float:
     start = time.perf_counter()
@@ -197,6 +247,12 @@ def main() -> None:
         one = functools.partial(child, TOOL, "scan", tree, "--json", "--jobs", "1", env=env)
         one_s, safe1_s = paired(one, safe, options.runs)
         scan_line("  (info) scan --jobs 1 / safe loop", one_s, safe1_s, 99)
+        floor = functools.partial(child, sys.executable, "-c", FLOOR, tree)
+        floor_s, safe2_s = paired(floor, safe, options.runs)
+        scan_line("  (info) floor: scan's statements alone / safe loop", floor_s, safe2_s, 99)
+        imports = functools.partial(child, sys.executable, "-c", SCAN_IMPORTS)
+        imports_s, safe3_s = paired(imports, safe, options.runs)
+        scan_line("  (info) scan's imports alone / safe loop", imports_s, safe3_s, 99)
         plain = functools.partial(child, sys.executable, "-c", BASELINE_LOOP, tree)
         scan2_s, plain_s = paired(scan, plain, options.runs)
         scan_line("  (info) scan / loop without the checks", scan2_s, plain_s, 99)
