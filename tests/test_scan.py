@@ -381,6 +381,41 @@ def test_worker_processes_report_exactly_what_one_process_reports(
     assert sorted(checked) == sorted(project.path for project in alone.projects)
 
 
+def test_databases_that_read_as_any_one_classified_before_take_its_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Projects at two versions, interleaved: each kind of database is classified once per
+    version met, not each time the version changes from one project to the next."""
+    template = build_installation(tmp_path / "template", rows=2)
+    for index in range(6):
+        project = _copy_project(template, tmp_path / "tree" / f"p{index}")
+        if index % 2:
+            migrate(
+                databases=list(PROJECT_DATABASES),
+                accept_losses=True,
+                project_dir=project,
+                aifp_root=template.root,
+            )
+    classified: list[str | None] = []
+    real = scan_module._classified
+
+    def counting(text: str | None, *args: object) -> object:
+        classified.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_classified", counting)
+    report = scan_module.scan(
+        tmp_path / "tree",
+        aifp_root=template.root,
+        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+        jobs=1,
+    )
+    outcomes = [project.outcome for project in report.projects]
+    assert outcomes == ["pending", "up_to_date"] * 3
+    # aifp_core, then each of the three project databases at 1.0 and at its latest
+    assert len(classified) == 1 + 3 * 2
+
+
 def test_one_connection_for_all_files_reports_exactly_what_a_connection_per_file_reports(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -134,6 +134,10 @@ Classified = tuple[
 from ``version`` to ``problem`` (version, latest, pending, status, differences, problem)."""
 
 
+READ_BEFORE_KEPT = 64
+"""Distinct catalog-and-version reads a ``KnownSet`` remembers (a scan meets a handful)."""
+
+
 @attrs.frozen(slots=True)
 class KnownSet:
     """One database's migration set, with what a scan asks of it for every file worked out once.
@@ -152,22 +156,34 @@ class KnownSet:
         factory=dict, eq=False, repr=False
     )
     _last: list[tuple[CatalogRead, Classified]] = attrs.field(factory=list, eq=False, repr=False)
-    """The last database classified: what was read of it, and what it was found to be."""
+    """The last database classified or recognised: what was read of it, and what it is."""
+    _before: dict[tuple[tuple[object, ...], ...], Classified] = attrs.field(
+        factory=dict, eq=False, repr=False
+    )
+    """What each database classified so far reads as, and what it was found to be (at most
+    ``READ_BEFORE_KEPT`` of them)."""
 
-    def as_last(self, read: CatalogRead) -> Classified | None:
-        """Return what the last database classified was found to be, if it read as ``read``.
+    def as_read_before(self, read: CatalogRead) -> Classified | None:
+        """Return what a database classified before was found to be, if it read as ``read``.
 
         The catalog and the version decide a database's status (the drift cache rests on
-        the same fact), and most databases of a scan share both: the answer is reused,
-        compared row by row, without sorting, hashing or planning again.
+        the same fact), and most databases of a scan share both with one met before: the
+        answer is reused without sorting, digesting or planning again. The last one is
+        compared first, row by row; any other earlier one is looked up by the rows.
         """
         if self._last and self._last[0][0] == read:
             return self._last[0][1]
-        return None
+        found = self._before.get(tuple(read))
+        if found is not None:
+            self._last[:] = [(read, found)]
+        return found
 
-    def note_last(self, read: CatalogRead, classified: Classified) -> None:
+    def note_read(self, read: CatalogRead, classified: Classified) -> None:
         """Remember ``classified`` as what a database that reads as ``read`` is."""
         self._last[:] = [(read, classified)]
+        if len(self._before) >= READ_BEFORE_KEPT:
+            self._before.clear()  # a tree of that many shapes: start again rather than grow
+        self._before[tuple(read)] = classified
 
     def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
         """Return the steps up from ``version`` to the latest, or why there is no plan."""
@@ -213,9 +229,10 @@ def inspect_database(
     Besides ``check``'s statuses, a database that fails ``quick_check`` or is
     not an SQLite file is ``corrupt``, and one that cannot be opened (no
     permission, I/O error, locked past the busy timeout) is ``unreadable``;
-    both carry the problem. With ``catalogs``, a file that reads exactly as
-    the last database of its kind is read there (one connection for all) and
-    takes that database's answer; any other is opened and read on its own.
+    both carry the problem. With ``catalogs``, a file that reads exactly as a
+    database of its kind classified before is read there (one connection for
+    all) and takes that database's answer; any other is opened and read on its
+    own.
     """
     latest = known.latest
     try:
@@ -232,7 +249,7 @@ def inspect_database(
     if found.st_size == 0 if stat.S_ISREG(found.st_mode) else is_empty_file(Path(path)):
         return DatabaseStatus(name, path, True, None, latest, (), "unversioned")
     read = catalogs.read(path) if catalogs is not None else None
-    same = known.as_last(read) if read is not None else None
+    same = known.as_read_before(read) if read is not None else None
     if same is not None:
         return DatabaseStatus(name, path, True, *same)
     try:
@@ -263,7 +280,7 @@ def inspect_database(
 def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
     """Return the status of a readable database, as ``check`` defines the statuses."""
     read = catalog_and_version(conn)  # the usual shape: catalog and version in one statement
-    found = known.as_last(read) if read is not None else None
+    found = known.as_read_before(read) if read is not None else None
     if found is None:
         if read is None:
             catalog = catalog_of(conn)
@@ -273,7 +290,7 @@ def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) 
             text = read_version_listed(conn, catalog, (listed,)).version
         found = _classified(text, conn, known, catalog)
         if read is not None:
-            known.note_last(read, found)
+            known.note_read(read, found)
     return DatabaseStatus(name, where, True, *found)
 
 
@@ -395,7 +412,7 @@ def check_project(
     project: str, sets: dict[str, KnownSet], catalogs: AttachedCatalogs | None = None
 ) -> ProjectScan:
     """Return the status of a project's three databases, read as untrusted files (with
-    ``catalogs``, through it where they read as the last ones: ``inspect_database``)."""
+    ``catalogs``, through it where they read as ones classified before: ``inspect_database``)."""
     # AIFP's folder name first, else AIMFP's (``find_projects`` found one of them).
     folder = next(
         (path for name in PROJECT_FOLDERS if os.path.isdir(path := os.path.join(project, name))),
@@ -430,7 +447,7 @@ _WORKER_SETS: dict[str, KnownSet] = {}
 """The migration sets, in a worker process (given once, when it starts)."""
 
 _WORKER_CATALOGS = AttachedCatalogs()
-"""A worker process's one connection for the databases that read as the last ones."""
+"""A worker process's one connection for the databases that read as ones classified before."""
 
 
 def _start_worker(sets: dict[str, KnownSet]) -> None:
