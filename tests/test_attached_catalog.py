@@ -125,3 +125,28 @@ def test_a_name_sqlite_would_read_as_uri_syntax_is_the_file_it_names(tmp_path: P
         assert catalogs.read(str(odd)) == _own_connection_read(odd)
     finally:
         catalogs.close()
+
+
+def test_a_wal_file_with_a_writer_in_the_middle_of_a_transaction_reads_its_last_commit(
+    tmp_path: Path,
+) -> None:
+    """AIMFP keeps its databases in WAL mode and may write while a scan reads: the file is
+    read as last committed, without waiting, and the writer goes on."""
+    installation = build_installation(tmp_path / "i", rows=3)
+    path = installation.path("project")
+    writer = sqlite3.connect(path, isolation_level=None)
+    catalogs = AttachedCatalogs()
+    try:
+        assert writer.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+        committed = _own_connection_read(path)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("CREATE TABLE by_the_writer (id INTEGER PRIMARY KEY)")
+        started = time.monotonic()
+        assert catalogs.read(str(path)) == committed
+        assert time.monotonic() - started < 1.0
+        writer.execute("COMMIT")
+        after = catalogs.read(str(path))
+        assert after is not None and any(row[1] == "by_the_writer" for row in after)
+    finally:
+        catalogs.close()
+        writer.close()
