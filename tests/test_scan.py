@@ -416,6 +416,33 @@ def test_databases_that_read_as_any_one_classified_before_take_its_answer(
     assert len(classified) == 1 + 3 * 2
 
 
+def test_versions_that_python_finds_equal_but_read_apart_are_reported_as_they_are(
+    tmp_path: Path,
+) -> None:
+    """A schema_version whose version column has no type may hold the integer 1 in one file
+    and the real 1.0 in the next, with the same catalog: each is reported with its own text."""
+    template = build_installation(tmp_path / "template", rows=2)
+    for name, value in (("a", 1), ("b", 1.0), ("c", 1)):
+        project = _copy_project(template, tmp_path / "tree" / name)
+        with sqlite3.connect(project / ".aifp-project" / "user_preferences.db") as conn:
+            conn.execute("ALTER TABLE schema_version RENAME TO old_version")
+            conn.execute("CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version)")
+            conn.execute("INSERT INTO schema_version VALUES (1, ?)", (value,))
+            conn.execute("DROP TABLE old_version")
+        conn.close()
+    report = scan_module.scan(
+        tmp_path / "tree",
+        aifp_root=template.root,
+        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
+        jobs=1,
+    )
+    found = {
+        Path(p.path).name: next(db for db in p.found if db.name == "user_preferences")
+        for p in report.projects
+    }
+    assert [found[name].version for name in "abc"] == ["1", "1.0", "1"]
+
+
 def test_one_connection_for_all_files_reports_exactly_what_a_connection_per_file_reports(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:

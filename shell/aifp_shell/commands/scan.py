@@ -157,7 +157,7 @@ class KnownSet:
     )
     _last: list[tuple[CatalogRead, Classified]] = attrs.field(factory=list, eq=False, repr=False)
     """The last database classified or recognised: what was read of it, and what it is."""
-    _before: dict[tuple[tuple[object, ...], ...], Classified] = attrs.field(
+    _before: dict[tuple[type, tuple[tuple[object, ...], ...]], Classified] = attrs.field(
         factory=dict, eq=False, repr=False
     )
     """What each database classified so far reads as, and what it was found to be (at most
@@ -171,9 +171,10 @@ class KnownSet:
         answer is reused without sorting, digesting or planning again. The last one is
         compared first, row by row; any other earlier one is looked up by the rows.
         """
-        if self._last and self._last[0][0] == read:
+        kind = _version_type(read)
+        if self._last and self._last[0][0] == read and _version_type(self._last[0][0]) is kind:
             return self._last[0][1]
-        found = self._before.get(tuple(read))
+        found = self._before.get((kind, tuple(read)))
         if found is not None:
             self._last[:] = [(read, found)]
         return found
@@ -183,7 +184,7 @@ class KnownSet:
         self._last[:] = [(read, classified)]
         if len(self._before) >= READ_BEFORE_KEPT:
             self._before.clear()  # a tree of that many shapes: start again rather than grow
-        self._before[tuple(read)] = classified
+        self._before[(_version_type(read), tuple(read))] = classified
 
     def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
         """Return the steps up from ``version`` to the latest, or why there is no plan."""
@@ -204,6 +205,13 @@ class KnownSet:
             self._planned[None] = () if created is None else pending_steps(created)
         found = self._planned[None]
         return found if isinstance(found, tuple) else ()
+
+
+def _version_type(read: CatalogRead) -> type:
+    # Python's == takes the integer 1 for the real 1.0, whose text ("1", "1.0") is the version
+    # reported: a schema_version.version without TEXT affinity may hold either. (sqlite_master's
+    # columns are TEXT: SQLite stores no number there, and text never equals bytes.)
+    return type(read[0][4]) if read else type(None)
 
 
 def know(migration_set: MigrationSet) -> KnownSet:
