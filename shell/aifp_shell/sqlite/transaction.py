@@ -29,16 +29,10 @@ if TYPE_CHECKING:  # loaded by the writers that run steps, not by check
 
 
 def begin_write(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
-    """Turn foreign keys off, set ``secure_delete`` to FAST and BEGIN IMMEDIATE; a problem if
-    foreign keys stay on."""
+    """Turn foreign keys off and BEGIN IMMEDIATE; a problem if they stay on."""
     conn.execute("PRAGMA foreign_keys = OFF")
     if conn.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
         return CheckFailed(name, str(path), "foreign_keys", "foreign keys could not be turned off")
-    # An SQLite built with SECURE_DELETE (Debian's, Ubuntu's) journals and zeroes every page a
-    # DROP or a table rebuild frees (0.12-0.17 s of a 1.0 -> 1.9 up on 334 MB); FAST still
-    # clears old content from the b-tree pages it writes, and the backup holds the database as
-    # it was before the run in any case. It lasts as long as this connection.
-    conn.execute("PRAGMA secure_delete = FAST")
     conn.execute("BEGIN IMMEDIATE")
     return None
 
