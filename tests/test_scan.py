@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -420,9 +421,10 @@ def test_versions_that_python_finds_equal_but_read_apart_are_reported_as_they_ar
     tmp_path: Path,
 ) -> None:
     """A schema_version whose version column has no type may hold the integer 1 in one file
-    and the real 1.0 in the next, with the same catalog: each is reported with its own text."""
+    and the real 1.0 (or -0.0 and 0.0) in the next, with the same catalog: each is reported
+    with its own text."""
     template = build_installation(tmp_path / "template", rows=2)
-    for name, value in (("a", 1), ("b", 1.0), ("c", 1)):
+    for name, value in (("a", 1), ("b", 1.0), ("c", 1), ("d", -0.0), ("e", 0.0)):
         project = _copy_project(template, tmp_path / "tree" / name)
         with sqlite3.connect(project / ".aifp-project" / "user_preferences.db") as conn:
             conn.execute("ALTER TABLE schema_version RENAME TO old_version")
@@ -440,7 +442,40 @@ def test_versions_that_python_finds_equal_but_read_apart_are_reported_as_they_ar
         Path(p.path).name: next(db for db in p.found if db.name == "user_preferences")
         for p in report.projects
     }
-    assert [found[name].version for name in "abc"] == ["1", "1.0", "1"]
+    assert [found[name].version for name in "abcde"] == ["1", "1.0", "1", "-0.0", "0.0"]
+
+
+def test_remembered_reads_answer_each_thread_for_its_own_read() -> None:
+    """Threads (the check of a few projects, the re-checks after --migrate) share the sets:
+    a lookup never answers with what another thread's read noted meanwhile."""
+    sets = scan_module._known_sets(Path(__file__).resolve().parents[1] / "migrations")
+    assert isinstance(sets, dict)
+    known = sets["project"]
+    reads = {
+        "a": [("table", "a", "a", "CREATE TABLE a(x)", "1.0")] * 30,
+        "b": [("table", "b", "b", "CREATE TABLE b(x)", "1.1")] * 30,
+    }
+    answers = {name: (name, "9.9", (), "ahead", (), None) for name in reads}
+    for name, read in reads.items():
+        known.note_read(list(read), answers[name])  # type: ignore[arg-type]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as Python can
+    wrong: list[str] = []
+
+    def look(name: str) -> None:
+        for _ in range(50_000):
+            if known.as_read_before(list(reads[name])) != answers[name]:
+                wrong.append(name)
+
+    try:
+        threads = [threading.Thread(target=look, args=(name,)) for name in reads]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert not wrong
 
 
 def test_one_connection_for_all_files_reports_exactly_what_a_connection_per_file_reports(

@@ -121,7 +121,7 @@ def find_projects(root: Path) -> Walk:
                         continue
                     children.append((entry.name, entry.path))
         except OSError as error:
-            skipped.append(SkippedFolder(folder, error.strerror or str(error)))
+            skipped.append(SkippedFolder(str(Path(folder)), error.strerror or str(error)))
             continue
         pending.extend(path for _, path in sorted(children, reverse=True))  # in name order
     return Walk(tuple(sorted(map(Path, projects))), tuple(skipped))
@@ -157,8 +157,8 @@ class KnownSet:
     )
     _last: list[tuple[CatalogRead, Classified]] = attrs.field(factory=list, eq=False, repr=False)
     """The last database classified or recognised: what was read of it, and what it is."""
-    _before: dict[tuple[type, tuple[tuple[object, ...], ...]], Classified] = attrs.field(
-        factory=dict, eq=False, repr=False
+    _before: dict[tuple[tuple[type, str], tuple[tuple[object, ...], ...]], Classified] = (
+        attrs.field(factory=dict, eq=False, repr=False)
     )
     """What each database classified so far reads as, and what it was found to be (at most
     ``READ_BEFORE_KEPT`` of them)."""
@@ -171,10 +171,11 @@ class KnownSet:
         answer is reused without sorting, digesting or planning again. The last one is
         compared first, row by row; any other earlier one is looked up by the rows.
         """
-        kind = _version_type(read)
-        if self._last and self._last[0][0] == read and _version_type(self._last[0][0]) is kind:
-            return self._last[0][1]
-        found = self._before.get((kind, tuple(read)))
+        version = _version_text(read)
+        last = self._last[:]  # one look: another thread may note a read meanwhile
+        if last and last[0][0] == read and _version_text(last[0][0]) == version:
+            return last[0][1]
+        found = self._before.get((version, tuple(read)))
         if found is not None:
             self._last[:] = [(read, found)]
         return found
@@ -184,7 +185,7 @@ class KnownSet:
         self._last[:] = [(read, classified)]
         if len(self._before) >= READ_BEFORE_KEPT:
             self._before.clear()  # a tree of that many shapes: start again rather than grow
-        self._before[(_version_type(read), tuple(read))] = classified
+        self._before[(_version_text(read), tuple(read))] = classified
 
     def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
         """Return the steps up from ``version`` to the latest, or why there is no plan."""
@@ -207,11 +208,13 @@ class KnownSet:
         return found if isinstance(found, tuple) else ()
 
 
-def _version_type(read: CatalogRead) -> type:
-    # Python's == takes the integer 1 for the real 1.0, whose text ("1", "1.0") is the version
-    # reported: a schema_version.version without TEXT affinity may hold either. (sqlite_master's
-    # columns are TEXT: SQLite stores no number there, and text never equals bytes.)
-    return type(read[0][4]) if read else type(None)
+def _version_text(read: CatalogRead) -> tuple[type, str]:
+    # Python's == takes the integer 1 for the real 1.0 and -0.0 for 0.0, whose texts are the
+    # version reported: a schema_version.version without TEXT affinity may hold any of them.
+    # (sqlite_master's columns are TEXT: SQLite stores no number there, and text never equals
+    # bytes.)
+    value = read[0][4] if read else None
+    return type(value), str(value)
 
 
 def know(migration_set: MigrationSet) -> KnownSet:
