@@ -354,6 +354,25 @@ def _chunk_that_kills_its_process(projects: tuple[str, ...]) -> tuple[ProjectSca
     return ORIGINAL_CHECK_CHUNK(projects)
 
 
+def _scan_here(root: Path, aifp_root: Path) -> scan_module.ScanReport:
+    """Scan ``root`` in this process, one project after another (jobs=1)."""
+    migrations = Path(__file__).resolve().parents[1] / "migrations"
+    return scan_module.scan(root, aifp_root=aifp_root, migrations_dir=migrations, jobs=1)
+
+
+def _counting_classifications(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """Return the list the version text of each database scan classifies is appended to."""
+    classified: list[str | None] = []
+    real = scan_module._classified
+
+    def counting(text: str | None, *args: object) -> object:
+        classified.append(text)
+        return real(text, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_classified", counting)
+    return classified
+
+
 def _scan(tree: Tree, jobs: int) -> scan_module.ScanReport:
     return scan_module.scan(
         tree.tree,
@@ -397,20 +416,8 @@ def test_databases_that_read_as_any_one_classified_before_take_its_answer(
                 project_dir=project,
                 aifp_root=template.root,
             )
-    classified: list[str | None] = []
-    real = scan_module._classified
-
-    def counting(text: str | None, *args: object) -> object:
-        classified.append(text)
-        return real(text, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(scan_module, "_classified", counting)
-    report = scan_module.scan(
-        tmp_path / "tree",
-        aifp_root=template.root,
-        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
-        jobs=1,
-    )
+    classified = _counting_classifications(monkeypatch)
+    report = _scan_here(tmp_path / "tree", template.root)
     outcomes = [project.outcome for project in report.projects]
     assert outcomes == ["pending", "up_to_date"] * 3
     # aifp_core, then each of the three project databases at 1.0 and at its latest
@@ -432,12 +439,7 @@ def test_versions_that_python_finds_equal_but_read_apart_are_reported_as_they_ar
             conn.execute("INSERT INTO schema_version VALUES (1, ?)", (value,))
             conn.execute("DROP TABLE old_version")
         conn.close()
-    report = scan_module.scan(
-        tmp_path / "tree",
-        aifp_root=template.root,
-        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
-        jobs=1,
-    )
+    report = _scan_here(tmp_path / "tree", template.root)
     found = {
         Path(p.path).name: next(db for db in p.found if db.name == "user_preferences")
         for p in report.projects
@@ -588,20 +590,8 @@ def test_a_database_read_as_the_last_one_reuses_its_answer_and_any_other_is_clas
     with sqlite3.connect(renumbered / ".aifp-project" / "project.db") as conn:
         conn.execute("UPDATE schema_version SET version = '9.9' WHERE id = 1")
     conn.close()
-    classified: list[str | None] = []
-    real = scan_module._classified
-
-    def counting(text: str | None, *args: object) -> object:
-        classified.append(text)
-        return real(text, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(scan_module, "_classified", counting)
-    report = scan_module.scan(
-        tmp_path / "tree",
-        aifp_root=template.root,
-        migrations_dir=Path(__file__).resolve().parents[1] / "migrations",
-        jobs=1,
-    )
+    classified = _counting_classifications(monkeypatch)
+    report = _scan_here(tmp_path / "tree", template.root)
     project = {Path(p.path).name: p.found[0] for p in report.projects}
     assert [project[name].status for name in "abcd"] == ["pending", "pending", "drift", "ahead"]
     assert project["c"].differences and not project["a"].differences
