@@ -16,21 +16,13 @@ gives None, and the caller reads it again the usual way (``scan``'s
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from urllib.parse import quote
 
 from aifp_shell.schema.drift_cache import CatalogRead, catalog_and_version
-from aifp_shell.sqlite.database import quick_check
+from aifp_shell.sqlite.database import quick_check, read_only_uri
 
 ATTACHED = "scanned"
 """The schema name each file is attached under."""
-
-
-def _read_only_uri(path: str) -> str:
-    # pathlib's as_uri() quotes the same way (the file system's bytes, percent-encoded) at
-    # ~7x the cost
-    return f"file:{quote(os.fsencode(path))}?mode=ro"
 
 
 class AttachedCatalogs:
@@ -47,7 +39,7 @@ class AttachedCatalogs:
         found damage, the statement does not apply, or anything failed."""
         conn = self._connection()
         try:
-            conn.execute(f"ATTACH DATABASE ? AS {ATTACHED}", (_read_only_uri(path),))
+            conn.execute(f"ATTACH DATABASE ? AS {ATTACHED}", (read_only_uri(path),))
         except sqlite3.Error:
             return None
         try:
