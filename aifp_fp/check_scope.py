@@ -17,13 +17,14 @@ from __future__ import annotations
 import attrs
 
 from aifp_fp.sqltext import TokenKind, ascii_upper, meaningful, tokenize
+from aifp_fp.value import Value
 
 CatalogRow = tuple[str, str, str, int | None, str | None]
 """One ``sqlite_master`` row: (type, name, tbl_name, rootpage, sql)."""
 
 
-@attrs.frozen(slots=True)
-class CheckScope:
+@attrs.frozen(slots=True, repr=False)
+class CheckScope(Value):
     """The tables to check after a step, by their names in the resulting database."""
 
     quick: tuple[str, ...]

@@ -44,10 +44,11 @@ import attrs
 from aifp_fp.files import checksum, normalized_text
 from aifp_fp.graph import MigrationSet
 from aifp_fp.sqltext import is_blank, tokenize
+from aifp_fp.value import Value
 
 
-@attrs.frozen(slots=True)
-class HistoryRow:
+@attrs.frozen(slots=True, repr=False)
+class HistoryRow(Value):
     """One row of ``schema_history``, as values (oldest rows have the lowest ``id``)."""
 
     id: int
@@ -61,8 +62,8 @@ class HistoryRow:
     """``meaning_checksum`` of the file when it ran; None in rows older than that column."""
 
 
-@attrs.frozen(slots=True)
-class CurrentFile:
+@attrs.frozen(slots=True, repr=False)
+class CurrentFile(Value):
     """A file of the migration set: its history name, how messages name it, its SHA-256.
 
     ``text`` is kept so the meaning checksum is computed only when the SHA-256 differs.
@@ -105,8 +106,8 @@ def still_matches(row: HistoryRow, current: CurrentFile) -> bool:
     return current.statements_sha256() == row.statements_sha256.lower()
 
 
-@attrs.frozen(slots=True)
-class ChecksumMismatch:
+@attrs.frozen(slots=True, repr=False)
+class ChecksumMismatch(Value):
     """A file whose run is in effect but whose text no longer hashes to the recorded value."""
 
     file: str
@@ -186,8 +187,8 @@ def file_matches(row: HistoryRow, files: Iterable[CurrentFile]) -> bool | None:
     return None
 
 
-@attrs.frozen(slots=True)
-class Repair:
+@attrs.frozen(slots=True, repr=False)
+class Repair(Value):
     """A run in effect whose file was edited since, and the file as it is now.
 
     ``repair`` records a row for ``row``'s step with ``current``'s checksums.

@@ -13,11 +13,12 @@ import attrs
 
 from aifp_fp.errors import NotInvertible
 from aifp_fp.files import ROLLBACK_FOLDER, ForwardStep, MigrationSource
+from aifp_fp.value import Value
 from aifp_fp.version import Version
 
 
-@attrs.frozen(slots=True)
-class ComputedRollback:
+@attrs.frozen(slots=True, repr=False)
+class ComputedRollback(Value):
     """The computed inverse of a forward step: its statements and the data it cannot keep."""
 
     step: ForwardStep

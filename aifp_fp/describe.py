@@ -14,6 +14,7 @@ from aifp_fp.graph import MigrationSet
 from aifp_fp.losses import Loss, step_losses
 from aifp_fp.plan import Direction, Plan, PlannedStep
 from aifp_fp.sqltext import Statement
+from aifp_fp.value import Value
 
 __all__ = ["Loss", "PlanDescription", "StepDescription", "describe_plan", "statement_losses"]
 
@@ -24,8 +25,8 @@ RollbackKind: TypeAlias = Literal["hand_written", "none", "not_applicable"]
 computed-rollback work extends this with its own kind."""
 
 
-@attrs.frozen(slots=True)
-class StepDescription:
+@attrs.frozen(slots=True, repr=False)
+class StepDescription(Value):
     """One step of a plan, as a person reads it."""
 
     direction: Direction
@@ -43,8 +44,8 @@ class StepDescription:
     deleted or rewritten), read from its statements alone (the schema before is not known)."""
 
 
-@attrs.frozen(slots=True)
-class PlanDescription:
+@attrs.frozen(slots=True, repr=False)
+class PlanDescription(Value):
     """A whole plan: database, direction, the versions it goes between, and each step."""
 
     database: str

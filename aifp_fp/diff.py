@@ -46,13 +46,14 @@ from aifp_fp.ops import (
 )
 from aifp_fp.render import quote, renamed_create, string, terminated
 from aifp_fp.schema import Column, Index, Schema, Table, Trigger, View, VirtualTable, fold
+from aifp_fp.value import Value
 
 _ROWID_NAMES = frozenset({"rowid", "_rowid_", "oid"})
 _COPYABLE_MODULES = frozenset({"FTS5", "FTS4", "FTS3", "RTREE", "RTREE_I32"})
 
 
-@attrs.frozen(slots=True)
-class _ColumnChanges:
+@attrs.frozen(slots=True, repr=False)
+class _ColumnChanges(Value):
     """A table change SQLite can make in place: columns dropped, then columns appended."""
 
     dropped: tuple[Column, ...]
@@ -230,8 +231,8 @@ def _view_order(views: tuple[View, ...]) -> tuple[View, ...]:
     return tuple(done)
 
 
-@attrs.frozen(slots=True)
-class _TablePlan:
+@attrs.frozen(slots=True, repr=False)
+class _TablePlan(Value):
     operations: tuple[Operation, ...]
     notes: tuple[str, ...]
     rebuilt: frozenset[str]

@@ -11,9 +11,11 @@ from typing import TypeAlias
 
 import attrs
 
+from aifp_fp.value import Value
 
-@attrs.frozen(slots=True)
-class MalformedFileName:
+
+@attrs.frozen(slots=True, repr=False)
+class MalformedFileName(Value):
     """A file in a migrations folder whose name does not follow the grammar."""
 
     database: str
@@ -21,16 +23,16 @@ class MalformedFileName:
     reason: str
 
 
-@attrs.frozen(slots=True)
-class DuplicateStep:
+@attrs.frozen(slots=True, repr=False)
+class DuplicateStep(Value):
     """Two or more files claim the same step (or the same initial schema)."""
 
     database: str
     files: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class UnreachableStep:
+@attrs.frozen(slots=True, repr=False)
+class UnreachableStep(Value):
     """A step that starts at a version no path from an initial schema reaches."""
 
     database: str
@@ -38,39 +40,39 @@ class UnreachableStep:
     version: str
 
 
-@attrs.frozen(slots=True)
-class OrphanRollback:
+@attrs.frozen(slots=True, repr=False)
+class OrphanRollback(Value):
     """A rollback file that inverts no forward step."""
 
     database: str
     file: str
 
 
-@attrs.frozen(slots=True)
-class NoMigrations:
+@attrs.frozen(slots=True, repr=False)
+class NoMigrations(Value):
     """A database whose migrations folder holds no migration file."""
 
     database: str
     folder: str
 
 
-@attrs.frozen(slots=True)
-class UnknownDatabase:
+@attrs.frozen(slots=True, repr=False)
+class UnknownDatabase(Value):
     """A database name that is not one of AIFP's four."""
 
     name: str
     known: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class BadVersion:
+@attrs.frozen(slots=True, repr=False)
+class BadVersion(Value):
     """A version given by the user that is not a version at all."""
 
     text: str
 
 
-@attrs.frozen(slots=True)
-class UnknownVersion:
+@attrs.frozen(slots=True, repr=False)
+class UnknownVersion(Value):
     """A version that no migration file of the database names."""
 
     database: str
@@ -78,8 +80,8 @@ class UnknownVersion:
     known: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DatabaseAhead:
+@attrs.frozen(slots=True, repr=False)
+class DatabaseAhead(Value):
     """The database is at a version newer than every version the tool knows."""
 
     database: str
@@ -87,8 +89,8 @@ class DatabaseAhead:
     latest: str
 
 
-@attrs.frozen(slots=True)
-class NoPath:
+@attrs.frozen(slots=True, repr=False)
+class NoPath(Value):
     """No chain of steps leads from one version to the other in that direction."""
 
     database: str
@@ -97,8 +99,8 @@ class NoPath:
     direction: str
 
 
-@attrs.frozen(slots=True)
-class NoRollback:
+@attrs.frozen(slots=True, repr=False)
+class NoRollback(Value):
     """A step to undo has no rollback file."""
 
     database: str
@@ -107,8 +109,8 @@ class NoRollback:
     to_version: str
 
 
-@attrs.frozen(slots=True)
-class ForbiddenStatement:
+@attrs.frozen(slots=True, repr=False)
+class ForbiddenStatement(Value):
     """A statement a migration file may not run (it would escape the transaction)."""
 
     database: str
@@ -118,8 +120,8 @@ class ForbiddenStatement:
     reason: str
 
 
-@attrs.frozen(slots=True)
-class UnterminatedStatement:
+@attrs.frozen(slots=True, repr=False)
+class UnterminatedStatement(Value):
     """Text at the end of a migration file that is not a complete statement."""
 
     database: str
@@ -128,8 +130,8 @@ class UnterminatedStatement:
     statement: str
 
 
-@attrs.frozen(slots=True)
-class NotInvertible:
+@attrs.frozen(slots=True, repr=False)
+class NotInvertible(Value):
     """A step without a rollback file whose inverse cannot be computed safely.
 
     ``reasons`` name the data the forward step changed that no inverse can
@@ -144,8 +146,8 @@ class NotInvertible:
     reasons: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class UnreadableDefinition:
+@attrs.frozen(slots=True, repr=False)
+class UnreadableDefinition(Value):
     """An object whose CREATE text the differ cannot rewrite (e.g. no table name found)."""
 
     kind: str

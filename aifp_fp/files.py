@@ -10,6 +10,7 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from aifp_fp.errors import MalformedFileName
+from aifp_fp.value import Value
 from aifp_fp.version import VERSION_PATTERN, Version, parse_version
 
 ROLLBACK_FOLDER = "rollback"
@@ -22,8 +23,8 @@ _INITIAL = re.compile(rf"v({VERSION_PATTERN})_initial_schema\.sql")
 _SHAPE = re.compile(rf"v({VERSION_PATTERN})_({_SLUG})\.sql")
 
 
-@attrs.frozen(slots=True)
-class MigrationSource:
+@attrs.frozen(slots=True, repr=False)
+class MigrationSource(Value):
     """A migration file as read: its database, its name in the folder, and its text.
 
     ``name`` is relative to the database's folder (``v1.0_to_v1.1.sql`` or
@@ -36,8 +37,8 @@ class MigrationSource:
     text: str
 
 
-@attrs.frozen(slots=True)
-class ForwardStep:
+@attrs.frozen(slots=True, repr=False)
+class ForwardStep(Value):
     """``v<A>_to_v<B>[_slug].sql``: takes a database from A up to B."""
 
     source: MigrationSource
@@ -46,8 +47,8 @@ class ForwardStep:
     slug: str | None
 
 
-@attrs.frozen(slots=True)
-class RollbackStep:
+@attrs.frozen(slots=True, repr=False)
+class RollbackStep(Value):
     """``rollback/v<B>_to_v<A>[_slug].sql``: the hand-written inverse of step A to B."""
 
     source: MigrationSource
@@ -56,16 +57,16 @@ class RollbackStep:
     slug: str | None
 
 
-@attrs.frozen(slots=True)
-class InitialSchema:
+@attrs.frozen(slots=True, repr=False)
+class InitialSchema(Value):
     """``v<V>_initial_schema.sql``: the whole schema at V, for a new database."""
 
     source: MigrationSource
     version: Version
 
 
-@attrs.frozen(slots=True)
-class PublishedShape:
+@attrs.frozen(slots=True, repr=False)
+class PublishedShape(Value):
     """``shapes/v<V>_<slug>.sql``: the whole schema of a shape V was published in.
 
     Never run on a database: a database whose structure is any published shape

@@ -24,11 +24,12 @@ from aifp_fp.files import (
     RollbackStep,
     parse_file,
 )
+from aifp_fp.value import Value
 from aifp_fp.version import Version
 
 
-@attrs.frozen(slots=True, cache_hash=True)
-class MigrationSet:
+@attrs.frozen(slots=True, cache_hash=True, repr=False)
+class MigrationSet(Value):
     """The validated migration files of one database.
 
     Its hash is computed once: shells memoize per set, and a set holds every

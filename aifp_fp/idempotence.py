@@ -27,10 +27,11 @@ from aifp_fp.statement import (
     column_definitions,
     object_signature,
 )
+from aifp_fp.value import Value
 
 
-@attrs.frozen(slots=True)
-class ExistingObject:
+@attrs.frozen(slots=True, repr=False)
+class ExistingObject(Value):
     """An object of the live database: its type, name and stored CREATE text."""
 
     object_type: str
@@ -38,20 +39,20 @@ class ExistingObject:
     sql: str | None
 
 
-@attrs.frozen(slots=True)
-class Execute:
+@attrs.frozen(slots=True, repr=False)
+class Execute(Value):
     """Run the statement."""
 
 
-@attrs.frozen(slots=True)
-class Skip:
+@attrs.frozen(slots=True, repr=False)
+class Skip(Value):
     """Do not run the statement: its effect already holds."""
 
     reason: str
 
 
-@attrs.frozen(slots=True)
-class Conflict:
+@attrs.frozen(slots=True, repr=False)
+class Conflict(Value):
     """The statement would clash with an existing, different object."""
 
     reason: str

@@ -30,6 +30,7 @@ from aifp_fp.schema import Schema, fold, is_internal
 from aifp_fp.sqltext import Statement, Token, TokenKind, ascii_upper, meaningful, name_of
 from aifp_fp.statement import column_definitions
 from aifp_fp.tables import TOOL_TABLES
+from aifp_fp.value import Value
 
 LossKind: TypeAlias = Literal["table", "column", "deleted", "rewritten"]
 Verb: TypeAlias = Literal["drops", "deletes", "rewrites"]
@@ -44,8 +45,8 @@ _NAMES = frozenset({TokenKind.WORD, TokenKind.QUOTED_NAME, TokenKind.STRING})
 _IDENTIFIERS = frozenset({TokenKind.WORD, TokenKind.QUOTED_NAME})
 
 
-@attrs.frozen(slots=True)
-class Loss:
+@attrs.frozen(slots=True, repr=False)
+class Loss(Value):
     """Data a step destroys, which running the opposite direction cannot bring back.
 
     ``kind`` is ``table`` (every row of ``table``), ``column`` (every value of
@@ -411,8 +412,8 @@ def step_losses(
 _MARKER = re.compile(r"^\s*--\s*aifp-migrate:\s*(drops|deletes|rewrites)\b(.*)$", re.IGNORECASE)
 
 
-@attrs.frozen(slots=True)
-class Declared:
+@attrs.frozen(slots=True, repr=False)
+class Declared(Value):
     """One name a file's marker declares: ``verb`` and ``table`` or ``table.column``."""
 
     verb: Verb
@@ -450,8 +451,8 @@ def declared_losses(text: str) -> tuple[Declared, ...]:
     return tuple(found)
 
 
-@attrs.frozen(slots=True)
-class LossAudit:
+@attrs.frozen(slots=True, repr=False)
+class LossAudit(Value):
     """A file's losses against its markers: what it does not declare, and what it declares
     but does not lose."""
 

@@ -12,28 +12,29 @@ from typing import TypeAlias
 import attrs
 
 from aifp_fp.errors import DiffError, UnreadableDefinition
+from aifp_fp.value import Value
 
 __all__ = ["DiffError", "UnreadableDefinition"]
 
 
-@attrs.frozen(slots=True)
-class CreateTable:
+@attrs.frozen(slots=True, repr=False)
+class CreateTable(Value):
     """Create a table that only the target schema has."""
 
     table: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DropTable:
+@attrs.frozen(slots=True, repr=False)
+class DropTable(Value):
     """Drop a table that only the source schema has (its rows are lost)."""
 
     table: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class AddColumn:
+@attrs.frozen(slots=True, repr=False)
+class AddColumn(Value):
     """``ALTER TABLE ... ADD COLUMN``: a column SQLite can append in place."""
 
     table: str
@@ -41,8 +42,8 @@ class AddColumn:
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DropColumn:
+@attrs.frozen(slots=True, repr=False)
+class DropColumn(Value):
     """``ALTER TABLE ... DROP COLUMN``: a column SQLite can remove in place."""
 
     table: str
@@ -50,8 +51,8 @@ class DropColumn:
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class RebuildTable:
+@attrs.frozen(slots=True, repr=False)
+class RebuildTable(Value):
     """SQLite's table rebuild: create the new table, copy rows, drop, rename."""
 
     table: str
@@ -60,72 +61,72 @@ class RebuildTable:
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class CreateIndex:
+@attrs.frozen(slots=True, repr=False)
+class CreateIndex(Value):
     """Create an index of the target schema (new, changed, or on a rebuilt table)."""
 
     index: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DropIndex:
+@attrs.frozen(slots=True, repr=False)
+class DropIndex(Value):
     """Drop an index that the target schema lacks or defines differently."""
 
     index: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class CreateTrigger:
+@attrs.frozen(slots=True, repr=False)
+class CreateTrigger(Value):
     """Create a trigger of the target schema."""
 
     trigger: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DropTrigger:
+@attrs.frozen(slots=True, repr=False)
+class DropTrigger(Value):
     """Drop a trigger that is removed, changed, or in the way of a rebuild."""
 
     trigger: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class CreateView:
+@attrs.frozen(slots=True, repr=False)
+class CreateView(Value):
     """Create a view of the target schema."""
 
     view: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DropView:
+@attrs.frozen(slots=True, repr=False)
+class DropView(Value):
     """Drop a view that is removed, changed, or in the way of a rebuild."""
 
     view: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class CreateVirtualTable:
+@attrs.frozen(slots=True, repr=False)
+class CreateVirtualTable(Value):
     """Create a virtual table (an external-content FTS table is repopulated)."""
 
     table: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class DropVirtualTable:
+@attrs.frozen(slots=True, repr=False)
+class DropVirtualTable(Value):
     """Drop a virtual table with its shadow tables."""
 
     table: str
     statements: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class RebuildVirtualTable:
+@attrs.frozen(slots=True, repr=False)
+class RebuildVirtualTable(Value):
     """Recreate a changed virtual table and bring its rows or index back."""
 
     table: str
@@ -151,8 +152,8 @@ Operation: TypeAlias = (
 """Every kind of operation a computed migration is made of."""
 
 
-@attrs.frozen(slots=True)
-class Migration:
+@attrs.frozen(slots=True, repr=False)
+class Migration(Value):
     """An ordered list of operations and notes on data that cannot be brought back."""
 
     operations: tuple[Operation, ...]

@@ -24,14 +24,15 @@ from aifp_fp.files import ForwardStep, MigrationSource, checksum
 from aifp_fp.graph import MigrationSet
 from aifp_fp.sqltext import Statement, split_statements
 from aifp_fp.statement import refusal
+from aifp_fp.value import Value
 from aifp_fp.version import Version
 
 Direction = Literal["init", "up", "down"]
 _StepSpec = tuple[Direction, MigrationSource, Version | None, Version]
 
 
-@attrs.frozen(slots=True)
-class PlannedStep:
+@attrs.frozen(slots=True, repr=False)
+class PlannedStep(Value):
     """One file to run: its direction, versions, statements and checksum.
 
     ``from_version`` is ``None`` for an initial schema (the database is new).
@@ -49,8 +50,8 @@ class PlannedStep:
     """For a computed inverse: the data it cannot bring back."""
 
 
-@attrs.frozen(slots=True)
-class Plan:
+@attrs.frozen(slots=True, repr=False)
+class Plan(Value):
     """The steps that take one database from ``start`` to ``end``, in order."""
 
     database: str

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import attrs
 
+from aifp_fp.value import Value
 
-@attrs.frozen(slots=True)
-class AtShape:
+
+@attrs.frozen(slots=True, repr=False)
+class AtShape(Value):
     """The live structure is the version's own (``slug`` None) or the published shape ``slug``."""
 
     slug: str | None
 
 
-@attrs.frozen(slots=True)
-class Drifted:
+@attrs.frozen(slots=True, repr=False)
+class Drifted(Value):
     """The live structure is no known shape of its version; differences from the version's own."""
 
     differences: tuple[str, ...]

@@ -19,6 +19,7 @@ from typing import TypeVar
 import attrs
 
 from aifp_fp.tables import HISTORY_TABLE
+from aifp_fp.value import Value
 
 EXCLUDED_TABLES = frozenset({HISTORY_TABLE})
 """Tables of the tool itself, never part of a schema (lower-cased)."""
@@ -51,8 +52,8 @@ def _wordlike(word: str) -> bool:
     return bool(word) and (word[0].isalnum() or word[0] in "_'\"$?:@")
 
 
-@attrs.frozen(slots=True)
-class ForeignKey:
+@attrs.frozen(slots=True, repr=False)
+class ForeignKey(Value):
     """A foreign key: child columns, parent table and columns, actions, deferral.
 
     Names are upper-cased; ``ref_columns`` is empty when the parent's primary
@@ -74,8 +75,8 @@ class ForeignKey:
         return text + (" DEFERRABLE INITIALLY DEFERRED" if self.initially_deferred else "")
 
 
-@attrs.frozen(slots=True)
-class Column:
+@attrs.frozen(slots=True, repr=False)
+class Column(Value):
     """One column of a table, with everything that is declared on it."""
 
     name: str = attrs.field(eq=fold)
@@ -99,8 +100,8 @@ class Column:
     """The column definition as written in the CREATE TABLE text."""
 
 
-@attrs.frozen(slots=True)
-class Table:
+@attrs.frozen(slots=True, repr=False)
+class Table(Value):
     """An ordinary table: its columns in order and its table-level constraints."""
 
     name: str = attrs.field(eq=fold)
@@ -125,8 +126,8 @@ class Table:
         return tuple(c.name for c in self.columns)
 
 
-@attrs.frozen(slots=True)
-class Index:
+@attrs.frozen(slots=True, repr=False)
+class Index(Value):
     """An index created with CREATE INDEX (automatic indexes are not objects here)."""
 
     name: str = attrs.field(eq=fold)
@@ -139,8 +140,8 @@ class Index:
     sql: str = attrs.field(default="", eq=False)
 
 
-@attrs.frozen(slots=True)
-class Trigger:
+@attrs.frozen(slots=True, repr=False)
+class Trigger(Value):
     """A trigger: the table it is on and its whole definition, normalized."""
 
     name: str = attrs.field(eq=fold)
@@ -149,8 +150,8 @@ class Trigger:
     sql: str = attrs.field(default="", eq=False)
 
 
-@attrs.frozen(slots=True)
-class View:
+@attrs.frozen(slots=True, repr=False)
+class View(Value):
     """A view and its whole definition, normalized."""
 
     name: str = attrs.field(eq=fold)
@@ -158,8 +159,8 @@ class View:
     sql: str = attrs.field(default="", eq=False)
 
 
-@attrs.frozen(slots=True)
-class VirtualTable:
+@attrs.frozen(slots=True, repr=False)
+class VirtualTable(Value):
     """A virtual table (FTS5 included): module and arguments; shadow tables belong to it."""
 
     name: str = attrs.field(eq=fold)
@@ -209,8 +210,8 @@ def _virtual_tables(objects: Iterable[VirtualTable]) -> tuple[VirtualTable, ...]
     return tuple(sorted(objects, key=lambda o: fold(o.name)))
 
 
-@attrs.frozen(slots=True)
-class Schema:
+@attrs.frozen(slots=True, repr=False)
+class Schema(Value):
     """A whole schema: each kind of object as a tuple sorted by folded name."""
 
     tables: tuple[Table, ...] = attrs.field(default=(), converter=_tables)

@@ -27,10 +27,11 @@ from aifp_fp.schema import (
 )
 from aifp_fp.sqltext import Token, TokenKind, meaningful, name_of, normalized, tokenize
 from aifp_fp.statement import object_signature
+from aifp_fp.value import Value
 
 
-@attrs.frozen(slots=True)
-class CatalogRow:
+@attrs.frozen(slots=True, repr=False)
+class CatalogRow(Value):
     """One row of ``sqlite_master`` with the ``PRAGMA table_list`` type of its name."""
 
     type: str
@@ -42,8 +43,8 @@ class CatalogRow:
     """``PRAGMA table_list`` type for tables: ``table``, ``virtual``, ``shadow``."""
 
 
-@attrs.frozen(slots=True)
-class ColumnRow:
+@attrs.frozen(slots=True, repr=False)
+class ColumnRow(Value):
     """One row of ``PRAGMA table_xinfo``."""
 
     name: str
@@ -54,8 +55,8 @@ class ColumnRow:
     hidden: int
 
 
-@attrs.frozen(slots=True)
-class ColumnExtras:
+@attrs.frozen(slots=True, repr=False)
+class ColumnExtras(Value):
     """What a column definition declares beyond ``PRAGMA table_xinfo``'s columns."""
 
     name: str
@@ -69,8 +70,8 @@ class ColumnExtras:
     autoincrement: bool
 
 
-@attrs.frozen(slots=True)
-class TableText:
+@attrs.frozen(slots=True, repr=False)
+class TableText(Value):
     """What a CREATE TABLE statement declares, read from its text."""
 
     columns: tuple[ColumnExtras, ...]
@@ -250,8 +251,8 @@ def _peek(tokens: tuple[Token, ...], at: int, word: str) -> bool:
     return at + 1 < len(tokens) and _word(tokens[at + 1]) == word
 
 
-@attrs.frozen(slots=True)
-class _TableConstraints:
+@attrs.frozen(slots=True, repr=False)
+class _TableConstraints(Value):
     checks: tuple[tuple[str, ...], ...] = ()
     uniques: tuple[tuple[str, ...], ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()

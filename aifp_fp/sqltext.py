@@ -16,6 +16,8 @@ import re
 
 import attrs
 
+from aifp_fp.value import Value
+
 
 class TokenKind(enum.Enum):
     """What a token is, as far as splitting and comparing need to know."""
@@ -33,8 +35,8 @@ class TokenKind(enum.Enum):
     """A string, quoted name or block comment that runs to the end of the text unclosed."""
 
 
-@attrs.frozen(slots=True)
-class Token:
+@attrs.frozen(slots=True, repr=False)
+class Token(Value):
     """One token of SQL text with its kind and exact source text."""
 
     kind: TokenKind
@@ -126,8 +128,8 @@ def _token_class(token: Token) -> int:
     return _OTHER
 
 
-@attrs.frozen(slots=True)
-class Statement:
+@attrs.frozen(slots=True, repr=False)
+class Statement(Value):
     """One SQL statement: its text (ending in ``;``) and its tokens."""
 
     text: str
@@ -140,8 +142,8 @@ class Statement:
         return normalized(self.tokens)
 
 
-@attrs.frozen(slots=True)
-class SplitScript:
+@attrs.frozen(slots=True, repr=False)
+class SplitScript(Value):
     """A script cut into statements, and any unterminated text left at its end."""
 
     statements: tuple[Statement, ...]

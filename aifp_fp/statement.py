@@ -16,6 +16,7 @@ from aifp_fp.sqltext import (
     normalized,
     tokenize,
 )
+from aifp_fp.value import Value
 
 FORBIDDEN_PRAGMAS = frozenset(
     {
@@ -36,8 +37,8 @@ _ESCAPE_WORDS = frozenset({"ATTACH", "DETACH", "VACUUM"})
 _OBJECT_TYPES = ("TABLE", "INDEX", "VIEW", "TRIGGER")
 
 
-@attrs.frozen(slots=True)
-class CreateObject:
+@attrs.frozen(slots=True, repr=False)
+class CreateObject(Value):
     """``CREATE [TEMP] TABLE|INDEX|VIEW|TRIGGER|VIRTUAL TABLE [IF NOT EXISTS] name``."""
 
     object_type: str
@@ -46,8 +47,8 @@ class CreateObject:
     if_not_exists: bool
 
 
-@attrs.frozen(slots=True)
-class DropObject:
+@attrs.frozen(slots=True, repr=False)
+class DropObject(Value):
     """``DROP TABLE|INDEX|VIEW|TRIGGER [IF EXISTS] name``."""
 
     object_type: str
@@ -55,8 +56,8 @@ class DropObject:
     if_exists: bool
 
 
-@attrs.frozen(slots=True)
-class AddColumn:
+@attrs.frozen(slots=True, repr=False)
+class AddColumn(Value):
     """``ALTER TABLE t ADD [COLUMN] definition``."""
 
     table: str
@@ -65,8 +66,8 @@ class AddColumn:
     """The column definition, normalized (see ``sqltext.normalized``)."""
 
 
-@attrs.frozen(slots=True)
-class OtherStatement:
+@attrs.frozen(slots=True, repr=False)
+class OtherStatement(Value):
     """Any statement whose effect the runner does not need to foresee."""
 
 
@@ -132,16 +133,16 @@ def classify(statement: Statement) -> StatementKind:
     return OtherStatement()
 
 
-@attrs.frozen(slots=True)
-class RenameTable:
+@attrs.frozen(slots=True, repr=False)
+class RenameTable(Value):
     """``ALTER TABLE old RENAME TO new``."""
 
     old: str
     new: str
 
 
-@attrs.frozen(slots=True)
-class RenameColumn:
+@attrs.frozen(slots=True, repr=False)
+class RenameColumn(Value):
     """``ALTER TABLE table RENAME [COLUMN] old TO new``."""
 
     table: str

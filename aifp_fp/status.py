@@ -13,6 +13,7 @@ from typing import Literal
 
 import attrs
 
+from aifp_fp.value import Value
 from aifp_fp.version import Version, parse_version
 
 Status = Literal[
@@ -36,15 +37,15 @@ HEALTHY: frozenset[Status] = frozenset({"up_to_date", "pending", "missing"})
 """The statuses of a database that ``up`` can migrate as it is."""
 
 
-@attrs.frozen(slots=True)
-class Known:
+@attrs.frozen(slots=True, repr=False)
+class Known(Value):
     """The recorded version is one the migration set names: plan and measure drift next."""
 
     version: Version
 
 
-@attrs.frozen(slots=True)
-class Settled:
+@attrs.frozen(slots=True, repr=False)
+class Settled(Value):
     """The recorded version alone decides the status (and why, for drift)."""
 
     status: Status

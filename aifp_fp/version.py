@@ -7,11 +7,13 @@ import re
 import attrs
 from returns.result import Failure, Result, Success
 
+from aifp_fp.value import Value
+
 _VERSION = re.compile(r"(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*")
 
 
-@attrs.frozen(order=True, slots=True)
-class Version:
+@attrs.frozen(order=True, slots=True, repr=False)
+class Version(Value):
     """A schema version; ordering is numeric, part by part."""
 
     parts: tuple[int, ...]
@@ -20,8 +22,8 @@ class Version:
         return ".".join(str(part) for part in self.parts)
 
 
-@attrs.frozen(slots=True)
-class BadVersionText:
+@attrs.frozen(slots=True, repr=False)
+class BadVersionText(Value):
     """A text that is not a version such as ``1.0`` or ``2.10``."""
 
     text: str

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from aifp_fp.value import Value
 from aifp_shell.commands.check import check
 from aifp_shell.commands.migrate import up
 from aifp_shell.commands.reports import RunReport, StatusReport, run_json, status_json
@@ -33,8 +34,8 @@ PathArg = str | os.PathLike[str] | None
 _Report = TypeVar("_Report", StatusReport, RunReport)
 
 
-@attrs.frozen(slots=True)
-class EnsureReport:
+@attrs.frozen(slots=True, repr=False)
+class EnsureReport(Value):
     """What ``ensure_current`` found, what it did, and where the databases ended.
 
     ``found`` is the status before anything ran; ``run`` is the migration it

@@ -12,10 +12,11 @@ import attrs
 
 from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.errors import CoreError, DiffError
+from aifp_fp.value import Value
 
 
-@attrs.frozen(slots=True)
-class DatabaseMissing:
+@attrs.frozen(slots=True, repr=False)
+class DatabaseMissing(Value):
     """The database file does not exist (and is not one the tool creates)."""
 
     database: str
@@ -23,8 +24,8 @@ class DatabaseMissing:
     why: str
 
 
-@attrs.frozen(slots=True)
-class ProjectNotFound:
+@attrs.frozen(slots=True, repr=False)
+class ProjectNotFound(Value):
     """No usable project folder: ``--project-dir`` is wrong, or none at or above the cwd."""
 
     path: str
@@ -32,15 +33,15 @@ class ProjectNotFound:
     why: str
 
 
-@attrs.frozen(slots=True)
-class BadUsage:
+@attrs.frozen(slots=True, repr=False)
+class BadUsage(Value):
     """The command line itself is wrong: an unknown option, a missing or conflicting one."""
 
     detail: str
 
 
-@attrs.frozen(slots=True)
-class Unreadable:
+@attrs.frozen(slots=True, repr=False)
+class Unreadable(Value):
     """The file is not an SQLite database, or is damaged (quick_check failed)."""
 
     database: str
@@ -48,16 +49,16 @@ class Unreadable:
     detail: str
 
 
-@attrs.frozen(slots=True)
-class Unversioned:
+@attrs.frozen(slots=True, repr=False)
+class Unversioned(Value):
     """The database has no ``schema_version`` row (a 0-byte file included)."""
 
     database: str
     path: str
 
 
-@attrs.frozen(slots=True)
-class StepFailed:
+@attrs.frozen(slots=True, repr=False)
+class StepFailed(Value):
     """A statement of a migration file failed; everything was rolled back."""
 
     database: str
@@ -68,8 +69,8 @@ class StepFailed:
     sqlite_error: str
 
 
-@attrs.frozen(slots=True)
-class RowsRefused:
+@attrs.frozen(slots=True, repr=False)
+class RowsRefused(Value):
     """A step's guard found rows the target version cannot hold; everything was rolled back."""
 
     database: str
@@ -83,8 +84,8 @@ class RowsRefused:
     """Whether more rows were refused than ``rows`` names."""
 
 
-@attrs.frozen(slots=True)
-class ConflictingObject:
+@attrs.frozen(slots=True, repr=False)
+class ConflictingObject(Value):
     """A statement would create an object that exists with another definition."""
 
     database: str
@@ -94,8 +95,8 @@ class ConflictingObject:
     reason: str
 
 
-@attrs.frozen(slots=True)
-class RefusedAtRunTime:
+@attrs.frozen(slots=True, repr=False)
+class RefusedAtRunTime(Value):
     """SQLite's authorizer stopped a statement that escapes the transaction."""
 
     database: str
@@ -104,8 +105,8 @@ class RefusedAtRunTime:
     statement: str
 
 
-@attrs.frozen(slots=True)
-class CheckFailed:
+@attrs.frozen(slots=True, repr=False)
+class CheckFailed(Value):
     """The migrated database failed ``foreign_key_check`` or ``quick_check`` before COMMIT."""
 
     database: str
@@ -116,8 +117,8 @@ class CheckFailed:
     """The step file after which the check failed (None: after all of them)."""
 
 
-@attrs.frozen(slots=True)
-class RestoredUnverified:
+@attrs.frozen(slots=True, repr=False)
+class RestoredUnverified(Value):
     """A restore over a damaged database copied the backup in, then a check of the result failed.
 
     The copy had passed the same checks before it was copied in; ``saved``
@@ -131,8 +132,8 @@ class RestoredUnverified:
     saved: str
 
 
-@attrs.frozen(slots=True)
-class Environment:
+@attrs.frozen(slots=True, repr=False)
+class Environment(Value):
     """The machine stopped the run: locked, read-only, disk full, or an I/O error."""
 
     database: str
@@ -142,16 +143,16 @@ class Environment:
     detail: str
 
 
-@attrs.frozen(slots=True)
-class MigrationsUnreadable:
+@attrs.frozen(slots=True, repr=False)
+class MigrationsUnreadable(Value):
     """The migrations folder or one of its files cannot be read."""
 
     path: str
     detail: str
 
 
-@attrs.frozen(slots=True)
-class CommitFailed:
+@attrs.frozen(slots=True, repr=False)
+class CommitFailed(Value):
     """COMMIT failed for one database after others had already committed."""
 
     database: str
@@ -161,8 +162,8 @@ class CommitFailed:
     """Databases committed (migrated) before this one failed; the rest were rolled back."""
 
 
-@attrs.frozen(slots=True)
-class DriftRefused:
+@attrs.frozen(slots=True, repr=False)
+class DriftRefused(Value):
     """``up --strict`` refused a database whose live structure differs from its version's."""
 
     database: str
@@ -171,16 +172,16 @@ class DriftRefused:
     differences: tuple[str, ...]
 
 
-@attrs.frozen(slots=True)
-class UnreadableSource:
+@attrs.frozen(slots=True, repr=False)
+class UnreadableSource(Value):
     """A ``diff`` FROM or TO that is not a readable schema script or SQLite database."""
 
     path: str
     reason: str
 
 
-@attrs.frozen(slots=True)
-class EditedAfterApplied:
+@attrs.frozen(slots=True, repr=False)
+class EditedAfterApplied(Value):
     """Migration files edited after the run of theirs that still shapes the database."""
 
     database: str
@@ -188,16 +189,16 @@ class EditedAfterApplied:
     files: tuple[ChecksumMismatch, ...]
 
 
-@attrs.frozen(slots=True)
-class NoBackup:
+@attrs.frozen(slots=True, repr=False)
+class NoBackup(Value):
     """``restore`` found no backup of the database beside it."""
 
     database: str
     folder: str
 
 
-@attrs.frozen(slots=True)
-class BackupUnusable:
+@attrs.frozen(slots=True, repr=False)
+class BackupUnusable(Value):
     """``restore`` refused a backup: missing, damaged, unversioned, or the database itself."""
 
     database: str
@@ -205,8 +206,8 @@ class BackupUnusable:
     reason: str
 
 
-@attrs.frozen(slots=True)
-class Interrupted:
+@attrs.frozen(slots=True, repr=False)
+class Interrupted(Value):
     """Ctrl-C stopped a run before COMMIT: every open transaction was rolled back."""
 
     rolled_back: tuple[str, ...]
@@ -215,8 +216,8 @@ class Interrupted:
     """The backups this run had written, now deleted."""
 
 
-@attrs.frozen(slots=True)
-class ScanInterrupted:
+@attrs.frozen(slots=True, repr=False)
+class ScanInterrupted(Value):
     """Ctrl-C stopped ``scan``: what it had done by then, and what it left undone."""
 
     checked: int
@@ -231,8 +232,8 @@ class ScanInterrupted:
     """Projects due for migration that were never started (as they were)."""
 
 
-@attrs.frozen(slots=True)
-class LossesNotConfirmed:
+@attrs.frozen(slots=True, repr=False)
+class LossesNotConfirmed(Value):
     """A run would destroy data and nobody accepted it (``--yes``, or yes at the prompt)."""
 
     losses: tuple[str, ...]
@@ -241,8 +242,8 @@ class LossesNotConfirmed:
     """Whether a person was asked (and said no), rather than no terminal to ask at."""
 
 
-@attrs.frozen(slots=True)
-class PlanChanged:
+@attrs.frozen(slots=True, repr=False)
+class PlanChanged(Value):
     """Under the write lock, the database needed steps the run had not shown (another run
     changed it in between), so their losses were never accepted."""
 

@@ -34,11 +34,13 @@ from typer._click.exceptions import BadParameter
 from typer._param_types import coerce_cli_path
 from typer.core import TyperGroup
 
+from aifp_fp.value import Value
+
 _WHOLE_NUMBER = re.compile(r"\s*[+-]?[0-9]+\s*")
 
 
-@attrs.frozen(slots=True)
-class PlainValue:
+@attrs.frozen(slots=True, repr=False)
+class PlainValue(Value):
     """Typer's runtime-parameter contract (``coerce``) for a flag, path, word or number option."""
 
     kind: type

@@ -13,6 +13,7 @@ from typing import Any
 import attrs
 
 from aifp_fp.errors import UnknownDatabase
+from aifp_fp.value import Value
 from aifp_shell.commands.restore import open_backup
 from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.locate import DATABASES, locate
@@ -22,8 +23,8 @@ from aifp_shell.problems import DatabaseMissing, Problem
 from aifp_shell.sqlite.database import read_version
 
 
-@attrs.frozen(slots=True)
-class ListedBackup:
+@attrs.frozen(slots=True, repr=False)
+class ListedBackup(Value):
     """One backup beside the database."""
 
     path: str
@@ -39,8 +40,8 @@ class ListedBackup:
     """The one a plain ``restore`` (no ``--backup``) picks."""
 
 
-@attrs.frozen(slots=True)
-class BackupListing:
+@attrs.frozen(slots=True, repr=False)
+class BackupListing(Value):
     """A database's backups, oldest first, or why they cannot be listed."""
 
     database: str

@@ -15,6 +15,7 @@ from aifp_fp.errors import UnknownDatabase, UnknownVersion
 from aifp_fp.graph import MigrationSet
 from aifp_fp.render import render_script
 from aifp_fp.schema import Schema
+from aifp_fp.value import Value
 from aifp_fp.version import Version, parse_version
 from aifp_shell.files.locate import DATABASES, Places
 from aifp_shell.files.sources import load_migration_set
@@ -22,8 +23,8 @@ from aifp_shell.problems import Problem
 from aifp_shell.schema.expected import schema_at
 
 
-@attrs.frozen(slots=True)
-class ExpectedSchema:
+@attrs.frozen(slots=True, repr=False)
+class ExpectedSchema(Value):
     """The script that builds database ``database``'s structure at ``version``."""
 
     database: str

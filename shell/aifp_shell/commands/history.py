@@ -20,6 +20,7 @@ from aifp_fp.checksums import (
 from aifp_fp.errors import UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.tables import HISTORY_TABLE
+from aifp_fp.value import Value
 from aifp_shell.commands.reports import DatabaseStatus
 from aifp_shell.files.locate import DATABASES, Places, locate
 from aifp_shell.files.sources import load_migration_set
@@ -101,8 +102,8 @@ def refuse_edited(
 # --- the history command -------------------------------------------------------------------
 
 
-@attrs.frozen(slots=True)
-class HistoryEntry:
+@attrs.frozen(slots=True, repr=False)
+class HistoryEntry(Value):
     """One recorded run and whether its file still hashes to what was recorded."""
 
     row: HistoryRow
@@ -110,8 +111,8 @@ class HistoryEntry:
     """True/False: the file's current SHA-256 does/does not equal the recorded one; None: gone."""
 
 
-@attrs.frozen(slots=True)
-class HistoryReport:
+@attrs.frozen(slots=True, repr=False)
+class HistoryReport(Value):
     """What ``history`` found for one database; ``problem`` when it could not look."""
 
     database: str

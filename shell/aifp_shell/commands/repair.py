@@ -21,6 +21,7 @@ from returns.result import Failure
 
 from aifp_fp.checksums import CurrentFile, Repair, current_files, repairs_needed
 from aifp_fp.errors import UnknownDatabase
+from aifp_fp.value import Value
 from aifp_shell.commands.history import edited_files, read_history
 from aifp_shell.commands.runtime import Runtime, utc_now_text
 from aifp_shell.files.backup import make_backup
@@ -36,8 +37,8 @@ from aifp_shell.sqlite.history_table import insert_history_row
 from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
 
-@attrs.frozen(slots=True)
-class RepairReport:
+@attrs.frozen(slots=True, repr=False)
+class RepairReport(Value):
     """What ``repair`` recorded for one database; ``problem`` when it could not."""
 
     database: str

@@ -10,6 +10,7 @@ from aifp_fp.checksums import ChecksumMismatch
 from aifp_fp.files import ForwardStep
 from aifp_fp.plan import Plan
 from aifp_fp.status import Status
+from aifp_fp.value import Value
 from aifp_fp.version import parse_version
 from aifp_shell.files.locate import SetInUse
 from aifp_shell.messages import EXIT_CHECK_FOUND_PROBLEM, EXIT_OK, error_json, exit_code
@@ -21,8 +22,8 @@ COMPUTED_PREFIX = "computed inverse of "
 """How a computed rollback's display name starts (``ComputedRollback.source``)."""
 
 
-@attrs.frozen(slots=True)
-class PendingStep:
+@attrs.frozen(slots=True, repr=False)
+class PendingStep(Value):
     """A step that ``up`` would apply."""
 
     from_version: str | None
@@ -50,8 +51,8 @@ def pending_steps(plan: Plan) -> tuple[PendingStep, ...]:
     )
 
 
-@attrs.frozen(slots=True)
-class DatabaseStatus:
+@attrs.frozen(slots=True, repr=False)
+class DatabaseStatus(Value):
     """One database as ``check`` sees it."""
 
     name: str
@@ -84,8 +85,8 @@ class DatabaseStatus:
         return have is not None and want is not None and have < want
 
 
-@attrs.frozen(slots=True)
-class StatusReport:
+@attrs.frozen(slots=True, repr=False)
+class StatusReport(Value):
     """What ``check`` found, database by database; ``problem`` stops the whole command."""
 
     databases: tuple[DatabaseStatus, ...]
@@ -115,8 +116,8 @@ class StatusReport:
         return EXIT_OK
 
 
-@attrs.frozen(slots=True)
-class DatabaseRun:
+@attrs.frozen(slots=True, repr=False)
+class DatabaseRun(Value):
     """What ``up`` or ``down`` did to one database."""
 
     name: str
@@ -132,8 +133,8 @@ class DatabaseRun:
     problem: Problem | None = None
 
 
-@attrs.frozen(slots=True)
-class RunReport:
+@attrs.frozen(slots=True, repr=False)
+class RunReport(Value):
     """What ``up`` or ``down`` did; ``problem`` is the failure that stopped it, if any."""
 
     databases: tuple[DatabaseRun, ...]

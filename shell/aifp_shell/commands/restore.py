@@ -27,6 +27,7 @@ from returns.result import Failure
 from aifp_fp.errors import UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.tables import HISTORY_TABLE
+from aifp_fp.value import Value
 from aifp_shell.commands.restore_damaged import (
     BACKUP,
     LIVE,
@@ -66,8 +67,8 @@ from aifp_shell.sqlite.replace_content import replace_content
 from aifp_shell.sqlite.transaction import abandon, begin_write, whole_checks
 
 
-@attrs.frozen(slots=True)
-class RestoreReport:
+@attrs.frozen(slots=True, repr=False)
+class RestoreReport(Value):
     """What ``restore`` did: the backup put back, the versions, the backup of what it replaced."""
 
     database: str

@@ -27,6 +27,7 @@ from pathlib import Path
 import attrs
 from returns.result import Failure, Success
 
+from aifp_fp.value import Value
 from aifp_shell.files.backup import copy_damaged_file, exclusive_temp, make_backup
 from aifp_shell.files.preflight import preflight
 from aifp_shell.files.safe_io import discard
@@ -51,8 +52,8 @@ BACKUP = "backup"
 """``history``: the backup's rows were kept (the live database had none)."""
 
 
-@attrs.frozen(slots=True)
-class PageRestore:
+@attrs.frozen(slots=True, repr=False)
+class PageRestore(Value):
     """What restoring over a damaged database with the backup API did."""
 
     from_version: str | None
@@ -178,8 +179,8 @@ def restore_damaged(
     return outcome
 
 
-@attrs.frozen(slots=True)
-class _Steps:
+@attrs.frozen(slots=True, repr=False)
+class _Steps(Value):
     """The fixed inputs of one restore over a damaged database."""
 
     name: str

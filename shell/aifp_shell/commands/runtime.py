@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 import attrs
 
+from aifp_fp.value import Value
 from aifp_shell.files.locate import Places
 from aifp_shell.files.retention import DEFAULT_KEEP_BACKUPS
 
@@ -31,8 +32,8 @@ ConfirmLosses: TypeAlias = "Callable[[tuple[DatabaseRun, ...]], LossAnswer]"
 """Given the planned runs (their steps name their losses), returns whether to go ahead."""
 
 
-@attrs.frozen(slots=True)
-class LossAnswer:
+@attrs.frozen(slots=True, repr=False)
+class LossAnswer(Value):
     """The answer to a run that loses data: go ahead or not, and whether a person answered."""
 
     accepted: bool
@@ -63,8 +64,8 @@ def utc_now_text(runtime: Runtime) -> str:
     return runtime.clock().astimezone(UTC).isoformat(timespec="seconds")
 
 
-@attrs.frozen(slots=True)
-class Runtime:
+@attrs.frozen(slots=True, repr=False)
+class Runtime(Value):
     """What a run needs from the outside world, built once by the composition root."""
 
     places: Places

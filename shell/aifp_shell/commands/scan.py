@@ -30,6 +30,7 @@ from returns.result import Failure, Success
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import path_up, plan_create
 from aifp_fp.status import HEALTHY, Settled, Status, settled, standing
+from aifp_fp.value import Value
 from aifp_fp.version import Version
 from aifp_shell.commands.reports import (
     DatabaseStatus,
@@ -76,16 +77,16 @@ PROJECT_DATABASES = tuple(name for name in DATABASES if name != "aifp_core")
 """Database statuses a project may be migrated from; any other leaves it untouched."""
 
 
-@attrs.frozen(slots=True)
-class SkippedFolder:
+@attrs.frozen(slots=True, repr=False)
+class SkippedFolder(Value):
     """A folder the walk could not enter, and why."""
 
     path: str
     reason: str
 
 
-@attrs.frozen(slots=True)
-class Walk:
+@attrs.frozen(slots=True, repr=False)
+class Walk(Value):
     """What walking a folder found: project folders, in path order, and folders skipped."""
 
     projects: tuple[Path, ...]
@@ -138,8 +139,8 @@ READ_BEFORE_KEPT = 64
 """Distinct catalog-and-version reads a ``KnownSet`` remembers (a scan meets a handful)."""
 
 
-@attrs.frozen(slots=True)
-class KnownSet:
+@attrs.frozen(slots=True, repr=False)
+class KnownSet(Value):
     """One database's migration set, with what a scan asks of it for every file worked out once.
 
     A scan classifies thousands of databases that sit at a handful of versions:
@@ -331,8 +332,8 @@ def _classified(
     )
 
 
-@attrs.frozen(slots=True)
-class ProjectScan:
+@attrs.frozen(slots=True, repr=False)
+class ProjectScan(Value):
     """One project: its databases as found, and what migrating it did (if it was migrated)."""
 
     path: str
@@ -371,8 +372,8 @@ class ProjectScan:
         return any(db.pending for db in self.found)
 
 
-@attrs.frozen(slots=True)
-class ScanReport:
+@attrs.frozen(slots=True, repr=False)
+class ScanReport(Value):
     """What ``scan`` found under its root and, with ``--migrate``, what it did."""
 
     root: str

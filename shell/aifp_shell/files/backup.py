@@ -16,6 +16,7 @@ from pathlib import Path
 import attrs
 from returns.result import Failure, Result, Success
 
+from aifp_fp.value import Value
 from aifp_shell.files.retention import REPLACED_SUFFIX
 from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.problems import Environment
@@ -212,8 +213,8 @@ def make_backup(
     return _written(database, database_file, now, fill, replaced)
 
 
-@attrs.frozen(slots=True)
-class Copied:
+@attrs.frozen(slots=True, repr=False)
+class Copied(Value):
     """The bytes of a database, copied into a hidden file beside it: complete, but not yet
     fsynced nor named (``publish_copy``)."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import attrs
 
+from aifp_fp.value import Value
 from aifp_shell.problems import ProjectNotFound
 
 DATABASES = ("aifp_core", "project", "user_preferences", "user_directives")
@@ -23,8 +24,8 @@ CREATABLE = frozenset({"user_preferences", "user_directives"})
 """Databases that are created from their initial schema when missing from a project."""
 
 
-@attrs.frozen(slots=True)
-class Location:
+@attrs.frozen(slots=True, repr=False)
+class Location(Value):
     """Where one database is: its path (None when there is no project), and why not."""
 
     name: str
@@ -33,8 +34,8 @@ class Location:
     why_missing: str
 
 
-@attrs.frozen(slots=True)
-class Places:
+@attrs.frozen(slots=True, repr=False)
+class Places(Value):
     """The folders a run works with, found once per run."""
 
     aifp_root: Path
@@ -44,8 +45,8 @@ class Places:
     """Where the search for a project started, when no ``--project-dir`` was given."""
 
 
-@attrs.frozen(slots=True)
-class SetInUse:
+@attrs.frozen(slots=True, repr=False)
+class SetInUse(Value):
     """The migration set a run uses: its folder, and whether it is the one shipped."""
 
     path: str

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import attrs
 
+from aifp_fp.value import Value
+
 DEFAULT_KEEP_BACKUPS = 5
 """Backups kept per database after a successful run (``--keep-backups N``)."""
 
@@ -18,8 +20,8 @@ Here, with the name pattern, so that what only lists backups (and ``check``) nev
 the backup writer."""
 
 
-@attrs.frozen(slots=True)
-class BackupFile:
+@attrs.frozen(slots=True, repr=False)
+class BackupFile(Value):
     """A file named like one of the tool's backups: ``<db>.backup_<stamp>[_<n>][_replaced]``."""
 
     path: Path

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import attrs
 
+from aifp_fp.value import Value
 from aifp_shell.sqlite.database import connect
 
 
-@attrs.frozen(slots=True)
-class Expectation:
+@attrs.frozen(slots=True, repr=False)
+class Expectation(Value):
     """The version aifp_core expects of one database, and the oldest it still accepts."""
 
     expected: str

@@ -22,6 +22,7 @@ from returns.result import Failure, Result, Success
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan
 from aifp_fp.recognition import AtShape, Drifted
+from aifp_fp.value import Value
 from aifp_fp.version import Version, parse_version
 from aifp_shell.files.locate import Places, locate
 from aifp_shell.files.sources import load_migration_set
@@ -33,8 +34,8 @@ if TYPE_CHECKING:  # the schema model is loaded only on a drift-cache miss
     from aifp_fp.schema import Schema
 
 
-@attrs.frozen(slots=True)
-class DatabaseDrift:
+@attrs.frozen(slots=True, repr=False)
+class DatabaseDrift(Value):
     """A database whose live structure differs from its version's: one line per difference."""
 
     database: str

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import attrs
 
+from aifp_fp.value import Value
 
-@attrs.frozen(slots=True)
-class AppliedStep:
+
+@attrs.frozen(slots=True, repr=False)
+class AppliedStep(Value):
     """A step that ran: direction, versions, file, and the statements it skipped."""
 
     direction: str

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import attrs
 
+from aifp_fp.value import Value
 from aifp_shell.problems import Environment, Unreadable
 
 DEFAULT_BUSY_TIMEOUT = 10.0
@@ -133,8 +134,8 @@ def environment_problem(
     return Environment(database, str(path), kind if kind != "sql" else "io", str(error))
 
 
-@attrs.frozen(slots=True)
-class VersionRead:
+@attrs.frozen(slots=True, repr=False)
+class VersionRead(Value):
     """What a database's ``schema_version`` says: a version text, or None (unversioned)."""
 
     version: str | None

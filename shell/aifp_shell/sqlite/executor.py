@@ -16,6 +16,7 @@ from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.sqltext import Statement
 from aifp_fp.statement import FORBIDDEN_PRAGMAS, AddColumn, CreateObject, DropObject, classify
 from aifp_fp.tables import VERSION_TABLE
+from aifp_fp.value import Value
 from aifp_shell.problems import (
     CheckFailed,
     ConflictingObject,
@@ -98,8 +99,8 @@ _REFUSALS_SHOWN = 10
 """How many refused rows a message names (the rest are counted)."""
 
 
-@attrs.frozen(slots=True)
-class _Refusal:
+@attrs.frozen(slots=True, repr=False)
+class _Refusal(Value):
     """Rows a step's guard query returned: rows the step cannot carry."""
 
     rows: tuple[str, ...]

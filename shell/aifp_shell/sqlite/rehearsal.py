@@ -21,6 +21,7 @@ from aifp_fp.losses import Loss, step_losses
 from aifp_fp.plan import Plan, PlannedStep
 from aifp_fp.schema import fold
 from aifp_fp.sqltext import TokenKind
+from aifp_fp.value import Value
 from aifp_shell.problems import Problem
 from aifp_shell.sqlite.applied import AppliedStep
 from aifp_shell.sqlite.executor import history_file_name, run_plan
@@ -55,8 +56,8 @@ def schema_copy(live: sqlite3.Connection | None) -> sqlite3.Connection:
     return copy
 
 
-@attrs.frozen(slots=True)
-class Rehearsed:
+@attrs.frozen(slots=True, repr=False)
+class Rehearsed(Value):
     """A plan's steps as the rehearsal ran them: what each skipped and destroys."""
 
     steps: tuple[AppliedStep, ...]

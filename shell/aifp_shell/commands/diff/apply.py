@@ -29,6 +29,7 @@ from aifp_fp.render import render_script
 from aifp_fp.schema import Schema, fold
 from aifp_fp.sqltext import split_statements
 from aifp_fp.tables import TOOL_TABLES
+from aifp_fp.value import Value
 from aifp_shell.commands.diff.source import read_source
 from aifp_shell.files.backup import make_backup
 from aifp_shell.files.safe_io import discard
@@ -48,8 +49,8 @@ from aifp_shell.sqlite.transaction import abandon, begin_write, final_checks
 """Tables of the versioned runner that ``diff --apply`` never changes (folded names)."""
 
 
-@attrs.frozen(slots=True)
-class DiffApplied:
+@attrs.frozen(slots=True, repr=False)
+class DiffApplied(Value):
     """What ``diff --apply`` did: the database, its backup (None when nothing changed), the work."""
 
     path: str

@@ -37,6 +37,7 @@ from aifp_fp.plan import Plan, PlannedStep, find_path, plan_create, plan_up, pre
 from aifp_fp.schema import Column, Schema, Table, canonical, schema_differences
 from aifp_fp.sqltext import split_statements
 from aifp_fp.tables import TOOL_TABLES
+from aifp_fp.value import Value
 from aifp_fp.version import Version, parse_version
 from aifp_shell.commands.verify.sample_rows import (
     AllowedValues,
@@ -61,8 +62,8 @@ MAX_PATHS = 16
 """Paths compared per pair of versions; a wider graph is sampled in a fixed order."""
 
 
-@attrs.frozen(slots=True)
-class Finding:
+@attrs.frozen(slots=True, repr=False)
+class Finding(Value):
     """One thing wrong with one file: which check failed and why."""
 
     database: str
@@ -74,8 +75,8 @@ class Finding:
     detail: str
 
 
-@attrs.frozen(slots=True)
-class Note:
+@attrs.frozen(slots=True, repr=False)
+class Note(Value):
     """Something ``verify`` could not check, and why (not a failure)."""
 
     database: str
@@ -83,8 +84,8 @@ class Note:
     detail: str
 
 
-@attrs.frozen(slots=True)
-class DatabaseVerified:
+@attrs.frozen(slots=True, repr=False)
+class DatabaseVerified(Value):
     """What was checked for one database folder."""
 
     name: str
@@ -94,8 +95,8 @@ class DatabaseVerified:
     paths_compared: int
 
 
-@attrs.frozen(slots=True)
-class VerifyReport:
+@attrs.frozen(slots=True, repr=False)
+class VerifyReport(Value):
     """The outcome of ``verify``; ``problem`` (exit 2) means the folder could not be read."""
 
     migrations_dir: str
