@@ -2,8 +2,8 @@
 
 attrs compiles a ``__repr__`` for each class it builds, about a third of the
 cost of building a class (~0.26 ms of ~0.7 ms here), and the tool builds some
-ninety of them on every start: ~79 M of the ~690 M instructions that ``scan``'s
-imports take (callgrind). Reprs are only read in tests and while debugging, so
+ninety of them on every start: ~76 M of the ~690 M instructions that ``scan``'s
+imports took (callgrind). Reprs are only read in tests and while debugging, so
 the classes are declared ``repr=False`` and inherit this one, which reads the
 fields when called and writes what attrs' own would.
 """
