@@ -93,10 +93,10 @@ def check(share):
             conn.execute("ATTACH DATABASE ? AS scanned", (uri,))
             conn.execute("BEGIN")
             conn.execute("PRAGMA scanned.quick_check").fetchall()
+            conn.execute("SELECT type, name, tbl_name, sql FROM scanned.sqlite_master").fetchall()
             conn.execute(
-                "SELECT type, name, tbl_name, sql, (SELECT version FROM scanned.schema_version"
-                " WHERE id = 1 LIMIT 1) FROM scanned.sqlite_master"
-            ).fetchall()
+                "SELECT version FROM scanned.schema_version WHERE id = 1 LIMIT 1"
+            ).fetchone()
             conn.execute("ROLLBACK")
             conn.execute("DETACH DATABASE scanned")
 

@@ -454,19 +454,19 @@ def test_remembered_reads_answer_each_thread_for_its_own_read() -> None:
     assert isinstance(sets, dict)
     known = sets["project"]
     reads = {
-        "a": [("table", "a", "a", "CREATE TABLE a(x)", "1.0")] * 30,
-        "b": [("table", "b", "b", "CREATE TABLE b(x)", "1.1")] * 30,
+        "a": ([("table", "a", "a", "CREATE TABLE a(x)")] * 30, "1.0"),
+        "b": ([("table", "b", "b", "CREATE TABLE b(x)")] * 30, "1.1"),
     }
     answers = {name: (name, "9.9", (), "ahead", (), None) for name in reads}
     for name, read in reads.items():
-        known.note_read(list(read), answers[name])  # type: ignore[arg-type]
+        known.note_read((list(read[0]), read[1]), answers[name])  # type: ignore[arg-type]
     switch = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)  # switch threads as often as Python can
     wrong: list[str] = []
 
     def look(name: str) -> None:
         for _ in range(50_000):
-            if known.as_read_before(list(reads[name])) != answers[name]:
+            if known.as_read_before((list(reads[name][0]), reads[name][1])) != answers[name]:
                 wrong.append(name)
 
     try:

@@ -176,7 +176,7 @@ class KnownSet(Value):
         last = self._last[:]  # one look: another thread may note a read meanwhile
         if last and last[0][0] == read and _version_text(last[0][0]) == version:
             return last[0][1]
-        found = self._before.get((version, tuple(read)))
+        found = self._before.get((version, tuple(read[0])))
         if found is not None:
             self._last[:] = [(read, found)]
         return found
@@ -186,7 +186,7 @@ class KnownSet(Value):
         self._last[:] = [(read, classified)]
         if len(self._before) >= READ_BEFORE_KEPT:
             self._before.clear()  # a tree of that many shapes: start again rather than grow
-        self._before[(_version_text(read), tuple(read))] = classified
+        self._before[(_version_text(read), tuple(read[0]))] = classified
 
     def pending(self, version: Version) -> tuple[PendingStep, ...] | Problem:
         """Return the steps up from ``version`` to the latest, or why there is no plan."""
@@ -214,7 +214,7 @@ def _version_text(read: CatalogRead) -> tuple[type, str]:
     # version reported: a schema_version.version without TEXT affinity may hold any of them.
     # (sqlite_master's columns are TEXT: SQLite stores no number there, and text never equals
     # bytes.)
-    value = read[0][4] if read else None
+    value = read[1]
     return type(value), str(value)
 
 
@@ -291,7 +291,7 @@ def inspect_database(
 
 def _classify(name: str, where: str, conn: sqlite3.Connection, known: KnownSet) -> DatabaseStatus:
     """Return the status of a readable database, as ``check`` defines the statuses."""
-    read = catalog_and_version(conn)  # the usual shape: catalog and version in one statement
+    read = catalog_and_version(conn)  # the usual shape, in the read transaction begun above
     found = known.as_read_before(read) if read is not None else None
     if found is None:
         if read is None:
