@@ -165,40 +165,42 @@ def _with_set(document: dict[str, Any], in_use: SetInUse | None) -> dict[str, An
 
 def status_json(report: StatusReport) -> dict[str, Any]:
     """Return the ``check --json`` document of SPEC.md."""
-    databases = []
-    for db in report.databases:
-        entry: dict[str, Any] = {
-            "name": db.name,
-            "path": db.path,
-            "exists": db.exists,
-            "version": db.version,
-            "latest": db.latest,
-            "pending": [
-                {"from": step.from_version, "to": step.to_version, "file": step.file}
-                for step in db.pending
-            ],
-            "status": db.status,
-        }
-        if db.name != "aifp_core":
-            entry["expected"] = db.expected
-        if db.differences:
-            entry["differences"] = list(db.differences)
-        if db.checksum_mismatches:
-            entry["checksum_mismatches"] = [
-                {"file": item.display, "recorded": item.recorded, "current": item.current}
-                for item in db.checksum_mismatches
-            ]
-        if db.ignored_files:
-            entry["ignored_files"] = list(db.ignored_files)
-        if db.problem is not None:
-            entry["error"] = _error(db.problem)
-        databases.append(entry)
-    document: dict[str, Any] = {"databases": databases}
+    document: dict[str, Any] = {"databases": [database_json(db) for db in report.databases]}
     if report.strict:
         document["not_up_to_date"] = [db.name for db in report.not_current()]
     if report.problem is not None:
         document["error"] = _error(report.problem)
     return _with_set(document, report.migration_set)
+
+
+def database_json(db: DatabaseStatus) -> dict[str, Any]:
+    """Return one database's entry of the ``check --json`` document (``scan`` lists them too)."""
+    entry: dict[str, Any] = {
+        "name": db.name,
+        "path": db.path,
+        "exists": db.exists,
+        "version": db.version,
+        "latest": db.latest,
+        "pending": [
+            {"from": step.from_version, "to": step.to_version, "file": step.file}
+            for step in db.pending
+        ],
+        "status": db.status,
+    }
+    if db.name != "aifp_core":
+        entry["expected"] = db.expected
+    if db.differences:
+        entry["differences"] = list(db.differences)
+    if db.checksum_mismatches:
+        entry["checksum_mismatches"] = [
+            {"file": item.display, "recorded": item.recorded, "current": item.current}
+            for item in db.checksum_mismatches
+        ]
+    if db.ignored_files:
+        entry["ignored_files"] = list(db.ignored_files)
+    if db.problem is not None:
+        entry["error"] = _error(db.problem)
+    return entry
 
 
 def applied_json(step: AppliedStep, *, sql: bool = False) -> dict[str, Any]:

@@ -36,11 +36,10 @@ from aifp_shell.commands.reports import (
     DatabaseStatus,
     PendingStep,
     RunReport,
-    StatusReport,
+    database_json,
     pending_path,
     pending_steps,
     run_json,
-    status_json,
 )
 from aifp_shell.files.locate import CREATABLE, DATABASES, PROJECT_FOLDERS, Places, core_path
 from aifp_shell.files.sources import load_migration_set
@@ -341,15 +340,18 @@ class ProjectScan(Value):
     run: RunReport | None = None
     after: tuple[DatabaseStatus, ...] | None = None
     """The databases re-checked after a migration."""
+    outcome: str = attrs.field(init=False, eq=False, repr=False)
+    """``failed``, ``drift``, ``migrated``, ``pending`` or ``up_to_date``: worked out once, as
+    the project is made (in the worker that checked it), and read by the summary, the exit
+    code and the report."""
 
     @property
     def databases(self) -> tuple[DatabaseStatus, ...]:
         """Return the databases as they are now: re-checked after a migration, else as found."""
         return self.after if self.after is not None else self.found
 
-    @property
-    def outcome(self) -> str:
-        """Return ``failed``, ``drift``, ``migrated``, ``pending`` or ``up_to_date``."""
+    @outcome.default
+    def _outcome(self) -> str:
         if self.run is not None and self.run.problem is not None:
             return "failed"
         statuses = {db.status for db in self.databases}
@@ -790,7 +792,7 @@ def _project_json(project: ProjectScan) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "path": project.path,
         "outcome": project.outcome,
-        "databases": status_json(StatusReport(project.databases))["databases"],
+        "databases": [database_json(db) for db in project.databases],
     }
     if project.run is not None:
         entry["run"] = run_json(project.run)
