@@ -10,17 +10,12 @@ failure never stops the others.
 
 from __future__ import annotations
 
-import gc
-import multiprocessing
-import multiprocessing.context
 import os
-import signal
 import sqlite3
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +27,7 @@ from aifp_fp.plan import path_up, plan_create
 from aifp_fp.status import HEALTHY, Settled, Status, settled, standing
 from aifp_fp.value import Value
 from aifp_fp.version import Version
+from aifp_shell.commands.forked import ForkedWorkers
 from aifp_shell.commands.reports import (
     DatabaseStatus,
     PendingStep,
@@ -464,28 +460,19 @@ _WORKER_CATALOGS = AttachedCatalogs()
 """A worker process's one connection for the databases that read as ones classified before."""
 
 
-def _start_worker(sets: dict[str, KnownSet]) -> None:
-    # Ctrl-C reaches every process of the terminal's group: the parent decides, and ends us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forked
-    # What the worker inherited stays alive to its end: keep the collector off it.
-    gc.freeze()
-    _WORKER_SETS.update(sets)
-
-
 def _check_chunk(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
     return tuple(check_project(project, _WORKER_SETS, _WORKER_CATALOGS) for project in projects)
 
 
-def _process_context() -> multiprocessing.context.BaseContext | None:
-    """Return the fork context where the platform starts processes by forking (Linux), else
-    None. Forked workers start in milliseconds with the sets already in memory; elsewhere
-    a worker would start a fresh interpreter, so projects are checked by threads instead."""
-    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
-        return None
-    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform != "linux":
-        return None
-    return multiprocessing.get_context("fork")
+def _checked_here(projects: tuple[str, ...], sets: dict[str, KnownSet]) -> tuple[ProjectScan, ...]:
+    """Return the projects of a worker that died, checked in this process."""
+    return tuple(check_project(project, sets) for project in projects)
+
+
+def _forks() -> bool:
+    """Return whether projects are checked by forked processes: on Linux, where a forked
+    worker starts in milliseconds with the sets already in memory (elsewhere, threads)."""
+    return sys.platform == "linux"
 
 
 def check_projects(
@@ -513,9 +500,8 @@ def check_projects(
         if interrupt is not None and interrupt.hit:
             raise KeyboardInterrupt
 
-    context = _process_context()
     chunks = [projects[i : i + CHUNK] for i in range(0, len(projects), CHUNK)]
-    if workers == 1 or context is None or len(projects) < IN_PROCESS_BELOW:
+    if workers == 1 or not _forks() or len(projects) < IN_PROCESS_BELOW:
         tick = progress("checking", len(projects)) if progress is not None else None
 
         def one(project: str, catalogs: AttachedCatalogs | None = None) -> ProjectScan:
@@ -539,40 +525,21 @@ def check_projects(
         with ThreadPoolExecutor(max_workers=workers) as threads:
             return tuple(_gathered([threads.submit(one, p) for p in projects], go_on))
     found: dict[int, tuple[ProjectScan, ...]] = {}
-    with ProcessPoolExecutor(
-        max_workers=min(workers, len(chunks)),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(sets,),
-    ) as pool:
-        futures: list[Future[tuple[ProjectScan, ...]]] = []
+
+    def work(index: int) -> tuple[ProjectScan, ...]:
+        return _check_chunk(chunks[index])  # looked up when called: a test puts its own in
+
+    with ForkedWorkers(work, len(chunks), workers, lambda: _WORKER_SETS.update(sets)) as forked:
+        tick = progress("checking", len(projects)) if progress is not None else None
         try:
-            # Workers are forked at the first submit. Ctrl-C waits until they are: Python
-            # drops (with a traceback) what a SIGINT handler raises in the hooks a fork runs.
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
-                futures.extend(pool.submit(_check_chunk, chunk) for chunk in chunks)
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            tick = progress("checking", len(projects)) if progress is not None else None
-            for index, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
-                try:
-                    scanned = _result(future, go_on)
-                except BrokenProcessPool:
-                    scanned = tuple(check_project(project, sets) for project in chunk)
+            for index, answered in forked.answers(go_on):
+                scanned = answered if answered is not None else _checked_here(chunks[index], sets)
                 found[index] = scanned
                 if tick is not None:
                     for _ in scanned:
                         tick()
         except KeyboardInterrupt:
-            # Ended, the pool breaks and fails every future not done (cancelling them first
-            # would make its manager thread fail on a cancelled one: CPython 3.11).
-            workers_now: dict[int, Any] = getattr(pool, "_processes", None) or {}
-            for process in tuple(workers_now.values()):
-                process.terminate()
-    for index, future in enumerate(futures):  # all settled: the pool has shut down
-        if index not in found and _succeeded(future):
-            found[index] = future.result()
+            pass  # Ctrl-C: the workers are ended on leaving; the projects checked by then
     return tuple(scanned for index in sorted(found) for scanned in found[index])
 
 

@@ -1,0 +1,129 @@
+"""Forked workers (``shell/aifp_shell/commands/forked.py``): every task answered once, a dead
+worker's tasks given back, nothing left behind (processes, pipes) however it ends."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aifp_shell.commands.forked import ForkedWorkers
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux")
+
+
+def _open_pipes() -> int:
+    return sum(1 for fd in Path("/proc/self/fd").iterdir() if "pipe:" in _target(fd))
+
+
+def _target(fd: Path) -> str:
+    try:
+        return os.readlink(fd)
+    except OSError:
+        return ""  # the listing's own descriptor, closed by now
+
+
+def _no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def _never_stop() -> None:
+    pass
+
+
+def _answers(
+    work: Callable[[int], object], tasks: int, workers: int, start: Callable[[], None] = _never_stop
+) -> dict[int, object]:
+    found: dict[int, object] = {}
+    with ForkedWorkers(work, tasks, workers, start) as forked:
+        for task, answer in forked.answers(_never_stop):
+            assert task not in found, f"task {task} answered twice"
+            found[task] = answer
+    return found
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 4))
+def test_every_task_is_answered_once_by_a_worker_process(tasks: int, workers: int) -> None:
+    pipes = _open_pipes()
+    here = os.getpid()
+    found = _answers(lambda task: (task, task * task, os.getpid()), tasks, workers)
+    assert sorted(found) == list(range(tasks))
+    for task, answer in found.items():
+        assert isinstance(answer, tuple) and answer[:2] == (task, task * task)
+        assert answer[2] != here  # worked out in a worker, not here
+    assert len({answer[2] for answer in found.values() if isinstance(answer, tuple)}) <= workers
+    assert _open_pipes() == pipes and _no_child_left()
+
+
+def test_start_runs_in_each_worker_before_its_tasks() -> None:
+    started: list[int] = []  # filled in each worker's own copy of this process
+
+    def work(_task: int) -> tuple[int, ...]:
+        return (*started, os.getpid())
+
+    found = _answers(work, 6, 2, lambda: started.append(os.getpid()))
+    assert started == []  # not here
+    assert all(isinstance(a, tuple) and len(a) == 2 and a[0] == a[1] for a in found.values())
+
+
+def test_the_tasks_of_a_worker_that_died_are_given_back_and_the_others_answered() -> None:
+    def work(task: int) -> int:
+        if task == 3:
+            os._exit(9)
+        return task
+
+    found = _answers(work, 20, 2)
+    assert found[3] is None  # given back: the caller does it itself
+    lost = [task for task, answer in found.items() if answer is None]
+    assert len(lost) <= 2  # the dying worker's tasks in hand, no more
+    assert all(found[task] == task for task in found if task not in lost)
+    assert sorted(found) == list(range(20)) and _no_child_left()
+
+
+def test_a_task_that_raises_ends_its_worker_quietly_and_is_given_back(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    def work(task: int) -> int:
+        if task == 0:
+            raise ValueError("boom")
+        return task
+
+    found = _answers(work, 8, 1)
+    assert found[0] is None and sorted(found) == list(range(8))
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_leaving_early_ends_the_workers_and_closes_their_pipes() -> None:
+    pipes = _open_pipes()
+    forked = ForkedWorkers(lambda task: task, 1000, 2, _never_stop)
+    pids: list[int] = []
+    with pytest.raises(KeyboardInterrupt), forked:
+        pids = [worker.pid for worker in forked._running]
+        for task, _ in forked.answers(_never_stop):
+            if task >= 2:
+                raise KeyboardInterrupt  # as Ctrl-C in the caller's loop
+    assert len(pids) == 2
+    assert all(not Path(f"/proc/{pid}").exists() for pid in pids)
+    assert _open_pipes() == pipes and _no_child_left()
+
+
+def test_when_no_worker_can_be_forked_every_task_is_given_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    pipes = _open_pipes()
+    assert _answers(lambda task: task, 5, 2) == dict.fromkeys(range(5))
+    assert _open_pipes() == pipes
