@@ -4,7 +4,9 @@ worker's tasks given back, nothing left behind (processes, pipes) however it end
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -127,3 +129,32 @@ def test_when_no_worker_can_be_forked_every_task_is_given_back(
     pipes = _open_pipes()
     assert _answers(lambda task: task, 5, 2) == dict.fromkeys(range(5))
     assert _open_pipes() == pipes
+
+
+def test_a_ctrl_c_held_while_forking_is_raised_after_and_leaves_no_worker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = ForkedWorkers._fork
+
+    def fork_then_ctrl_c(self: ForkedWorkers[int]) -> bool:
+        made = real(self)  # a worker never comes back from it
+        os.kill(os.getpid(), signal.SIGINT)  # held until the forks are done
+        return made
+
+    monkeypatch.setattr(ForkedWorkers, "_fork", fork_then_ctrl_c)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    pipes = _open_pipes()
+    try:
+        with pytest.raises(KeyboardInterrupt), ForkedWorkers(lambda t: t, 10, 2, _never_stop):
+            pytest.fail("the block was entered")
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert _open_pipes() == pipes and _no_child_left()
+
+
+def test_workers_forked_from_a_thread_other_than_the_main_one_answer() -> None:
+    found: dict[int, object] = {}
+    thread = threading.Thread(target=lambda: found.update(_answers(lambda t: t + 1, 8, 2)))
+    thread.start()
+    thread.join(60)
+    assert found == {task: task + 1 for task in range(8)}

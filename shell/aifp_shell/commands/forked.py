@@ -10,9 +10,10 @@ number (4 bytes) and sends back the result's pickle behind its length (8 bytes).
 Each worker has ``IN_HAND`` tasks at a time: the next waits in its pipe while it works, so
 it never waits for the parent between tasks. A worker that dies (its pipe ends with tasks
 in hand) has those tasks given back to the caller unanswered, to do itself; the others go
-on. Workers ignore Ctrl-C (a terminal sends it to the whole process group): the parent
+on. Workers never act on Ctrl-C (a terminal sends it to the whole process group): the parent
 decides, and leaving the ``with`` block ends any worker still running with SIGKILL. They
-only read, so nothing is left half-done.
+only read, so nothing is left half-done. (They keep SIGINT blocked, as it was while they
+were forked: nothing to set up in them.)
 """
 
 from __future__ import annotations
@@ -80,13 +81,17 @@ class ForkedWorkers(Generic[R]):
     def __enter__(self) -> ForkedWorkers[R]:
         """Fork the workers (fewer, or none, if the system refuses more processes)."""
         # Ctrl-C waits until the forks are done: Python drops (with a traceback) what a
-        # SIGINT handler raises in the hooks a fork runs.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # SIGINT handler raises in the hooks a fork runs. The workers keep it blocked.
         try:
-            while len(self._running) < self._wanted and self._fork():
-                pass
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                while len(self._running) < self._wanted and self._fork():
+                    pass
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held is raised now
+        except BaseException:
+            self.__exit__(None, None, None)  # not called for what __enter__ raises
+            raise
         return self
 
     def __exit__(
@@ -188,8 +193,6 @@ def _serve(
     """A worker's life: answer each task number read from ``tasks`` until the pipe ends."""
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked while forked
         gc.freeze()  # what the worker inherited stays alive to its end: keep the collector off it
         start()
         while len(number := _read_exactly(tasks, _TASK_BYTES)) == _TASK_BYTES:

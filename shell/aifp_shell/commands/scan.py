@@ -529,17 +529,17 @@ def check_projects(
     def work(index: int) -> tuple[ProjectScan, ...]:
         return _check_chunk(chunks[index])  # looked up when called: a test puts its own in
 
-    with ForkedWorkers(work, len(chunks), workers, lambda: _WORKER_SETS.update(sets)) as forked:
-        tick = progress("checking", len(projects)) if progress is not None else None
-        try:
+    try:
+        with ForkedWorkers(work, len(chunks), workers, lambda: _WORKER_SETS.update(sets)) as forked:
+            tick = progress("checking", len(projects)) if progress is not None else None
             for index, answered in forked.answers(go_on):
                 scanned = answered if answered is not None else _checked_here(chunks[index], sets)
                 found[index] = scanned
                 if tick is not None:
                     for _ in scanned:
                         tick()
-        except KeyboardInterrupt:
-            pass  # Ctrl-C: the workers are ended on leaving; the projects checked by then
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: the workers were ended on leaving; the projects checked by then
     return tuple(scanned for index in sorted(found) for scanned in found[index])
 
 
