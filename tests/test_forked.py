@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,25 +132,40 @@ def test_when_no_worker_can_be_forked_every_task_is_given_back(
     assert _open_pipes() == pipes
 
 
-def test_a_ctrl_c_held_while_forking_is_raised_after_and_leaves_no_worker(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("to", ["this thread", "another thread"])
+def test_a_ctrl_c_while_forking_is_raised_after_and_leaves_no_worker(
+    monkeypatch: pytest.MonkeyPatch, to: str
 ) -> None:
+    # Sent to this thread, Ctrl-C is held by the signal mask; sent to another (a process's
+    # SIGINT goes to any thread not blocking it), only by the handler that notes it.
+    other = threading.Event()
+    sleeper = threading.Thread(target=other.wait, daemon=True)
+    sleeper.start()
+    target = threading.get_ident() if to == "this thread" else sleeper.ident
+    assert target is not None
     real = ForkedWorkers._fork
+    forked: list[int] = []
 
     def fork_then_ctrl_c(self: ForkedWorkers[int]) -> bool:
         made = real(self)  # a worker never comes back from it
-        os.kill(os.getpid(), signal.SIGINT)  # held until the forks are done
+        forked.extend(worker.pid for worker in self._running)
+        if len(self._running) == 1:
+            signal.pthread_kill(target, signal.SIGINT)
+            time.sleep(0.05)  # time for the other thread to take it
         return made
 
     monkeypatch.setattr(ForkedWorkers, "_fork", fork_then_ctrl_c)
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     pipes = _open_pipes()
     try:
-        with pytest.raises(KeyboardInterrupt), ForkedWorkers(lambda t: t, 10, 2, _never_stop):
+        with pytest.raises(KeyboardInterrupt), ForkedWorkers(lambda t: t, 10, 3, _never_stop):
             pytest.fail("the block was entered")
     finally:
         signal.signal(signal.SIGINT, previous)
+        other.set()
+    assert len(set(forked)) == 3  # all forked: the Ctrl-C came after
     assert _open_pipes() == pipes and _no_child_left()
+    assert all(not Path(f"/proc/{pid}").exists() for pid in forked)
 
 
 def test_workers_forked_from_a_thread_other_than_the_main_one_answer() -> None:

@@ -18,6 +18,7 @@ import pytest
 
 from aifp_shell import migrate
 from aifp_shell.commands import scan as scan_module
+from aifp_shell.commands.forked import IN_HAND
 from aifp_shell.commands.scan import ProjectScan, find_projects
 from aifp_shell.schema.attached_catalog import AttachedCatalogs
 from tests.aifp_data import (
@@ -532,6 +533,35 @@ def test_projects_of_a_worker_that_died_are_checked_again_here(
     alone = _scan(tree, jobs=1)
     monkeypatch.setattr(scan_module, "_check_chunk", _chunk_that_kills_its_process)
     assert _scan(tree, jobs=2) == alone
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="worker processes are forked on Linux only")
+def test_the_other_worker_goes_on_before_a_dead_workers_projects_are_checked_here(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _more_projects(tree, 2 * scan_module.IN_PROCESS_BELOW)
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    monkeypatch.setenv("SCAN_TEST_MARKS", str(marks))
+
+    def recorded_or_killed(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+        if any(project.endswith("p007") for project in projects):
+            os._exit(9)
+        return _chunk_recording_its_process(projects)
+
+    checked_here: list[int] = []
+    real = scan_module._checked_here
+
+    def counting(projects: tuple[str, ...], sets: object) -> tuple[ProjectScan, ...]:
+        checked_here.append(len(list(marks.iterdir())))  # chunks the workers had done by then
+        return real(projects, sets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scan_module, "_check_chunk", recorded_or_killed)
+    monkeypatch.setattr(scan_module, "_checked_here", counting)
+    report = _scan(tree, jobs=2)
+    chunks = -(-len(report.projects) // scan_module.CHUNK)
+    assert checked_here and len(checked_here) <= IN_HAND
+    assert checked_here[0] == chunks - len(checked_here)  # every other chunk was done first
 
 
 @pytest.mark.parametrize(

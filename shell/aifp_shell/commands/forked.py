@@ -10,10 +10,11 @@ number (4 bytes) and sends back the result's pickle behind its length (8 bytes).
 Each worker has ``IN_HAND`` tasks at a time: the next waits in its pipe while it works, so
 it never waits for the parent between tasks. A worker that dies (its pipe ends with tasks
 in hand) has those tasks given back to the caller unanswered, to do itself; the others go
-on. Workers never act on Ctrl-C (a terminal sends it to the whole process group): the parent
-decides, and leaving the ``with`` block ends any worker still running with SIGKILL. They
-only read, so nothing is left half-done. (They keep SIGINT blocked, as it was while they
-were forked: nothing to set up in them.)
+on. A Ctrl-C while workers are forked or ended is raised once that is done, so none is left
+unrecorded, running or unwaited for. Workers never act on Ctrl-C (a terminal sends it to
+the whole process group): the parent decides, and leaving the ``with`` block ends any
+worker still running with SIGKILL. They only read, so nothing is left half-done. (They keep
+SIGINT blocked, as it was while they were forked: see ``_ctrl_c_held``.)
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import os
 import pickle
 import select
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from types import TracebackType
-from typing import Generic, NoReturn, TypeVar
+from types import FrameType, TracebackType
+from typing import Any, Generic, NoReturn, TypeVar
 
 IN_HAND = 2
 """Tasks sent to a worker ahead of its answers."""
@@ -67,7 +69,13 @@ class _Worker:
 
 class ForkedWorkers(Generic[R]):
     """Up to ``workers`` processes forked on entering, each doing ``work(task)`` for the task
-    numbers ``0 .. tasks - 1`` it is sent, after calling ``start`` once."""
+    numbers ``0 .. tasks - 1`` it is sent, after calling ``start`` once. ``work`` never
+    returns None: None is the answer of a task given back.
+
+    A process forked by another thread of this one while these run (a bare ``os.fork``;
+    ``subprocess`` closes what it inherits) would hold their pipes' ends too: a worker would
+    then see the end of its tasks, and exit, only when that process does.
+    """
 
     def __init__(
         self, work: Callable[[int], R], tasks: int, workers: int, start: Callable[[], None]
@@ -80,16 +88,11 @@ class ForkedWorkers(Generic[R]):
 
     def __enter__(self) -> ForkedWorkers[R]:
         """Fork the workers (fewer, or none, if the system refuses more processes)."""
-        # Ctrl-C waits until the forks are done: Python drops (with a traceback) what a
-        # SIGINT handler raises in the hooks a fork runs. The workers keep it blocked.
         try:
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-            try:
+            with _ctrl_c_held():
                 while len(self._running) < self._wanted and self._fork():
                     pass
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held is raised now
-        except BaseException:
+        except BaseException:  # Ctrl-C, raised once the forks are done
             self.__exit__(None, None, None)  # not called for what __enter__ raises
             raise
         return self
@@ -100,12 +103,14 @@ class ForkedWorkers(Generic[R]):
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        """End (SIGKILL) every worker still running and wait for each."""
-        for worker in self._running:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(worker.pid, signal.SIGKILL)
-        for worker in tuple(self._running):
-            self._ended(worker)
+        """End (SIGKILL) every worker still running and wait for each (a Ctrl-C meanwhile is
+        raised once all are)."""
+        with _ctrl_c_held():
+            for worker in self._running:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(worker.pid, signal.SIGKILL)
+            while self._running:
+                self._end(self._running[0])
 
     def answers(self, go_on: Callable[[], None]) -> Iterator[tuple[int, R | None]]:
         """Yield ``(task, result)`` for every task once, as the workers answer; the result is
@@ -125,7 +130,8 @@ class ForkedWorkers(Generic[R]):
                 if not read:  # its end: after its last task, or died with tasks in hand
                     poll.unregister(pipe)
                     del by_pipe[pipe]
-                    self._ended(worker)
+                    with _ctrl_c_held():
+                        self._end(worker)
                     for task in worker.working:
                         yield task, None
                     continue
@@ -154,12 +160,15 @@ class ForkedWorkers(Generic[R]):
             _close(tasks_read, tasks_write, answers_read, answers_write)
             return False
         if pid == 0:
-            for other in self._running:  # else an earlier worker would never see its pipe end
-                _close(other.tasks, other.answers)
-            _close(tasks_write, answers_read)
-            _serve(tasks_read, answers_write, self._work, self._start)
-        _close(tasks_read, answers_write)
+            try:
+                # Else an earlier worker would never see the end of its pipe.
+                theirs = [fd for other in self._running for fd in (other.tasks, other.answers)]
+                inherited = (tasks_write, answers_read, *theirs)
+                _serve(tasks_read, answers_write, inherited, self._work, self._start)
+            finally:
+                os._exit(1)  # never back into the parent's code
         self._running.append(_Worker(pid, tasks_write, answers_read))
+        _close(tasks_read, answers_write)
         return True
 
     def _hand(self, worker: _Worker, waiting: deque[int]) -> None:
@@ -173,26 +182,65 @@ class ForkedWorkers(Generic[R]):
                 return
             worker.working.append(task)
         if worker.tasks >= 0 and not worker.working and not waiting:
-            _close(worker.tasks)  # the worker reads the end and exits
-            worker.tasks = -1
+            with _ctrl_c_held():
+                tasks, worker.tasks = worker.tasks, -1
+                _close(tasks)  # the worker reads the end and exits
 
-    def _ended(self, worker: _Worker) -> None:
-        """Close what this process holds of ``worker`` and wait for its exit."""
-        if worker.tasks >= 0:
-            _close(worker.tasks)
-            worker.tasks = -1
-        _close(worker.answers)
-        with contextlib.suppress(ChildProcessError):  # already waited for
-            os.waitpid(worker.pid, 0)
+    def _end(self, worker: _Worker) -> None:
+        """Close what this process holds of ``worker`` and wait for its exit (Ctrl-C held by
+        the caller: half done, it would be done again)."""
         self._running.remove(worker)
+        tasks, worker.tasks = worker.tasks, -1
+        _close(tasks, worker.answers)
+        with contextlib.suppress(ChildProcessError):  # waited for already (SIGCHLD ignored)
+            os.waitpid(worker.pid, 0)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Within the block, Ctrl-C raises nothing; at its end, the handler there was is given it.
+
+    Two things, because a Ctrl-C in the middle of forking would leave a worker or its pipes
+    unrecorded, and Python drops (with a traceback) what a SIGINT handler raises in the
+    hooks a fork runs. SIGINT is blocked in this thread, so the workers are born with it
+    blocked (and keep it so: they never act on it). And in the main thread, the only one
+    where Python runs signal handlers, the handler only notes the signal: a process-directed
+    SIGINT goes to any thread that does not block it, and the main thread would run its
+    handler at once even with the signal blocked in it.
+    """
+    noted: list[FrameType | None] = []
+    main = threading.current_thread() is threading.main_thread()
+    previous: Any = None
+    # Each of these calls first runs the handler of a Ctrl-C already pressed: read the mask
+    # without changing it, so that one raised by the next call leaves it as it was.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    try:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        if main:
+            previous = signal.signal(signal.SIGINT, lambda _n, frame: noted.append(frame))
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one held here is noted now
+        if main and previous is not None:  # None: not set from Python, so never replaced
+            signal.signal(signal.SIGINT, previous)
+    if noted and callable(previous):
+        previous(signal.SIGINT, noted[0])
+    elif noted and previous == signal.SIG_DFL:
+        signal.raise_signal(signal.SIGINT)
 
 
 def _serve(
-    tasks: int, answers: int, work: Callable[[int], object], start: Callable[[], None]
+    tasks: int,
+    answers: int,
+    inherited: tuple[int, ...],
+    work: Callable[[int], object],
+    start: Callable[[], None],
 ) -> NoReturn:
-    """A worker's life: answer each task number read from ``tasks`` until the pipe ends."""
+    """A worker's life: close the ``inherited`` pipe ends it has no use for, then answer each
+    task number read from ``tasks`` until the pipe ends."""
     code = 1
     try:
+        _close(*inherited)
         gc.freeze()  # what the worker inherited stays alive to its end: keep the collector off it
         start()
         while len(number := _read_exactly(tasks, _TASK_BYTES)) == _TASK_BYTES:
@@ -221,4 +269,5 @@ def _write_all(pipe: int, data: bytes) -> None:
 
 def _close(*pipes: int) -> None:
     for pipe in pipes:
-        os.close(pipe)
+        if pipe >= 0:  # -1: closed already
+            os.close(pipe)

@@ -485,15 +485,15 @@ def check_projects(
     """Return every project's status, in order, checked by ``workers`` processes at once.
 
     The work is CPU-bound in SQLite (parse the schema, ``quick_check``) and
-    threads do not speed it up, so on Linux forked worker processes share it,
-    in chunks. Few projects, one worker or another platform: checked here, by
+    threads do not speed it up, so on Linux forked worker processes share it, in
+    chunks. Few projects, one worker or another platform: checked here, by
     threads. Workers are started before the progress bar, so no thread of this
-    process is running when they are forked. A worker that dies has its
-    projects checked again here. Ctrl-C (``KeyboardInterrupt`` here, or
-    ``interrupt`` hit: Python drops the exception where it cannot be raised, as
-    in a fork's hooks) stops it: work not started is dropped, worker processes
-    are ended (they only read), and the projects checked by then are returned,
-    fewer than ``projects``.
+    process is running when they are forked. A worker that dies has its projects
+    checked again here, once the other workers are done. Ctrl-C
+    (``KeyboardInterrupt`` here, or ``interrupt`` hit: Python drops the
+    exception where it cannot be raised, as in a fork's hooks) stops it: work
+    not started is dropped, worker processes are ended (they only read), and the
+    projects checked by then are returned, fewer than ``projects``.
     """
 
     def go_on() -> None:
@@ -532,12 +532,21 @@ def check_projects(
     try:
         with ForkedWorkers(work, len(chunks), workers, lambda: _WORKER_SETS.update(sets)) as forked:
             tick = progress("checking", len(projects)) if progress is not None else None
+            lost: list[int] = []  # checked here once the other workers are done
             for index, answered in forked.answers(go_on):
-                scanned = answered if answered is not None else _checked_here(chunks[index], sets)
-                found[index] = scanned
+                if answered is None:  # its worker died
+                    lost.append(index)
+                    continue
+                found[index] = answered
                 if tick is not None:
-                    for _ in scanned:
+                    for _ in answered:
                         tick()
+        for index in lost:
+            go_on()
+            found[index] = _checked_here(chunks[index], sets)
+            if tick is not None:
+                for _ in found[index]:
+                    tick()
     except KeyboardInterrupt:
         pass  # Ctrl-C: the workers were ended on leaving; the projects checked by then
     return tuple(scanned for index in sorted(found) for scanned in found[index])
