@@ -43,11 +43,9 @@ def _never_stop() -> None:
     pass
 
 
-def _answers(
-    work: Callable[[int], object], tasks: int, workers: int, start: Callable[[], None] = _never_stop
-) -> dict[int, object]:
+def _answers(work: Callable[[int], object], tasks: int, workers: int) -> dict[int, object]:
     found: dict[int, object] = {}
-    with ForkedWorkers(work, tasks, workers, start) as forked:
+    with ForkedWorkers(work, tasks, workers) as forked:
         for task, answer in forked.answers(_never_stop):
             assert task not in found, f"task {task} answered twice"
             found[task] = answer
@@ -66,17 +64,6 @@ def test_every_task_is_answered_once_by_a_worker_process(tasks: int, workers: in
         assert answer[2] != here  # worked out in a worker, not here
     assert len({answer[2] for answer in found.values() if isinstance(answer, tuple)}) <= workers
     assert _open_pipes() == pipes and _no_child_left()
-
-
-def test_start_runs_in_each_worker_before_its_tasks() -> None:
-    started: list[int] = []  # filled in each worker's own copy of this process
-
-    def work(_task: int) -> tuple[int, ...]:
-        return (*started, os.getpid())
-
-    found = _answers(work, 6, 2, lambda: started.append(os.getpid()))
-    assert started == []  # not here
-    assert all(isinstance(a, tuple) and len(a) == 2 and a[0] == a[1] for a in found.values())
 
 
 def test_the_tasks_of_a_worker_that_died_are_given_back_and_the_others_answered() -> None:
@@ -108,7 +95,7 @@ def test_a_task_that_raises_ends_its_worker_quietly_and_is_given_back(
 
 def test_leaving_early_ends_the_workers_and_closes_their_pipes() -> None:
     pipes = _open_pipes()
-    forked = ForkedWorkers(lambda task: task, 1000, 2, _never_stop)
+    forked = ForkedWorkers(lambda task: task, 1000, 2)
     pids: list[int] = []
     with pytest.raises(KeyboardInterrupt), forked:
         pids = [worker.pid for worker in forked._running]
@@ -158,7 +145,7 @@ def test_a_ctrl_c_while_forking_is_raised_after_and_leaves_no_worker(
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     pipes = _open_pipes()
     try:
-        with pytest.raises(KeyboardInterrupt), ForkedWorkers(lambda t: t, 10, 3, _never_stop):
+        with pytest.raises(KeyboardInterrupt), ForkedWorkers(lambda t: t, 10, 3):
             pytest.fail("the block was entered")
     finally:
         signal.signal(signal.SIGINT, previous)

@@ -19,7 +19,7 @@ import pytest
 from aifp_shell import migrate
 from aifp_shell.commands import scan as scan_module
 from aifp_shell.commands.forked import IN_HAND
-from aifp_shell.commands.scan import ProjectScan, find_projects
+from aifp_shell.commands.scan import KnownSet, ProjectScan, find_projects
 from aifp_shell.schema.attached_catalog import AttachedCatalogs
 from tests.aifp_data import (
     LATEST,
@@ -343,16 +343,20 @@ def _more_projects(tree: Tree, count: int) -> None:
 ORIGINAL_CHECK_CHUNK = scan_module._check_chunk
 
 
-def _chunk_recording_its_process(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+def _chunk_recording_its_process(
+    projects: tuple[str, ...], sets: dict[str, KnownSet]
+) -> tuple[ProjectScan, ...]:
     marks = Path(os.environ["SCAN_TEST_MARKS"])
     (marks / f"{os.getpid()}-{len(list(marks.iterdir()))}").write_text("\n".join(projects))
-    return ORIGINAL_CHECK_CHUNK(projects)
+    return ORIGINAL_CHECK_CHUNK(projects, sets)
 
 
-def _chunk_that_kills_its_process(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+def _chunk_that_kills_its_process(
+    projects: tuple[str, ...], sets: dict[str, KnownSet]
+) -> tuple[ProjectScan, ...]:
     if any(project.endswith("p007") for project in projects):
         os._exit(9)
-    return ORIGINAL_CHECK_CHUNK(projects)
+    return ORIGINAL_CHECK_CHUNK(projects, sets)
 
 
 def _scan_here(root: Path, aifp_root: Path) -> scan_module.ScanReport:
@@ -544,10 +548,12 @@ def test_the_other_worker_goes_on_before_a_dead_workers_projects_are_checked_her
     marks.mkdir()
     monkeypatch.setenv("SCAN_TEST_MARKS", str(marks))
 
-    def recorded_or_killed(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
+    def recorded_or_killed(
+        projects: tuple[str, ...], sets: dict[str, KnownSet]
+    ) -> tuple[ProjectScan, ...]:
         if any(project.endswith("p007") for project in projects):
             os._exit(9)
-        return _chunk_recording_its_process(projects)
+        return _chunk_recording_its_process(projects, sets)
 
     checked_here: list[int] = []
     real = scan_module._checked_here

@@ -69,19 +69,16 @@ class _Worker:
 
 class ForkedWorkers(Generic[R]):
     """Up to ``workers`` processes forked on entering, each doing ``work(task)`` for the task
-    numbers ``0 .. tasks - 1`` it is sent, after calling ``start`` once. ``work`` never
-    returns None: None is the answer of a task given back.
+    numbers ``0 .. tasks - 1`` it is sent (it runs in the worker, on what the worker
+    inherited). ``work`` never returns None: None is the answer of a task given back.
 
     A process forked by another thread of this one while these run (a bare ``os.fork``;
     ``subprocess`` closes what it inherits) would hold their pipes' ends too: a worker would
     then see the end of its tasks, and exit, only when that process does.
     """
 
-    def __init__(
-        self, work: Callable[[int], R], tasks: int, workers: int, start: Callable[[], None]
-    ) -> None:
+    def __init__(self, work: Callable[[int], R], tasks: int, workers: int) -> None:
         self._work = work
-        self._start = start
         self._tasks = tasks
         self._wanted = min(workers, tasks)
         self._running: list[_Worker] = []
@@ -164,7 +161,7 @@ class ForkedWorkers(Generic[R]):
                 # Else an earlier worker would never see the end of its pipe.
                 theirs = [fd for other in self._running for fd in (other.tasks, other.answers)]
                 inherited = (tasks_write, answers_read, *theirs)
-                _serve(tasks_read, answers_write, inherited, self._work, self._start)
+                _serve(tasks_read, answers_write, inherited, self._work)
             finally:
                 os._exit(1)  # never back into the parent's code
         self._running.append(_Worker(pid, tasks_write, answers_read))
@@ -234,7 +231,6 @@ def _serve(
     answers: int,
     inherited: tuple[int, ...],
     work: Callable[[int], object],
-    start: Callable[[], None],
 ) -> NoReturn:
     """A worker's life: close the ``inherited`` pipe ends it has no use for, then answer each
     task number read from ``tasks`` until the pipe ends."""
@@ -242,7 +238,6 @@ def _serve(
     try:
         _close(*inherited)
         gc.freeze()  # what the worker inherited stays alive to its end: keep the collector off it
-        start()
         while len(number := _read_exactly(tasks, _TASK_BYTES)) == _TASK_BYTES:
             answer = pickle.dumps(work(int.from_bytes(number, "little")), pickle.HIGHEST_PROTOCOL)
             _write_all(answers, len(answer).to_bytes(_LENGTH_BYTES, "little") + answer)

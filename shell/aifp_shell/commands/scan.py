@@ -453,26 +453,17 @@ enough to keep both workers busy to the end and the progress bar moving."""
 IN_PROCESS_BELOW = 2 * CHUNK
 """Fewer projects than this are checked in this process: starting workers would cost more."""
 
-_WORKER_SETS: dict[str, KnownSet] = {}
-"""The migration sets, in a worker process (given once, when it starts)."""
-
 _WORKER_CATALOGS = AttachedCatalogs()
 """A worker process's one connection for the databases that read as ones classified before."""
 
 
-def _check_chunk(projects: tuple[str, ...]) -> tuple[ProjectScan, ...]:
-    return tuple(check_project(project, _WORKER_SETS, _WORKER_CATALOGS) for project in projects)
+def _check_chunk(projects: tuple[str, ...], sets: dict[str, KnownSet]) -> tuple[ProjectScan, ...]:
+    return tuple(check_project(project, sets, _WORKER_CATALOGS) for project in projects)
 
 
 def _checked_here(projects: tuple[str, ...], sets: dict[str, KnownSet]) -> tuple[ProjectScan, ...]:
     """Return the projects of a worker that died, checked in this process."""
     return tuple(check_project(project, sets) for project in projects)
-
-
-def _forks() -> bool:
-    """Return whether projects are checked by forked processes: on Linux, where a forked
-    worker starts in milliseconds with the sets already in memory (elsewhere, threads)."""
-    return sys.platform == "linux"
 
 
 def check_projects(
@@ -501,7 +492,8 @@ def check_projects(
             raise KeyboardInterrupt
 
     chunks = [projects[i : i + CHUNK] for i in range(0, len(projects), CHUNK)]
-    if workers == 1 or not _forks() or len(projects) < IN_PROCESS_BELOW:
+    # Forked on Linux only: a worker starts in milliseconds with the sets already in memory.
+    if workers == 1 or sys.platform != "linux" or len(projects) < IN_PROCESS_BELOW:
         tick = progress("checking", len(projects)) if progress is not None else None
 
         def one(project: str, catalogs: AttachedCatalogs | None = None) -> ProjectScan:
@@ -527,26 +519,28 @@ def check_projects(
     found: dict[int, tuple[ProjectScan, ...]] = {}
 
     def work(index: int) -> tuple[ProjectScan, ...]:
-        return _check_chunk(chunks[index])  # looked up when called: a test puts its own in
+        return _check_chunk(chunks[index], sets)  # looked up when called: a test puts its own in
+
+    tick = None  # the bar starts once the workers are forked
+
+    def keep(index: int, scanned: tuple[ProjectScan, ...]) -> None:
+        found[index] = scanned
+        if tick is not None:
+            for _ in scanned:
+                tick()
 
     try:
-        with ForkedWorkers(work, len(chunks), workers, lambda: _WORKER_SETS.update(sets)) as forked:
+        lost: list[int] = []  # checked here once the other workers are done
+        with ForkedWorkers(work, len(chunks), workers) as forked:
             tick = progress("checking", len(projects)) if progress is not None else None
-            lost: list[int] = []  # checked here once the other workers are done
             for index, answered in forked.answers(go_on):
                 if answered is None:  # its worker died
                     lost.append(index)
-                    continue
-                found[index] = answered
-                if tick is not None:
-                    for _ in answered:
-                        tick()
+                else:
+                    keep(index, answered)
         for index in lost:
             go_on()
-            found[index] = _checked_here(chunks[index], sets)
-            if tick is not None:
-                for _ in found[index]:
-                    tick()
+            keep(index, _checked_here(chunks[index], sets))
     except KeyboardInterrupt:
         pass  # Ctrl-C: the workers were ended on leaving; the projects checked by then
     return tuple(scanned for index in sorted(found) for scanned in found[index])
