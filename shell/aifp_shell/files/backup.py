@@ -4,6 +4,7 @@ bytes of a rollback-journal database whose write lock is held."""
 from __future__ import annotations
 
 import errno
+import mmap
 import os
 import secrets
 import shutil
@@ -254,19 +255,21 @@ LockedCopy = Callable[[datetime, "ProgressCallback | None"], Result[Copied, Envi
 
 
 def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
-    """Return how to copy a rollback-journal database whose write lock is held: its bytes.
+    """Return how to copy a rollback-journal database that nothing can write: its bytes.
 
-    The caller holds ``BEGIN IMMEDIATE`` and has written nothing yet, so the
-    file holds exactly the committed state and nothing can change it: no other
-    connection can write, and no hot journal can exist. The bytes are copied
-    in the kernel (``os.copy_file_range``) from the descriptor SQLite itself
-    opened (found in ``/proc/self/fd`` now, before the caller opens any other
-    connection to the file, and never closed here: closing any descriptor of
-    the file in this process would drop SQLite's POSIX locks) into an
-    exclusively created hidden file beside the database. The copy is not yet
-    a backup: ``publish_copy`` makes it one before the first COMMIT, and the
-    hidden file is ``discard``-ed in any case. A failed or stopped copy
-    leaves nothing behind. None when there is no such descriptor (not Linux, or no
+    The caller holds ``BEGIN IMMEDIATE`` and keeps the file unchanged until
+    the copy ends (it has written nothing yet, and a read transaction of its
+    own stops its steps from writing the file: no other connection can write,
+    and no hot journal can exist). The bytes are read from the descriptor
+    SQLite itself opened (found in ``/proc/self/fd`` now, before the caller
+    opens any other connection to the file, and never closed here: closing any
+    descriptor of the file in this process would drop SQLite's POSIX locks)
+    into an exclusively created hidden file beside the database, written
+    straight to the disk (``O_DIRECT``) where the file system allows it, else
+    copied in the kernel (``os.copy_file_range``). The copy is not yet a
+    backup: ``publish_copy`` makes it one before the first COMMIT, and the
+    hidden file is ``discard``-ed in any case. A failed or stopped copy leaves
+    nothing behind. None when there is no such descriptor (not Linux, or no
     open connection): use ``make_backup``.
     """
     real = database_file.resolve()
@@ -278,31 +281,16 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
     if descriptor is None:
         return None
 
-    def fill(temp: Path, progress: ProgressCallback | None) -> None:
-        total = wanted.st_size
-        chunk = BACKUP_PAGES_PER_STEP * 4096
-        out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW)
-        try:
-            done = 0
-            while done < total:
-                copied = os.copy_file_range(descriptor, out, min(chunk, total - done), done, done)
-                if copied == 0:
-                    raise OSError(errno.EIO, "the database ended before its size")
-                done += copied
-                if progress is not None:
-                    progress(done // 4096, total // 4096)
-        finally:
-            os.close(out)
-        if not _same_file(descriptor, wanted):
-            raise OSError(errno.EIO, "the database's descriptor changed during the copy")
-
     def copy(now: datetime, progress: ProgressCallback | None) -> Result[Copied, Environment]:
         try:
             temp = exclusive_temp(real)
         except OSError as error:
             return Failure(_os_problem(database, real, error))
         try:
-            fill(temp, progress)
+            if not _copied_direct(descriptor, temp, wanted.st_size, progress):
+                _copied_in_kernel(descriptor, temp, wanted.st_size, progress)
+            if not _same_file(descriptor, wanted):
+                raise OSError(errno.EIO, "the database's descriptor changed during the copy")
         except OSError as error:
             discard(temp)
             return Failure(_os_problem(database, real, error))
@@ -312,6 +300,81 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
         return Success(Copied(database, real, temp, now))
 
     return copy
+
+
+DIRECT_BUFFER_BYTES = 1 << 20
+"""The most a direct copy moves per write: 2 MiB copies as fast as larger buffers here."""
+DIRECT_ALIGNMENT = 4096
+"""What ``O_DIRECT`` writes are aligned to: a multiple of the block size of common disks."""
+
+
+def _copied_direct(
+    descriptor: int, temp: Path, total: int, progress: ProgressCallback | None
+) -> bool:
+    """Copy ``total`` bytes from ``descriptor`` to ``temp`` with ``O_DIRECT`` writes; return
+    False (``temp`` left empty) when the file system does not take them.
+
+    Written past the page cache, the copy neither waits for memory the cache
+    must free first (the cache's state made a cached copy of 331 MB take 0.1 s
+    or 0.9 s) nor pushes the user's cached files out. The bytes are read from
+    the cache through ``descriptor``. The last write is padded to the
+    alignment and the file cut back to ``total``.
+    """
+    flag = getattr(os, "O_DIRECT", 0)
+    if not flag:
+        return False
+    try:
+        out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW | flag)
+    except OSError as error:
+        if error.errno == errno.EINVAL:  # a file system without direct I/O (tmpfs)
+            return False
+        raise
+    size = min(BACKUP_PAGES_PER_STEP * 4096, DIRECT_BUFFER_BYTES)
+    buffer = mmap.mmap(-1, size)  # page-aligned, as direct I/O needs
+    try:
+        done = 0
+        while done < total:
+            wanted = min(size, total - done)
+            got = os.preadv(descriptor, [memoryview(buffer)[:wanted]], done)
+            if got != wanted:
+                raise OSError(errno.EIO, "the database ended before its size")
+            padded = -(-got // DIRECT_ALIGNMENT) * DIRECT_ALIGNMENT
+            try:
+                written = os.pwrite(out, memoryview(buffer)[:padded], done)
+            except OSError as error:
+                if error.errno == errno.EINVAL and done == 0:  # alignment not taken
+                    return False
+                raise
+            if written != padded:
+                raise OSError(errno.EIO, "the backup's disk took part of a write")
+            done += got
+            if progress is not None:
+                progress(done // 4096, total // 4096)
+        if total % DIRECT_ALIGNMENT:
+            os.ftruncate(out, total)
+    finally:
+        os.close(out)
+        buffer.close()
+    return True
+
+
+def _copied_in_kernel(
+    descriptor: int, temp: Path, total: int, progress: ProgressCallback | None
+) -> None:
+    """Copy ``total`` bytes from ``descriptor`` to ``temp`` in the kernel (through the cache)."""
+    chunk = BACKUP_PAGES_PER_STEP * 4096
+    out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW | os.O_TRUNC)
+    try:
+        done = 0
+        while done < total:
+            copied = os.copy_file_range(descriptor, out, min(chunk, total - done), done, done)
+            if copied == 0:
+                raise OSError(errno.EIO, "the database ended before its size")
+            done += copied
+            if progress is not None:
+                progress(done // 4096, total // 4096)
+    finally:
+        os.close(out)
 
 
 def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
