@@ -1,8 +1,10 @@
 """Runs the real CLI and says (by creating MARKER) when a chosen slow moment has begun.
 
 ``python tests/interrupt_child.py MARKER backup|step|show|copy|in:MODULE:NAME <args...>``:
-``backup`` copies a few pages per batch and pauses between them, ``step``
-marks the start of the last step's statements (the test then sends SIGINT);
+``backup`` copies a few pages per batch and pauses between them (the online
+backup API's batches, and the byte copy's of a rollback-journal database), ``step``
+marks the start of the last step's statements once the backup made beside
+the steps is complete and named (the test then sends SIGINT);
 ``show`` draws the progress line at once instead of after a while. ``copy``
 does for the backups of ``restore`` and ``diff --apply`` what ``backup`` does
 for ``up``'s. ``in:MODULE:NAME`` marks the moment the function ``NAME`` of
@@ -18,6 +20,7 @@ from __future__ import annotations
 import importlib
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -41,9 +44,19 @@ def _slow_backup(_database: str) -> backup.ProgressCallback:
     return progress
 
 
+_PUBLISHED = threading.Event()
+
+
+def _publishing_then_noting(copied: backup.Copied) -> object:
+    published = _publish_copy(copied)
+    _PUBLISHED.set()
+    return published
+
+
 def _marking_steps(name: str, runtime: service.Runtime) -> object:
     def on_statement(step: object, done: int) -> None:
         if done == 0 and str(getattr(step, "to_version", "")) == "1.1":
+            _PUBLISHED.wait(30)
             MARKER.touch()
 
     return on_statement
@@ -102,9 +115,12 @@ elif WHEN.startswith("in:"):
 elif WHEN == "backup":
     backup.BACKUP_PAGES_PER_STEP = 16
     bootstrap.backup_progress_bar = _slow_backup  # type: ignore[assignment]
+    interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
 elif WHEN == "show":
     progress.SHOW_AFTER_SECONDS = 0
 else:
+    _publish_copy = backup.publish_copy
+    backup.publish_copy = _publishing_then_noting  # type: ignore[assignment]
     service._step_progress = _marking_steps  # type: ignore[assignment]
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 ``python tests/slow_backup_child.py MARKER <aifp-migrate args...>``: the backup
 copies a few pages per step and pauses between steps; the first step creates
-the file MARKER, so the test knows the backup has started.
+the file MARKER, so the test knows the backup has started. Both kinds are
+slowed: the online backup API's (WAL) and the byte copy's (rollback journal).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 import aifp_shell.bootstrap as bootstrap
 import aifp_shell.cli.app as cli
 import aifp_shell.files.backup as backup
+import aifp_shell.sqlite.interrupt as interrupt
 
 MARKER = Path(sys.argv[1])
 backup.BACKUP_PAGES_PER_STEP = 16
@@ -28,7 +30,13 @@ def _slow_progress(_database: str) -> backup.ProgressCallback:
     return progress
 
 
+def _slow_copying(self: interrupt.Interrupt, done: int, total: int) -> None:
+    _slow_progress("")(done, total)
+    self.check()
+
+
 bootstrap.backup_progress_bar = _slow_progress  # type: ignore[assignment]
+interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
 
 if __name__ == "__main__":
     cli.main(sys.argv[2:])

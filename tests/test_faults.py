@@ -385,7 +385,7 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
     damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
     steps_ran = threading.Event()
-    run_plan, check = executor.run_plan, backing.quick_check_copy
+    run_plan, check = executor.run_plan, backing.check_committed
 
     def steps_then_mark(*args: object, **kwargs: object) -> object:
         ran = run_plan(*args, **kwargs)  # type: ignore[arg-type]
@@ -397,7 +397,7 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
         return check(conn)
 
     monkeypatch.setattr(executor, "run_plan", steps_then_mark)
-    monkeypatch.setattr(backing, "quick_check_copy", check_after_the_steps)
+    monkeypatch.setattr(backing, "check_committed", check_after_the_steps)
     places = find_places(installation.project, installation.root, None)
     report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
     assert steps_ran.is_set()
@@ -622,6 +622,48 @@ def test_the_locked_copy_of_a_rollback_journal_database_is_its_bytes_under_a_rea
     assert backup.read_bytes() == original
     assert version_of(project_db) == PROJECT_LATEST
     assert not [p.name for p in project_db.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_steps_that_outgrow_their_cache_beside_the_copy_leave_the_backup_the_committed_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The byte copy runs beside the steps. Steps that change more pages than their cache
+    holds must not write the file until the copy and the check ended: the backup is still
+    exactly the file as it was, and the run still migrates."""
+    from aifp_shell.commands import backing
+    from aifp_shell.files import backup as files_backup
+    from aifp_shell.sqlite import executor
+    from aifp_shell.sqlite.interrupt import Interrupt
+
+    installation = build_installation(tmp_path, rows=2000)  # steps rewrite ~300 pages
+    project_db = installation.path("project")
+    original = project_db.read_bytes()
+    monkeypatch.setattr(backing, "STEPS_CACHE_KIB", 64)  # 16 pages: the steps spill early
+    monkeypatch.setattr(files_backup, "BACKUP_PAGES_PER_STEP", 4)
+    copy_ended, steps_ended = threading.Event(), threading.Event()
+
+    def slow_copying(self: Interrupt, done: int, total: int) -> None:
+        time.sleep(0.002)  # ~300 batches: the copy lasts well past the steps' first spill
+        if done >= total:
+            copy_ended.set()
+        self.check()
+
+    run_plan = executor.run_plan
+
+    def steps_then_mark(*args: object, **kwargs: object) -> object:
+        ran = run_plan(*args, **kwargs)  # type: ignore[arg-type]
+        steps_ended.set()
+        return ran
+
+    monkeypatch.setattr(Interrupt, "copying", slow_copying)
+    monkeypatch.setattr(executor, "run_plan", steps_then_mark)
+    places = find_places(installation.project, installation.root, None)
+    report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
+    assert report.problem is None, report.problem
+    assert copy_ended.is_set() and steps_ended.is_set()
+    (backup,) = _backups(installation)
+    assert backup.read_bytes() == original
+    assert version_of(project_db) == PROJECT_LATEST
 
 
 def _journal_mode(path: Path) -> str:

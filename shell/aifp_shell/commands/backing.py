@@ -2,11 +2,11 @@
 
 ``back_up`` makes one of two, by journal mode:
 
-- ``CheckingCopy``, for a rollback-journal database: with the write lock held
-  and nothing written, a byte copy in the kernel (``files.backup.locked_copier``),
-  the committed state exactly; then it is quick_checked in one thread and
-  published (fsynced, named) in another while the steps run, and ``settle``
-  ends both before COMMIT. The backup is the only read of the live file.
+- ``CheckingCopy``, for a rollback-journal database, with the write lock
+  held and nothing written: a read transaction of its own keeps the file as
+  committed while, beside the steps, one thread quick_checks it and another
+  copies its bytes (``files.backup.locked_copier``) and publishes the copy
+  (fsynced, named); ``settle`` ends both before COMMIT.
 - ``Backing``, for a WAL database: the online backup API in a thread while the
   locked connection runs the whole quick_check, both before the steps.
 
@@ -15,7 +15,10 @@ Either failing stops the run (``Abort``) before anything is committed.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import threading
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -34,9 +37,19 @@ from aifp_shell.sqlite.interrupt import Interrupt
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
 
-    from aifp_shell.files.backup import Copied, ProgressCallback
+    from aifp_shell.files.backup import Copied, LockedCopy, ProgressCallback
 
 _Settled = TypeVar("_Settled")
+
+STEPS_CACHE_KIB = 20 * 1024
+"""The page cache of the steps' connection (SQLite's default: 2 MiB). While the check holds the
+file, the pages the steps change must stay in it, and a step that changes more waits for the
+check to end. 20 MiB carries the plan's steps on a 331 MB project.db through most of the check,
+and the run's peak memory stays near 55 MB."""
+
+CHECKER_CACHE_KIB = 256
+"""The check's page cache: it reads each page once, so a small one is as fast (331 MB: 0.57 s
+with 256 KiB or with SQLite's default 2 MiB)."""
 
 
 def back_up(
@@ -53,35 +66,30 @@ def back_up(
     into ``made``; raise ``Abort`` if either failed already.
 
     A rollback-journal database (the write lock held, nothing written yet) is
-    copied byte for byte in the kernel; the copy, the committed state exactly,
-    is then quick_checked in one thread and fsynced and named in another while
-    the steps run (``CheckingCopy``), so the backup is the only read of the
-    live file and the steps never wait for a reader of it. A WAL database is backed up with
-    the online backup API (a second connection, in a thread) while the locked
-    connection runs the quick_check, both before the steps. On Ctrl-C the copy
-    stops at its next batch of pages; Ctrl-C once the copy ended is raised
-    only when its threads are in ``made`` (where the caller ends them).
+    copied byte for byte and quick_checked beside the steps (``CheckingCopy``),
+    so neither holds the steps up. A WAL database is backed up with the online
+    backup API (a second connection, in a thread) while the locked connection
+    runs the quick_check, both before the steps. On Ctrl-C the copy stops at
+    its next batch of pages; Ctrl-C once the threads started is raised only
+    when they are in ``made`` (where the caller ends them).
     """
     from aifp_shell.files.backup import locked_copier
-
-    shown = runtime.backup_progress(name) if runtime.backup_progress else None
-
-    def progress(done: int, total: int) -> None:
-        interrupt.check()
-        if shown is not None:
-            shown(done, total)
 
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
     copier = None if wal else locked_copier(name, path)  # before any other connection opens
     if copier is None:
+        shown = runtime.backup_progress(name) if runtime.backup_progress else None
+
+        def progress(done: int, total: int) -> None:
+            interrupt.check()
+            if shown is not None:
+                shown(done, total)
+
         backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
         made.append(Backing(backup))
         return
-    with interrupt.deferred():  # Ctrl-C stops the copy, or comes once its threads are known
-        copied = copier(runtime.clock(), progress)
-        if isinstance(copied, Failure):
-            raise Abort(failed(name, path, copied.failure(), start))
-        made.append(CheckingCopy(name, path, start, copied.unwrap(), interrupt))
+    with interrupt.deferred():  # Ctrl-C comes once the threads are known
+        made.append(CheckingCopy(name, path, conn, start, copier, runtime, interrupt))
 
 
 @attrs.define
@@ -90,6 +98,10 @@ class Backing:
 
     before: Path
     """The backup: the state before the first write, for the steps' checks."""
+
+    def before_file(self) -> Path | None:
+        """Return the backup: the state before the first write, for the steps' checks."""
+        return self.before
 
     def abandon(self, stop: bool, backups: list[Path]) -> None:
         """Nothing runs: the backup is in ``backups`` already, removed when the run fails."""
@@ -103,40 +115,83 @@ class Backing:
 
 
 class CheckingCopy:
-    """The byte copy of a rollback-journal database, quick_checked in one thread and published
-    (fsynced, named) in another while the steps run; ``settle`` ends both before COMMIT.
+    """A rollback-journal database quick_checked in one thread, and copied then published
+    (fsynced, named) in another, while the steps run; ``settle`` ends both before COMMIT.
 
-    The copy is the committed state exactly (taken under the write lock before
-    the first write), so its quick_check is the live file's. The hidden file
-    keeps its name, for the check and the steps' checks, until both ended.
+    Both read the file as committed: the checker's read transaction, begun
+    before the steps, holds SQLite's shared lock until the check and the copy
+    ended, and a writer cannot write the file while any connection holds one.
+    So the steps change only pages in memory until then (``STEPS_CACHE_KIB``);
+    a step that changes more waits for the check to end, as SQLite makes a
+    writer wait for any reader, then goes on (past the busy timeout, SQLite
+    keeps its pages in memory instead). The copy is the committed state
+    exactly, and the check's verdict is the file's. The hidden file keeps its
+    name, for the steps' checks, until both threads ended.
     """
 
     def __init__(
-        self, name: str, path: Path, start: Version, copied: Copied, interrupt: Interrupt
+        self,
+        name: str,
+        path: Path,
+        conn: sqlite3.Connection,
+        start: Version,
+        copier: LockedCopy,
+        runtime: Runtime,
+        interrupt: Interrupt,
     ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from aifp_shell.files.backup import publish_copy
-
         self._name, self._path, self._start = name, path, start
-        self._copied = copied
         self._interrupt = interrupt
-        try:  # nothing changes the copy while it is checked: no lock, no journal looked for
-            self._checker = connect(copied.temp, write=False, immutable=True)
+        self._copied: Copied | None = None
+        """The copy, once complete (None: not yet, failed or stopped)."""
+        self._copy_ended = threading.Event()
+        try:
+            self._checker = connect(path, write=False)
         except sqlite3.Error as error:
-            discard(copied.temp)
+            problem = environment_problem(name, path, error)
+            raise Abort(failed(name, path, problem, start)) from None
+        try:  # the shared lock, taken before the steps run
+            self._checker.execute(f"PRAGMA cache_size = -{CHECKER_CACHE_KIB}")
+            self._checker.execute("BEGIN")
+            self._checker.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            conn.execute(f"PRAGMA cache_size = -{STEPS_CACHE_KIB}")
+        except sqlite3.Error as error:
+            self._checker.close()
             problem = environment_problem(name, path, error)
             raise Abort(failed(name, path, problem, start)) from None
         self._pool = ThreadPoolExecutor(max_workers=2)
-        self._checking = self._pool.submit(quick_check_copy, self._checker)
-        self._publishing = self._pool.submit(publish_copy, copied)
+        self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
+        self._checking = self._pool.submit(self._check)
         self._outcome: _Outcome | None = None
-        """Once both threads ended: what they gave, and whether Ctrl-C stopped the check."""
+        """Once both threads ended: what they gave, and whether Ctrl-C stopped them."""
 
-    @property
-    def before(self) -> Path:
-        """The copy: the state before the first write, for the steps' checks."""
-        return self._copied.temp
+    def _copy_then_publish(self, copier: LockedCopy, now: datetime) -> Result[Path, Environment]:
+        from aifp_shell.files.backup import publish_copy
+
+        try:
+            copied = copier(now, self._interrupt.copying)
+            if isinstance(copied, Success):
+                self._copied = copied.unwrap()
+        finally:
+            self._copy_ended.set()
+        if isinstance(copied, Failure):
+            return Failure(copied.failure())
+        return publish_copy(copied.unwrap())
+
+    def _check(self) -> str | None:
+        try:
+            return check_committed(self._checker)
+        finally:
+            self._copy_ended.wait()  # the copy reads the file this transaction keeps unchanged
+            with contextlib.suppress(sqlite3.Error):  # the steps may write the file from now on
+                self._checker.execute("ROLLBACK")
+
+    def before_file(self) -> Path | None:
+        """Return the copy once complete (None: it failed or was stopped): the state before
+        the first write, for the steps' checks."""
+        self._copy_ended.wait()
+        return None if self._copied is None else self._copied.temp
 
     def settle(self, backups: list[Path]) -> Path:
         """Return the backup once the check passed and it was published (it is then in
@@ -144,13 +199,15 @@ class CheckingCopy:
         damage, published = self._ended(False, backups)
         if damage is not None:
             raise Abort(self._damaged(damage))
+        if published is None:  # the copy stopped: only Ctrl-C stops it
+            raise KeyboardInterrupt
         if isinstance(published, Failure):
             raise Abort(failed(self._name, self._path, published.failure(), self._start))
         backup: Path = published.unwrap()
         return backup
 
     def abandon(self, stop: bool, backups: list[Path]) -> str | None:
-        """End the check (stopped first when ``stop``: Ctrl-C) and the publishing; return the
+        """End the check and the copy (stopped first when ``stop``: Ctrl-C); return the
         damage the check found (None: none, or stopped)."""
         return self._ended(stop, backups)[0]
 
@@ -166,21 +223,23 @@ class CheckingCopy:
 
     def _ended(
         self, stop: bool, backups: list[Path]
-    ) -> tuple[str | None, Result[Path, Environment]]:
+    ) -> tuple[str | None, Result[Path, Environment] | None]:
         """Wait for both threads and remove the hidden file; return the check's findings and
-        the publishing's outcome. A backup published is added to ``backups`` (so a run that
-        fails removes it, and says so). Called again, it answers the same.
+        the publishing's outcome (None: the copy was stopped). A backup published is added
+        to ``backups`` (so a run that fails removes it, and says so). Called again, it
+        answers the same.
 
-        Ctrl-C (before or while waiting) stops the check: then it found nothing,
-        and ``KeyboardInterrupt`` is raised once both threads ended and the
-        backup is in ``backups``, unless ``stop`` (the caller is stopping already).
-        Until then Ctrl-C is only noted, so it never leaves them unknown.
+        Ctrl-C (before or while waiting) stops the check and the copy: then the
+        check found nothing, and ``KeyboardInterrupt`` is raised once both
+        threads ended and a backup published is in ``backups``, unless ``stop``
+        (the caller is stopping already). Until then Ctrl-C is only noted, so it
+        never leaves them unknown.
         """
         if self._outcome is None:
             with self._interrupt.deferred():  # raised at the end, once known, if pressed
                 self._outcome = self._end(stop, backups)
         damage, published, stopped, error = self._outcome
-        if error is not None:  # the check's thread failed unexpectedly: never lost
+        if error is not None:  # a thread failed unexpectedly: never lost
             raise error
         if not stopped:
             return damage, published
@@ -198,25 +257,31 @@ class CheckingCopy:
                 self._checker.interrupt()
             if wait((self._checking,), timeout=0.05).not_done:
                 continue
-            if not wait((self._publishing,), timeout=0.05).not_done:
+            if not wait((self._copying,), timeout=0.05).not_done:
                 break
+        stopped = stopped or self._interrupt.hit  # pressed as the threads ended
         self._pool.shutdown()
         self._checker.close()
-        discard(self._copied.temp)
-        published = self._publishing.result()
+        if self._copied is not None:
+            discard(self._copied.temp)
+        copy_error = self._copying.exception()
+        published = None if copy_error is not None else self._copying.result()
         if isinstance(published, Success):
             backups.append(published.unwrap())
-        error = None if stopped else self._checking.exception()
+        error = None if isinstance(copy_error, KeyboardInterrupt) else copy_error
+        if error is None and not stopped:
+            error = self._checking.exception()
         found = None if stopped or error is not None else self._checking.result()
         return found, published, stopped, error
 
 
-_Outcome = tuple[str | None, Result[Path, Environment], bool, BaseException | None]
+_Outcome = tuple[str | None, "Result[Path, Environment] | None", bool, BaseException | None]
 """How a ``CheckingCopy`` ended: the check's findings (None: passed or stopped), the
-publishing's outcome, whether Ctrl-C stopped the check, what its thread raised (None: nothing)."""
+publishing's outcome (None: the copy was stopped), whether Ctrl-C stopped them, what a thread
+raised unexpectedly (None: nothing)."""
 
 
-def quick_check_copy(conn: sqlite3.Connection) -> str | None:
+def check_committed(conn: sqlite3.Connection) -> str | None:
     """Return the findings of a whole-database quick_check through ``conn`` (None: passed)."""
     try:
         return quick_check(conn)

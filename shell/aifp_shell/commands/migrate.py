@@ -137,12 +137,13 @@ def _run_plan(
     plan: Plan,
     applied_at: str,
     runtime: Runtime,
-    backup: Path | None = None,
+    backup: Callable[[], Path | None] | None = None,
 ) -> Result[tuple[tuple[AppliedStep, ...], str | None], Problem]:
     """Return the steps run and the note on old breakage they carried, or what stops COMMIT.
 
     Each step's foreign keys are checked after it, then what the steps touched
-    is quick_checked (``backup``: the state whose old breakage is carried). The
+    is quick_checked (``backup``: gives the file of the state whose old breakage
+    is carried, once there is one). The
     executor and the checks are imported here, by the runs that write only.
     """
     from aifp_shell.sqlite.executor import run_plan
@@ -222,7 +223,7 @@ def _open_existing(
         try:
             back_up(name, path, conn, runtime, start, backups, interrupt, made)
             applied_at = utc_now_text(runtime)
-            ran = _run_plan(conn, name, path, plan, applied_at, runtime, made[0].before)
+            ran = _run_plan(conn, name, path, plan, applied_at, runtime, made[0].before_file)
             if isinstance(ran, Failure):
                 raise Abort(failed(name, path, ran.failure(), start))
             backup = made[0].settle(backups)

@@ -11,6 +11,7 @@ The whole-database ``quick_check`` before the first write covers the rest.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -76,14 +77,15 @@ def _first_rows(conn: sqlite3.Connection, tables: tuple[str, ...]) -> str:
 class StepChecks:
     """The checks of one database's steps: call ``start`` before a step, ``finish`` after it.
 
-    ``before`` is this run's backup: rows that already broke their foreign keys
+    ``before`` gives this run's backup, waiting for it if it is still being
+    made (None: there is none): rows that already broke their foreign keys
     there (real AIFP cores hold ``'*'`` flows that name no directive), and break
     them no more after a step, table by table, are carried as they were.
     """
 
     database: str
     path: Path
-    before: Path | None = None
+    before: Callable[[], Path | None] | None = None
     scope: CheckScope = EMPTY_SCOPE
     """Everything the steps so far touched: what ``final_checks`` quick_checks."""
     written: set[str] = attrs.field(factory=set)
@@ -129,7 +131,8 @@ class StepChecks:
         found = foreign_key_violations(conn, scope.foreign)
         if not found:
             return None
-        old = violations_in_file(self.before, tuple(t for t, _ in found)) if self.before else None
+        backup = self.before() if self.before is not None else None
+        old = violations_in_file(backup, tuple(t for t, _ in found)) if backup else None
         if old is not None and all(count <= old.get(key, 0) for key, count in found.items()):
             for key, count in found.items():
                 self.carried[key] = max(self.carried.get(key, 0), count)
