@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -18,6 +19,7 @@ import pytest
 from aifp_shell.commands.migrate import up
 from aifp_shell.commands.runtime import losses_runtime
 from aifp_shell.files.locate import find_places
+from aifp_shell.problems import Environment
 from tests.aifp_data import (
     DATABASES,
     LATEST,
@@ -685,3 +687,33 @@ def test_a_step_setting_the_schema_cookie_is_refused_before_any_write(tmp_path: 
     assert result.returncode == 2, result.stderr
     assert step.name in result.stderr and "PRAGMA schema_version" in result.stderr, result.stderr
     assert _hashes(installation) == before
+
+
+def test_a_copy_that_fails_beside_the_steps_is_what_the_run_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy is also what tells old foreign-key breakage from new: when it fails (a full
+    disk) and a step's check finds rows that broke their foreign keys before the run, the
+    run reports the copy's failure, not a foreign-key error the steps did not cause."""
+    from aifp_shell.files import backup as files_backup
+
+    installation = build_installation(tmp_path, rows=40)
+    project_db = installation.path("project")
+    conn = sqlite3.connect(project_db)
+    conn.execute("INSERT INTO tasks (id, milestone_id, name) VALUES (9005, 999, 'orphan')")
+    conn.commit()
+    conn.close()
+    before = _hashes(installation)
+
+    def disk_full(*_args: object) -> bool:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files_backup, "_copied_direct", disk_full)
+    places = find_places(installation.project, installation.root, None)
+    report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
+    problem = report.problem
+    assert isinstance(problem, Environment), problem
+    assert problem.kind == "disk_full" and "cannot write the backup" in problem.detail, problem
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+    assert not [p.name for p in project_db.parent.iterdir() if p.name.startswith(".")]

@@ -42,10 +42,12 @@ if TYPE_CHECKING:  # loaded where used, so check does not pay for them
 _Settled = TypeVar("_Settled")
 
 STEPS_CACHE_KIB = 16 * 1024
-"""The page cache of the steps' connection (SQLite's default: 2 MiB). While the check holds the
-file, the pages the steps change must stay in it, and a step that changes more waits for the
-check to end. With 16 MiB the plan's steps on a 331 MB project.db end ~0.2 s after the
-check, and the run's peak memory stays under 60 MB (50 MB once drift answers are cached)."""
+"""The page cache of the steps' connection for its transaction (SQLite's default: 2 MiB).
+While the checker holds the file, the pages the steps change must stay in it, and a step
+that changes more waits for the check and the copy to end (at most the busy timeout; past
+it SQLite keeps the pages in memory). With 16 MiB the plan's steps on a 331 MB project.db
+end ~0.2 s after the check, and the run's peak memory stays under 60 MB (50 MB once drift
+answers are cached)."""
 
 CHECKER_CACHE_KIB = 256
 """The check's page cache: it reads each page once, so a small one is as fast (331 MB: 0.57 s
@@ -122,11 +124,12 @@ class CheckingCopy:
     before the steps, holds SQLite's shared lock until the check and the copy
     ended, and a writer cannot write the file while any connection holds one.
     So the steps change only pages in memory until then (``STEPS_CACHE_KIB``);
-    a step that changes more waits for the check to end, as SQLite makes a
-    writer wait for any reader, then goes on (past the busy timeout, SQLite
-    keeps its pages in memory instead). The copy is the committed state
-    exactly, and the check's verdict is the file's. The hidden file keeps its
-    name, for the steps' checks, until both threads ended.
+    a step that changes more waits for both to end, as SQLite makes a writer
+    wait for any reader, then goes on (past the busy timeout, SQLite keeps its
+    pages in memory instead; Ctrl-C meanwhile is seen when the wait ends). The
+    copy is the committed state exactly, and the check's verdict is the file's.
+    The hidden file keeps its name, for the steps' checks, until both threads
+    ended.
     """
 
     def __init__(
@@ -145,6 +148,8 @@ class CheckingCopy:
         self._interrupt = interrupt
         self._copied: Copied | None = None
         """The copy, once complete (None: not yet, failed or stopped)."""
+        self._copy_failure: Environment | None = None
+        """Why the copy failed, once it did."""
         self._copy_ended = threading.Event()
         try:
             self._checker = connect(path, write=False)
@@ -173,6 +178,8 @@ class CheckingCopy:
             copied = copier(now, self._interrupt.copying)
             if isinstance(copied, Success):
                 self._copied = copied.unwrap()
+            else:
+                self._copy_failure = copied.failure()
         finally:
             self._copy_ended.set()
         if isinstance(copied, Failure):
@@ -188,9 +195,16 @@ class CheckingCopy:
                 self._checker.execute("ROLLBACK")
 
     def before_file(self) -> Path | None:
-        """Return the copy once complete (None: it failed or was stopped): the state before
-        the first write, for the steps' checks."""
+        """Return the copy once complete (None: stopped by Ctrl-C): the state before the
+        first write, for the steps' checks; raise ``Abort`` when the copy failed.
+
+        A step's checks ask for it only to tell old foreign-key breakage from new:
+        without the copy they could not, and the copy's failure is what the user
+        must fix (it stops the run anyway).
+        """
         self._copy_ended.wait()
+        if self._copy_failure is not None:
+            raise Abort(failed(self._name, self._path, self._copy_failure, self._start))
         return None if self._copied is None else self._copied.temp
 
     def settle(self, backups: list[Path]) -> Path:
@@ -269,7 +283,7 @@ class CheckingCopy:
         if isinstance(published, Success):
             backups.append(published.unwrap())
         error = None if isinstance(copy_error, KeyboardInterrupt) else copy_error
-        if error is None and not stopped:
+        if error is None:  # the check's own findings, "interrupted" too, are values
             error = self._checking.exception()
         found = None if stopped or error is not None else self._checking.result()
         return found, published, stopped, error

@@ -247,12 +247,12 @@ def _open_existing(
             note=note,
         )
         return _Open(name, path, conn, run)
-    except (Abort, KeyboardInterrupt):
-        abandon(conn)
-        raise
     except sqlite3.Error as error:
         abandon(conn)
         raise Abort(failed(name, path, environment_problem(name, path, error))) from None
+    except BaseException:  # Abort, Ctrl-C, or anything unforeseen: rolled back and closed
+        abandon(conn)
+        raise
 
 
 def _open_new(
