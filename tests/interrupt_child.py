@@ -5,7 +5,10 @@
 backup API's batches, and the byte copy's of a rollback-journal database), ``step``
 marks the start of the last step's statements once the backup made beside
 the steps is complete and named (the test then sends SIGINT);
-``show`` draws the progress line at once instead of after a while. ``copy``
+``show`` draws the progress line at once instead of after a while. ``wait``
+makes the byte copy beside the steps last over a minute and the steps' cache
+tiny, so the step waits inside SQLite for the copy, and marks a second after
+the step began (the busy timeout is two minutes). ``copy``
 does for the backups of ``restore`` and ``diff --apply`` what ``backup`` does
 for ``up``'s. ``in:MODULE:NAME`` marks the moment the function ``NAME`` of
 ``MODULE`` is first called, and from then on every statement of a connection
@@ -18,6 +21,7 @@ called (before it runs): Ctrl-C lands at exactly that moment.
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 import threading
@@ -27,6 +31,7 @@ from pathlib import Path
 
 import aifp_shell.bootstrap as bootstrap
 import aifp_shell.cli.app as cli
+import aifp_shell.commands.backing as backing
 import aifp_shell.commands.migrate as service
 import aifp_shell.files.backup as backup
 import aifp_shell.output.progress as progress
@@ -60,6 +65,19 @@ def _marking_steps(name: str, runtime: service.Runtime) -> object:
             MARKER.touch()
 
     return on_statement
+
+
+def _marking_once_waiting(name: str, runtime: service.Runtime) -> object:
+    def on_statement(_step: object, done: int) -> None:
+        if done == 0:  # the step's statement runs, spills at once, then waits for the copy
+            threading.Timer(1.0, MARKER.touch).start()
+
+    return on_statement
+
+
+def _very_slow_copying(self: interrupt.Interrupt, _done: int, _total: int) -> None:
+    time.sleep(1.0)
+    self.check()
 
 
 def _slow_copying(self: interrupt.Interrupt, _done: int, _total: int) -> None:
@@ -116,6 +134,12 @@ elif WHEN == "backup":
     backup.BACKUP_PAGES_PER_STEP = 16
     bootstrap.backup_progress_bar = _slow_backup  # type: ignore[assignment]
     interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
+elif WHEN == "wait":
+    os.environ["AIFP_MIGRATE_BUSY_TIMEOUT"] = "120"
+    backup.BACKUP_PAGES_PER_STEP = 4
+    backing.STEPS_CACHE_KIB = 64
+    interrupt.Interrupt.copying = _very_slow_copying  # type: ignore[method-assign]
+    service._step_progress = _marking_once_waiting  # type: ignore[assignment]
 elif WHEN == "show":
     progress.SHOW_AFTER_SECONDS = 0
 else:

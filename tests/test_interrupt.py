@@ -79,6 +79,27 @@ def test_ctrl_c_rolls_back_removes_this_runs_backup_and_says_so(tmp_path: Path, 
         assert took < 5, "the slow statement was not stopped"  # it runs for a minute otherwise
 
 
+def test_ctrl_c_while_a_step_waits_for_the_copy_beside_it_stops_the_run_at_once(
+    tmp_path: Path,
+) -> None:
+    """A step that outgrew its cache waits inside SQLite, in the main thread, for the
+    check and the copy beside it; no Python runs there. Ctrl-C still stops both, then the
+    step, in seconds (the copy lasts over a minute and the busy timeout is two)."""
+    mig, project, db = _project(tmp_path, 1000)  # ~1.2 MB: ~75 batches of a second
+    (mig / "project" / "v1.0_to_v1.1_slow.sql").write_text(
+        "CREATE TABLE copied AS SELECT * FROM notes;\n"
+    )
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    args = ["up", "--db", "project", "--project-dir", str(project), "--migrations-dir", str(mig)]
+    done, took = interrupted_at_marker(tmp_path / "marker", "wait", args, timeout=180)
+    assert done.returncode == 1, done.stderr
+    assert "interrupted: rolled back project; " in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert took < 20, f"Ctrl-C took {took:.1f} s: it waited for the copy"
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert [p.name for p in db.parent.iterdir()] == ["project.db"]
+
+
 def test_ctrl_c_with_json_prints_one_document_naming_the_interruption(tmp_path: Path) -> None:
     import json
 

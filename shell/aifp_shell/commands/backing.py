@@ -126,9 +126,10 @@ class CheckingCopy:
     So the steps change only pages in memory until then (``STEPS_CACHE_KIB``);
     a step that changes more waits for both to end, as SQLite makes a writer
     wait for any reader, then goes on (past the busy timeout, SQLite keeps its
-    pages in memory instead; Ctrl-C meanwhile is seen when the wait ends). The
-    copy is the committed state exactly, and the check's verdict is the file's.
-    The hidden file keeps its name, for the steps' checks, until both threads
+    pages in memory instead). No Python runs in the main thread meanwhile, so a
+    third thread watches for Ctrl-C (``CtrlCWatch``) and stops both. The copy
+    is the committed state exactly, and the check's verdict is the file's. The
+    hidden file keeps its name, for the steps' checks, until both threads
     ended.
     """
 
@@ -165,9 +166,13 @@ class CheckingCopy:
             self._checker.close()
             problem = environment_problem(name, path, error)
             raise Abort(failed(name, path, problem, start)) from None
-        self._pool = ThreadPoolExecutor(max_workers=2)
+        self._stop = threading.Event()
+        """Set on Ctrl-C by the watching thread: the check and the copy stop."""
+        self._ctrl_c = interrupt.seen_by_threads()
+        self._pool = ThreadPoolExecutor(max_workers=3)
         self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
         self._checking = self._pool.submit(self._check)
+        self._pool.submit(self._stop_on_ctrl_c)
         self._outcome: _Outcome | None = None
         """Once both threads ended: what they gave, and whether Ctrl-C stopped them."""
 
@@ -175,7 +180,7 @@ class CheckingCopy:
         from aifp_shell.files.backup import publish_copy
 
         try:
-            copied = copier(now, self._interrupt.copying)
+            copied = copier(now, self._copy_progress)
             if isinstance(copied, Success):
                 self._copied = copied.unwrap()
             else:
@@ -185,6 +190,24 @@ class CheckingCopy:
         if isinstance(copied, Failure):
             return Failure(copied.failure())
         return publish_copy(copied.unwrap())
+
+    def _copy_progress(self, done: int, total: int) -> None:
+        if self._stop.is_set():
+            raise KeyboardInterrupt
+        self._interrupt.copying(done, total)
+
+    def _stop_on_ctrl_c(self) -> None:
+        """Until the check ended (after the copy did): on Ctrl-C, stop both.
+
+        A step that outgrew its cache waits inside SQLite, in the main thread,
+        for the two to end; Ctrl-C is seen here meanwhile, and once they stopped
+        the step goes on and is stopped as usual.
+        """
+        while not self._checking.done():
+            if self._ctrl_c.pressed(0.05):
+                self._stop.set()
+                self._checker.interrupt()
+                return
 
     def _check(self) -> str | None:
         try:
@@ -266,15 +289,17 @@ class CheckingCopy:
 
         stopped = False
         while True:  # Ctrl-C looked for every 50 ms: it is only noted while this waits
-            if not stopped and (stop or self._interrupt.hit):
+            if not stopped and (stop or self._interrupt.hit or self._stop.is_set()):
                 stopped = True
+                self._stop.set()
                 self._checker.interrupt()
             if wait((self._checking,), timeout=0.05).not_done:
                 continue
             if not wait((self._copying,), timeout=0.05).not_done:
                 break
-        stopped = stopped or self._interrupt.hit  # pressed as the threads ended
-        self._pool.shutdown()
+        stopped = stopped or self._interrupt.hit or self._stop.is_set()  # as the threads ended
+        self._pool.shutdown()  # the watcher ends with the check
+        self._ctrl_c.close()
         self._checker.close()
         if self._copied is not None:
             discard(self._copied.temp)

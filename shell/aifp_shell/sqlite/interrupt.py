@@ -92,9 +92,67 @@ class Interrupt:
         if first and self._raising and not self._deferring:
             raise KeyboardInterrupt
 
+    def seen_by_threads(self) -> CtrlCWatch:
+        """Return a watch through which other threads see Ctrl-C at once; ``close`` it where
+        it was made."""
+        return CtrlCWatch(self._hit)
+
     def _stop_if_hit(self) -> int:
         # In a thread no signal handler runs: a non-zero answer makes SQLite stop the statement.
         return 1 if self._raising and self._hit.is_set() else 0
+
+
+class CtrlCWatch:
+    """Ctrl-C seen by another thread while the main thread cannot run Python.
+
+    The main thread may wait inside SQLite for work of other threads (a step
+    waiting in the busy handler for a read lock they hold); no SIGINT handler
+    and no progress handler runs meanwhile, so ``hit`` is not set until that
+    wait ends. Made in the main thread, the watch takes the interpreter's
+    wakeup descriptor (``signal.set_wakeup_fd``), on which the signal's number
+    is written the moment it arrives, and passes what it reads on to the
+    descriptor it replaced. Made in another thread, it answers ``hit`` (the
+    main thread is then free to set it).
+    """
+
+    def __init__(self, hit: threading.Event) -> None:
+        self._hit = hit
+        self._pipe: tuple[int, int] | None = None
+        self._previous = -1
+        if threading.current_thread() is not threading.main_thread():
+            return
+        read, write = os.pipe()
+        os.set_blocking(read, False)
+        os.set_blocking(write, False)
+        self._previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        self._pipe = (read, write)
+
+    def pressed(self, timeout: float) -> bool:
+        """Return whether Ctrl-C was pressed, waiting up to ``timeout`` seconds for it (the
+        main thread still raises it as usual)."""
+        if self._pipe is None or self._hit.is_set():
+            return self._hit.wait(timeout)
+        import select
+
+        if not select.select([self._pipe[0]], [], [], timeout)[0]:
+            return self._hit.is_set()
+        try:
+            numbers = os.read(self._pipe[0], 512)
+        except BlockingIOError:
+            return self._hit.is_set()
+        if self._previous >= 0:
+            with contextlib.suppress(OSError):
+                os.write(self._previous, numbers)
+        return int(signal.SIGINT) in numbers or self._hit.is_set()
+
+    def close(self) -> None:
+        """Give the interpreter its wakeup descriptor back (in the thread that made this)."""
+        if self._pipe is None:
+            return
+        signal.set_wakeup_fd(self._previous)
+        for descriptor in self._pipe:
+            os.close(descriptor)
+        self._pipe = None
 
 
 def _look() -> int:
