@@ -717,3 +717,35 @@ def test_a_copy_that_fails_beside_the_steps_is_what_the_run_reports(
     assert _hashes(installation) == before
     assert _backups(installation) == []
     assert not [p.name for p in project_db.parent.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("fails_at", [1, 2, 3])
+def test_a_thread_that_cannot_start_beside_the_steps_stops_the_run_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails_at: int
+) -> None:
+    """The copy, the check and the watch each need a thread: when the process can start
+    no more, the run stops before any step (exit 1), and no backup or hidden file stays."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    installation = build_installation(tmp_path, rows=40)
+    before = _hashes(installation)
+    submit = ThreadPoolExecutor.submit
+    calls = 0
+
+    def failing_submit(self: ThreadPoolExecutor, *args: object, **kwargs: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == fails_at:
+            raise RuntimeError("can't start new thread")
+        return submit(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ThreadPoolExecutor, "submit", failing_submit)
+    places = find_places(installation.project, installation.root, None)
+    report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
+    problem = report.problem
+    assert isinstance(problem, Environment), problem
+    assert "cannot start a thread" in problem.detail, problem
+    assert _hashes(installation) == before
+    assert _backups(installation) == []
+    folder = installation.path("project").parent
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]

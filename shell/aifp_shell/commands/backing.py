@@ -20,7 +20,7 @@ import sqlite3
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import attrs
 from returns.result import Failure, Result, Success
@@ -152,6 +152,7 @@ class CheckingCopy:
         self._copy_failure: Environment | None = None
         """Why the copy failed, once it did."""
         self._copy_ended = threading.Event()
+        self._check_ended = threading.Event()
         try:
             self._checker = connect(path, write=False)
         except sqlite3.Error as error:
@@ -170,11 +171,31 @@ class CheckingCopy:
         """Set on Ctrl-C by the watching thread: the check and the copy stop."""
         self._ctrl_c = interrupt.seen_by_threads()
         self._pool = ThreadPoolExecutor(max_workers=3)
-        self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
-        self._checking = self._pool.submit(self._check)
-        self._pool.submit(self._stop_on_ctrl_c)
+        try:
+            self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
+            self._checking = self._pool.submit(self._check)
+            self._pool.submit(self._stop_on_ctrl_c)
+        except RuntimeError as error:  # a thread could not start (the process's limit)
+            self._not_started(error)
         self._outcome: _Outcome | None = None
         """Once both threads ended: what they gave, and whether Ctrl-C stopped them."""
+
+    def _not_started(self, error: RuntimeError) -> NoReturn:
+        """End what started, leave no file behind, and raise ``Abort``."""
+        self._stop.set()
+        self._checker.interrupt()
+        self._pool.shutdown()  # a copy begun stops at its next batch
+        self._checker.close()  # ends its read transaction, if the check never ran
+        self._ctrl_c.close()
+        if self._copied is not None:
+            discard(self._copied.temp)
+        copying = getattr(self, "_copying", None)
+        if copying is not None and copying.exception() is None:
+            published = copying.result()
+            if isinstance(published, Success):
+                discard(published.unwrap())
+        problem = Environment(self._name, str(self._path), "io", f"cannot start a thread: {error}")
+        raise Abort(failed(self._name, self._path, problem, self._start))
 
     def _copy_then_publish(self, copier: LockedCopy, now: datetime) -> Result[Path, Environment]:
         from aifp_shell.files.backup import publish_copy
@@ -203,8 +224,8 @@ class CheckingCopy:
         for the two to end; Ctrl-C is seen here meanwhile, and once they stopped
         the step goes on and is stopped as usual.
         """
-        while not self._checking.done():
-            if self._ctrl_c.pressed(0.05):
+        while not self._check_ended.wait(0.02):
+            if self._ctrl_c.pressed():
                 self._stop.set()
                 self._checker.interrupt()
                 return
@@ -216,6 +237,7 @@ class CheckingCopy:
             self._copy_ended.wait()  # the copy reads the file this transaction keeps unchanged
             with contextlib.suppress(sqlite3.Error):  # the steps may write the file from now on
                 self._checker.execute("ROLLBACK")
+            self._check_ended.set()
 
     def before_file(self) -> Path | None:
         """Return the copy once complete (None: stopped by Ctrl-C): the state before the

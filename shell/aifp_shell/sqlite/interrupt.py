@@ -127,19 +127,14 @@ class CtrlCWatch:
         self._previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
         self._pipe = (read, write)
 
-    def pressed(self, timeout: float) -> bool:
-        """Return whether Ctrl-C was pressed, waiting up to ``timeout`` seconds for it (the
-        main thread still raises it as usual)."""
+    def pressed(self) -> bool:
+        """Return whether Ctrl-C was pressed (the main thread still raises it as usual)."""
         if self._pipe is None or self._hit.is_set():
-            return self._hit.wait(timeout)
-        import select
-
-        if not select.select([self._pipe[0]], [], [], timeout)[0]:
             return self._hit.is_set()
         try:
             numbers = os.read(self._pipe[0], 512)
-        except BlockingIOError:
-            return self._hit.is_set()
+        except BlockingIOError:  # nothing came
+            return False
         if self._previous >= 0:
             with contextlib.suppress(OSError):
                 os.write(self._previous, numbers)
