@@ -749,3 +749,41 @@ def test_a_thread_that_cannot_start_beside_the_steps_stops_the_run_and_leaves_no
     assert _backups(installation) == []
     folder = installation.path("project").parent
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_check_whose_thread_could_not_start_is_not_run_by_the_copys_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``submit`` queues the work before it starts a thread: when the check's thread cannot
+    start, the copy's thread must not take the check up once the copy ended."""
+    from aifp_shell.commands import backing
+
+    installation = build_installation(tmp_path, rows=40)
+    before = _hashes(installation)
+    start = threading.Thread.start
+    started = 0
+
+    def second_pool_thread_fails(self: threading.Thread) -> None:
+        nonlocal started
+        if self.name.startswith("ThreadPoolExecutor"):
+            started += 1
+            if started == 2:
+                raise RuntimeError("can't start new thread")
+        start(self)
+
+    checked: list[object] = []
+    check_committed = backing.check_committed
+
+    def noting_check(conn: sqlite3.Connection) -> str | None:
+        checked.append(conn)
+        return check_committed(conn)
+
+    monkeypatch.setattr(threading.Thread, "start", second_pool_thread_fails)
+    monkeypatch.setattr(backing, "check_committed", noting_check)
+    places = find_places(installation.project, installation.root, None)
+    report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
+    assert isinstance(report.problem, Environment), report.problem
+    assert "cannot start a thread" in report.problem.detail
+    assert checked == []
+    assert _hashes(installation) == before
+    assert _backups(installation) == []

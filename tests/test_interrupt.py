@@ -179,3 +179,30 @@ def test_ctrl_c_at_any_moment_of_the_checked_copy_leaves_no_backup_nor_hidden_fi
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before, "the database changed"
     left = sorted(p.name for p in db.parent.iterdir() if p.name != "project.db")
     assert left == [], f"left behind: {left}\n{done.stderr}"
+
+
+def test_the_ctrl_c_watch_passes_every_signal_on_to_the_descriptor_it_replaced() -> None:
+    """While the watch holds the interpreter's wakeup descriptor, the signals that come are
+    passed on to the one it replaced, the last ones when it is closed."""
+    import signal
+    import threading
+
+    from aifp_shell.sqlite.interrupt import CtrlCWatch
+
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    handler = signal.signal(signal.SIGUSR1, lambda *_: None)
+    previous = signal.set_wakeup_fd(write)
+    try:
+        watch = CtrlCWatch(threading.Event())
+        signal.raise_signal(signal.SIGUSR1)
+        assert not watch.pressed()  # not Ctrl-C; passed on
+        signal.raise_signal(signal.SIGUSR1)
+        watch.close()  # the second, not yet read, passed on now
+        assert signal.set_wakeup_fd(write) == write  # given back
+        assert os.read(read, 16) == bytes([signal.SIGUSR1, signal.SIGUSR1])
+    finally:
+        signal.set_wakeup_fd(previous)
+        signal.signal(signal.SIGUSR1, handler)
+        os.close(read)
+        os.close(write)

@@ -169,7 +169,16 @@ class CheckingCopy:
             raise Abort(failed(name, path, problem, start)) from None
         self._stop = threading.Event()
         """Set on Ctrl-C by the watching thread: the check and the copy stop."""
-        self._ctrl_c = interrupt.seen_by_threads()
+        # Asked at the check's first instructions: an interrupt() before its statement began
+        # would be forgotten (SQLite clears the flag while no statement runs).
+        self._checker.set_progress_handler(lambda: 1 if self._stop.is_set() else 0, 1)
+        try:
+            self._ctrl_c = interrupt.seen_by_threads()
+        except OSError as error:  # no descriptor left for the watch (the process's limit)
+            self._checker.close()
+            detail = f"cannot watch for Ctrl-C: {error.strerror}"
+            problem = Environment(name, str(path), "io", detail)
+            raise Abort(failed(name, path, problem, start)) from None
         self._pool = ThreadPoolExecutor(max_workers=3)
         try:
             self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
@@ -184,7 +193,7 @@ class CheckingCopy:
         """End what started, leave no file behind, and raise ``Abort``."""
         self._stop.set()
         self._checker.interrupt()
-        self._pool.shutdown()  # a copy begun stops at its next batch
+        self._pool.shutdown(cancel_futures=True)  # a copy begun stops at its next batch
         self._checker.close()  # ends its read transaction, if the check never ran
         self._ctrl_c.close()
         if self._copied is not None:
@@ -235,6 +244,7 @@ class CheckingCopy:
             return check_committed(self._checker)
         finally:
             self._copy_ended.wait()  # the copy reads the file this transaction keeps unchanged
+            self._checker.set_progress_handler(None, 0)  # else it would stop the ROLLBACK too
             with contextlib.suppress(sqlite3.Error):  # the steps may write the file from now on
                 self._checker.execute("ROLLBACK")
             self._check_ended.set()

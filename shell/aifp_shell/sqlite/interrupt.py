@@ -122,32 +122,44 @@ class CtrlCWatch:
         if threading.current_thread() is not threading.main_thread():
             return
         read, write = os.pipe()
-        os.set_blocking(read, False)
-        os.set_blocking(write, False)
-        self._previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        try:
+            os.set_blocking(read, False)
+            os.set_blocking(write, False)
+            self._previous = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+        except BaseException:
+            os.close(read)
+            os.close(write)
+            raise
         self._pipe = (read, write)
 
     def pressed(self) -> bool:
         """Return whether Ctrl-C was pressed (the main thread still raises it as usual)."""
-        if self._pipe is None or self._hit.is_set():
+        if self._pipe is None:
             return self._hit.is_set()
-        try:
-            numbers = os.read(self._pipe[0], 512)
-        except BlockingIOError:  # nothing came
-            return False
-        if self._previous >= 0:
-            with contextlib.suppress(OSError):
-                os.write(self._previous, numbers)
-        return int(signal.SIGINT) in numbers or self._hit.is_set()
+        return int(signal.SIGINT) in self._passed_on() or self._hit.is_set()
 
     def close(self) -> None:
-        """Give the interpreter its wakeup descriptor back (in the thread that made this)."""
+        """Give the interpreter its wakeup descriptor back (in the thread that made this),
+        with the signal numbers not yet passed on."""
         if self._pipe is None:
             return
-        signal.set_wakeup_fd(self._previous)
+        signal.set_wakeup_fd(self._previous)  # (its warn_on_full_buffer is not known: default)
+        self._passed_on()
         for descriptor in self._pipe:
             os.close(descriptor)
         self._pipe = None
+
+    def _passed_on(self) -> bytes:
+        """Return the signal numbers that came, once passed on to the replaced descriptor."""
+        assert self._pipe is not None
+        try:
+            numbers = os.read(self._pipe[0], 512)
+        except BlockingIOError:  # nothing came
+            return b""
+        if self._previous >= 0:
+            with contextlib.suppress(OSError):
+                os.write(self._previous, numbers)
+        return numbers
 
 
 def _look() -> int:
