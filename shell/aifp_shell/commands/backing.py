@@ -190,25 +190,29 @@ class CheckingCopy:
             problem = Environment(name, str(path), "io", detail)
             raise Abort(failed(name, path, problem, start)) from None
         self._pool = ThreadPoolExecutor(max_workers=3)
-        try:
+        try:  # (a thread that could not start: the process's limit)
             self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
+        except RuntimeError as error:
+            self._not_started(error, None)
+        try:
             self._checking = self._pool.submit(self._check)
             self._pool.submit(self._stop_on_ctrl_c)
-        except RuntimeError as error:  # a thread could not start (the process's limit)
-            self._not_started(error)
+        except RuntimeError as error:
+            self._not_started(error, self._copying)
         self._outcome: _Outcome | None = None
         """Once both threads ended: what they gave, and whether Ctrl-C stopped them."""
 
-    def _not_started(self, error: RuntimeError) -> NoReturn:
-        """End what started, leave no file behind, and raise ``Abort``."""
-        self._stop.set()
-        self._checker.interrupt()
+    def _not_started(
+        self, error: RuntimeError, copying: Future[Result[Path, Environment]] | None
+    ) -> NoReturn:
+        """End what started (``copying``: the copy, if it did), leave no file behind, and
+        raise ``Abort``."""
+        self._stop_both()
         self._pool.shutdown(cancel_futures=True)  # a copy begun stops at its next batch
         self._checker.close()  # ends its read transaction, if the check never ran
         self._ctrl_c.close()
         if self._copied is not None:
             discard(self._copied.temp)
-        copying = getattr(self, "_copying", None)
         if copying is not None and copying.exception() is None:
             published = copying.result()
             if isinstance(published, Success):
@@ -245,9 +249,13 @@ class CheckingCopy:
         """
         while not self._check_ended.wait(0.02):
             if self._ctrl_c.pressed():
-                self._stop.set()
-                self._checker.interrupt()
+                self._stop_both()
                 return
+
+    def _stop_both(self) -> None:
+        """Stop the copy (at its next batch) and the check (at once, or before it begins)."""
+        self._stop.set()
+        self._checker.interrupt()
 
     def _check(self) -> str | None:
         try:
@@ -335,8 +343,7 @@ class CheckingCopy:
         while True:  # Ctrl-C looked for every 50 ms: it is only noted while this waits
             if not stopped and (stop or self._interrupt.hit or self._stop.is_set()):
                 stopped = True
-                self._stop.set()
-                self._checker.interrupt()
+                self._stop_both()
             if wait((self._checking,), timeout=0.05).not_done:
                 continue
             if not wait((self._copying,), timeout=0.05).not_done:
