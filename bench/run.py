@@ -453,7 +453,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
     from aifp_shell.commands import backing
     from aifp_shell.commands import migrate as service
-    from aifp_shell.sqlite import executor, transaction
+    from aifp_shell.sqlite import executor, transaction, whole_check
     from aifp_shell.sqlite.step_checks import StepChecks
 
     # The writers' modules are imported by the service when it writes: patch where they live.
@@ -461,7 +461,7 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
     # before the steps: counted in "start copy and check"; "wait" and the threads are then zero.)
     targets: dict[str, tuple[Any, str]] = {
         "start copy and check": (service, "back_up"),
-        OVERLAPPED[0]: (backing, "check_committed"),
+        OVERLAPPED[0]: (whole_check, "check_committed"),
         OVERLAPPED[1]: (backing.CheckingCopy, "_copy_then_publish"),
         "steps": (executor, "run_plan"),
         "foreign_key_check (per step)": (StepChecks, "finish"),

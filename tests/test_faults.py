@@ -379,15 +379,14 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
 ) -> None:
     """The check of the backup copy may end after the steps: its verdict still comes before
     COMMIT. Here it is held until the steps ran, then finds the damage."""
-    from aifp_shell.commands import backing
     from aifp_shell.problems import Unreadable
-    from aifp_shell.sqlite import executor
+    from aifp_shell.sqlite import executor, whole_check
 
     installation = build_installation(tmp_path, rows=3)
     damage_leaf_page(installation.path("project"))
     before = _hashes(installation)
     steps_ran = threading.Event()
-    run_plan, check = executor.run_plan, backing.check_committed
+    run_plan, check = executor.run_plan, whole_check.check_committed
 
     def steps_then_mark(*args: object, **kwargs: object) -> object:
         ran = run_plan(*args, **kwargs)  # type: ignore[arg-type]
@@ -399,7 +398,7 @@ def test_damage_found_once_the_steps_ran_refuses_and_commits_nothing(
         return check(conn)
 
     monkeypatch.setattr(executor, "run_plan", steps_then_mark)
-    monkeypatch.setattr(backing, "check_committed", check_after_the_steps)
+    monkeypatch.setattr(whole_check, "check_committed", check_after_the_steps)
     places = find_places(installation.project, installation.root, None)
     report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
     assert steps_ran.is_set()
@@ -755,8 +754,8 @@ def test_a_check_whose_thread_could_not_start_is_not_run_by_the_copys_thread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``submit`` queues the work before it starts a thread: when the check's thread cannot
-    start, the copy's thread must not take the check up once the copy ended."""
-    from aifp_shell.commands import backing
+    start, no other thread may take the check up later (nor the copy begin)."""
+    from aifp_shell.sqlite import whole_check
 
     installation = build_installation(tmp_path, rows=40)
     before = _hashes(installation)
@@ -767,19 +766,19 @@ def test_a_check_whose_thread_could_not_start_is_not_run_by_the_copys_thread(
         nonlocal started
         if self.name.startswith("ThreadPoolExecutor"):
             started += 1
-            if started == 2:
+            if started == 1:  # the check's, begun by the preview
                 raise RuntimeError("can't start new thread")
         start(self)
 
     checked: list[object] = []
-    check_committed = backing.check_committed
+    check_committed = whole_check.check_committed
 
     def noting_check(conn: sqlite3.Connection) -> str | None:
         checked.append(conn)
         return check_committed(conn)
 
     monkeypatch.setattr(threading.Thread, "start", second_pool_thread_fails)
-    monkeypatch.setattr(backing, "check_committed", noting_check)
+    monkeypatch.setattr(whole_check, "check_committed", noting_check)
     places = find_places(installation.project, installation.root, None)
     report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
     assert isinstance(report.problem, Environment), report.problem

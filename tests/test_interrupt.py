@@ -148,7 +148,7 @@ def test_steps_and_checks_show_progress_on_a_terminal(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "at",
     [
-        "concurrent.futures:ThreadPoolExecutor",  # the copy made, its threads not yet started
+        "aifp_shell.commands.backing:CheckingCopy",  # the check running, no copy yet
         "aifp_shell.commands.migrate:utc_now_text",  # the copy's threads started, no step yet
         "aifp_shell.commands.backing:discard",  # the threads ended, the hidden copy not removed
     ],

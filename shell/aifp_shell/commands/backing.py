@@ -3,10 +3,11 @@
 ``back_up`` makes one of two, by journal mode:
 
 - ``CheckingCopy``, for a rollback-journal database, with the write lock
-  held and nothing written: a read transaction of its own keeps the file as
-  committed while, beside the steps, one thread quick_checks it and another
-  copies its bytes (``files.backup.locked_copier``) and publishes the copy
-  (fsynced, named); ``settle`` ends both before COMMIT.
+  held and nothing written: the whole-database check (``WholeCheck``, begun
+  by the preview, before the lock) keeps the file as committed while, beside
+  the steps, it quick_checks the file and another thread copies its bytes
+  (``files.backup.locked_copier``) and publishes the copy (fsynced, named);
+  ``settle`` ends both before COMMIT.
 - ``Backing``, for a WAL database: the online backup API in a thread while the
   locked connection runs the whole quick_check, both before the steps.
 
@@ -15,7 +16,6 @@ Either failing stops the run (``Abort``) before anything is committed.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import threading
 from datetime import datetime
@@ -31,8 +31,9 @@ from aifp_shell.commands.reports import DatabaseRun
 from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.safe_io import discard
 from aifp_shell.problems import Environment, Unreadable
-from aifp_shell.sqlite.database import connect, environment_problem, quick_check
+from aifp_shell.sqlite.database import environment_problem, quick_check
 from aifp_shell.sqlite.interrupt import Interrupt
+from aifp_shell.sqlite.whole_check import WholeCheck, start_whole_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
@@ -49,18 +50,6 @@ it SQLite keeps the pages in memory). With 16 MiB the plan's steps on a 331 MB p
 end ~0.2 s after the check, and the run's peak memory stays under 60 MB (50 MB once drift
 answers are cached)."""
 
-CHECKER_CACHE_KIB = 256
-"""The check's page cache: it reads each page once, so a small one is as fast (331 MB: 0.57 s
-with 256 KiB or with SQLite's default 2 MiB)."""
-
-
-CHECKER_LOOK_INSTRUCTIONS = 100_000
-"""How often the check asks whether to stop, in SQLite instructions. Each look takes the GIL
-from a thread beside the steps: the whole quick_check of the 331 MB bench database runs ~22 M
-instructions, and takes 0.43 s alone with a look every 100,000 or 1,000, 0.54 s every 100 and
-3.1 s every one. (``interrupt()`` stops it at once once its statement runs; the look is for
-an interrupt just before.)"""
-
 
 def back_up(
     name: str,
@@ -71,13 +60,15 @@ def back_up(
     backups: list[Path],
     interrupt: Interrupt,
     made: list[Backing | CheckingCopy],
+    check: WholeCheck | None,
 ) -> None:
     """Take the backup before the first write, the whole-database quick_check begun or done,
     into ``made``; raise ``Abort`` if either failed already.
 
     A rollback-journal database (the write lock held, nothing written yet) is
     copied byte for byte and quick_checked beside the steps (``CheckingCopy``),
-    so neither holds the steps up. A WAL database is backed up with the online
+    so neither holds the steps up; ``check`` is its check begun before the
+    lock (None, or let go since: begun here). A WAL database is backed up with the online
     backup API (a second connection, in a thread) while the locked connection
     runs the quick_check, both before the steps. On Ctrl-C the copy stops at
     its next batch of pages; Ctrl-C once the threads started is raised only
@@ -86,8 +77,10 @@ def back_up(
     from aifp_shell.files.backup import locked_copier
 
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
-    copier = None if wal else locked_copier(name, path)  # before any other connection opens
+    copier = None if wal else locked_copier(name, path)  # the locked connection's descriptor
     if copier is None:
+        if check is not None:  # no copy without the descriptor: the locked connection checks
+            check.end(stop=True)
         shown = runtime.backup_progress(name) if runtime.backup_progress else None
 
         def progress(done: int, total: int) -> None:
@@ -99,7 +92,14 @@ def back_up(
         made.append(Backing(backup))
         return
     with interrupt.deferred():  # Ctrl-C comes once the threads are known
-        made.append(CheckingCopy(name, path, conn, start, copier, runtime, interrupt))
+        if check is None or check.closed:  # (let go for another writer: begun again)
+            begun = start_whole_check(name, path)
+            if isinstance(begun, Failure):
+                raise Abort(failed(name, path, begun.failure(), start))
+            check = begun.unwrap()
+        if check is None:  # WAL since the lock was taken: impossible while it is held
+            raise AssertionError("a locked rollback-journal database reads as WAL")
+        made.append(CheckingCopy(name, path, conn, start, copier, runtime, interrupt, check))
 
 
 @attrs.define
@@ -129,8 +129,9 @@ class CheckingCopy:
     (fsynced, named) in another, while the steps run; ``settle`` ends both before COMMIT.
 
     Both read the file as committed: the checker's read transaction, begun
-    before the steps, holds SQLite's shared lock until the check and the copy
-    ended, and a writer cannot write the file while any connection holds one.
+    before the write lock (``WholeCheck``), holds SQLite's shared lock until
+    the check and the copy ended, and a writer cannot write the file while any
+    connection holds one.
     So the steps change only pages in memory until then (``STEPS_CACHE_KIB``);
     a step that changes more waits for both to end, as SQLite makes a writer
     wait for any reader, then goes on (past the busy timeout, SQLite keeps its
@@ -150,52 +151,38 @@ class CheckingCopy:
         copier: LockedCopy,
         runtime: Runtime,
         interrupt: Interrupt,
+        check: WholeCheck,
     ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self._name, self._path, self._start = name, path, start
         self._interrupt = interrupt
+        self._check = check
         self._copied: Copied | None = None
         """The copy, once complete (None: not yet, failed or stopped)."""
         self._copy_failure: Environment | None = None
         """Why the copy failed, once it did."""
         self._copy_ended = threading.Event()
-        self._check_ended = threading.Event()
-        try:
-            self._checker = connect(path, write=False)
-        except sqlite3.Error as error:
-            problem = environment_problem(name, path, error)
-            raise Abort(failed(name, path, problem, start)) from None
-        try:  # the shared lock, taken before the steps run
-            self._checker.execute(f"PRAGMA cache_size = -{CHECKER_CACHE_KIB}")
-            self._checker.execute("BEGIN")
-            self._checker.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-            conn.execute(f"PRAGMA cache_size = -{STEPS_CACHE_KIB}")
-        except sqlite3.Error as error:
-            self._checker.close()
-            problem = environment_problem(name, path, error)
-            raise Abort(failed(name, path, problem, start)) from None
         self._stop = threading.Event()
         """Set on Ctrl-C by the watching thread: the check and the copy stop."""
-        # Asked every CHECKER_LOOK_INSTRUCTIONS too: an interrupt() just before the check's
-        # statement began would be forgotten (SQLite clears the flag while none runs).
-        self._checker.set_progress_handler(
-            lambda: 1 if self._stop.is_set() else 0, CHECKER_LOOK_INSTRUCTIONS
-        )
+        try:
+            conn.execute(f"PRAGMA cache_size = -{STEPS_CACHE_KIB}")
+        except sqlite3.Error as error:
+            check.end(stop=True)
+            raise Abort(failed(name, path, environment_problem(name, path, error), start)) from None
         try:
             self._ctrl_c = interrupt.seen_by_threads()
         except OSError as error:  # no descriptor left for the watch (the process's limit)
-            self._checker.close()
+            check.end(stop=True)
             detail = f"cannot watch for Ctrl-C: {error.strerror}"
             problem = Environment(name, str(path), "io", detail)
             raise Abort(failed(name, path, problem, start)) from None
-        self._pool = ThreadPoolExecutor(max_workers=3)
+        self._pool = ThreadPoolExecutor(max_workers=2)
         try:  # (a thread that could not start: the process's limit)
             self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
         except RuntimeError as error:
             self._not_started(error, None)
         try:
-            self._checking = self._pool.submit(self._check)
             self._pool.submit(self._stop_on_ctrl_c)
         except RuntimeError as error:
             self._not_started(error, self._copying)
@@ -209,7 +196,7 @@ class CheckingCopy:
         raise ``Abort``."""
         self._stop_both()
         self._pool.shutdown(cancel_futures=True)  # a copy begun stops at its next batch
-        self._checker.close()  # ends its read transaction, if the check never ran
+        self._check.end(stop=True)
         self._ctrl_c.close()
         if self._copied is not None:
             discard(self._copied.temp)
@@ -231,6 +218,7 @@ class CheckingCopy:
                 self._copy_failure = copied.failure()
         finally:
             self._copy_ended.set()
+            self._check.release()  # the copy read the file its read transaction kept
         if isinstance(copied, Failure):
             return Failure(copied.failure())
         return publish_copy(copied.unwrap())
@@ -247,7 +235,7 @@ class CheckingCopy:
         for the two to end; Ctrl-C is seen here meanwhile, and once they stopped
         the step goes on and is stopped as usual.
         """
-        while not self._check_ended.wait(0.02):
+        while not self._check.wait_ended(0.02):
             if self._ctrl_c.pressed():
                 self._stop_both()
                 return
@@ -255,19 +243,7 @@ class CheckingCopy:
     def _stop_both(self) -> None:
         """Stop the copy (at its next batch) and the check (at once, or before it begins)."""
         self._stop.set()
-        self._checker.interrupt()
-
-    def _check(self) -> str | None:
-        try:
-            if self._stop.is_set():  # stopped before it began: never reads as passed
-                return "interrupted"
-            return check_committed(self._checker)
-        finally:
-            self._copy_ended.wait()  # the copy reads the file this transaction keeps unchanged
-            self._checker.set_progress_handler(None, 0)  # else it would stop the ROLLBACK too
-            with contextlib.suppress(sqlite3.Error):  # the steps may write the file from now on
-                self._checker.execute("ROLLBACK")
-            self._check_ended.set()
+        self._check.stop()
 
     def before_file(self) -> Path | None:
         """Return the copy once complete (None: stopped by Ctrl-C): the state before the
@@ -344,14 +320,14 @@ class CheckingCopy:
             if not stopped and (stop or self._interrupt.hit or self._stop.is_set()):
                 stopped = True
                 self._stop_both()
-            if wait((self._checking,), timeout=0.05).not_done:
+            if not self._check.wait_ended(0.05):
                 continue
             if not wait((self._copying,), timeout=0.05).not_done:
                 break
         stopped = stopped or self._interrupt.hit or self._stop.is_set()  # as the threads ended
         self._pool.shutdown()  # the watcher ends with the check
         self._ctrl_c.close()
-        self._checker.close()
+        self._check.end(stop=False)  # ended already: its connection is closed
         if self._copied is not None:
             discard(self._copied.temp)
         copy_error = self._copying.exception()
@@ -360,8 +336,8 @@ class CheckingCopy:
             backups.append(published.unwrap())
         error = None if isinstance(copy_error, KeyboardInterrupt) else copy_error
         if error is None:  # the check's own findings, "interrupted" too, are values
-            error = self._checking.exception()
-        found = None if stopped or error is not None else self._checking.result()
+            error = self._check.failure()
+        found = None if stopped or error is not None else self._check.findings()
         return found, published, stopped, error
 
 
@@ -369,14 +345,6 @@ _Outcome = tuple[str | None, "Result[Path, Environment] | None", bool, BaseExcep
 """How a ``CheckingCopy`` ended: the check's findings (None: passed or stopped), the
 publishing's outcome (None: the copy was stopped), whether Ctrl-C stopped them, what a thread
 raised unexpectedly (None: nothing)."""
-
-
-def check_committed(conn: sqlite3.Connection) -> str | None:
-    """Return the findings of a whole-database quick_check through ``conn`` (None: passed)."""
-    try:
-        return quick_check(conn)
-    except sqlite3.DatabaseError as error:
-        return str(error)
 
 
 def _backup_during_quick_check(

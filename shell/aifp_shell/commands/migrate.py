@@ -59,6 +59,7 @@ from aifp_shell.sqlite.database import (
 )
 from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.transaction import abandon, begin_write
+from aifp_shell.sqlite.whole_check import WholeCheck, start_whole_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from aifp_shell.sqlite.executor import StatementProgress
@@ -188,8 +189,10 @@ def _open_existing(
     backups: list[Path],
     shown: tuple[AppliedStep, ...],
     interrupt: Interrupt,
+    check: WholeCheck | None,
 ) -> _Open | DatabaseRun:
-    """Run a database's plan inside an open transaction; return it open, or its final report."""
+    """Run a database's plan inside an open transaction; return it open, or its final report
+    (``check``: its whole-database check, begun by the preview)."""
     if is_empty_file(path):
         raise Abort(failed(name, path, Unversioned(name, str(path))))
     try:
@@ -198,7 +201,8 @@ def _open_existing(
         raise Abort(failed(name, path, environment_problem(name, path, error))) from None
     interrupt.watch(conn)
     try:
-        problem = begin_write(conn, name, path)
+        let_go = None if check is None else functools.partial(check.end, stop=True)
+        problem = begin_write(conn, name, path, let_go)
         if problem is not None:
             raise Abort(failed(name, path, problem))
         current = _current_version(name, path, conn)
@@ -210,6 +214,8 @@ def _open_existing(
             raise Abort(failed(name, path, planned.failure(), start))
         plan = planned.unwrap()
         if plan.is_empty():
+            if check is not None:
+                check.end(stop=True)
             conn.execute("ROLLBACK")
             conn.close()
             return DatabaseRun(name, str(path), str(start), str(start), (), None, "up_to_date")
@@ -221,7 +227,7 @@ def _open_existing(
             raise Abort(failed(name, path, not_ready, start))
         made: list[Backing | CheckingCopy] = []  # filled as it starts: Ctrl-C can land anywhere
         try:
-            back_up(name, path, conn, runtime, start, backups, interrupt, made)
+            back_up(name, path, conn, runtime, start, backups, interrupt, made, check)
             applied_at = utc_now_text(runtime)
             ran = _run_plan(conn, name, path, plan, applied_at, runtime, made[0].before_file)
             if isinstance(ran, Failure):
@@ -358,7 +364,35 @@ def migrate(
     removed. ``explicit`` says the user named the database: a missing one is
     then an error instead of being skipped. ``creates`` lets a missing
     user_preferences.db or user_directives.db be created from its initial schema.
+
+    A rollback-journal database's whole-database check begins in the preview,
+    once its plan is known to have steps (``WholeCheck``); it is stopped
+    before a person is asked about losses, and whatever ends the run ends it.
     """
+    checks: dict[str, WholeCheck] = {}
+    try:
+        return _migrate(runtime, names, planner, dry_run, explicit, creates, checks)
+    finally:
+        _end_checks(checks)
+
+
+def _end_checks(checks: dict[str, WholeCheck]) -> None:
+    """Stop and end every check in ``checks`` not ended yet, and forget them all."""
+    for check in checks.values():
+        check.end(stop=True)
+    checks.clear()
+
+
+def _migrate(
+    runtime: Runtime,
+    names: tuple[str, ...],
+    planner: Planner,
+    dry_run: bool,
+    explicit: bool,
+    creates: bool,
+    checks: dict[str, WholeCheck],
+) -> RunReport:
+    """``migrate``, the checks it begins put in ``checks``."""
     unknown = [name for name in names if name not in DATABASES]
     if unknown:
         return RunReport((), UnknownDatabase(unknown[0], DATABASES))
@@ -371,11 +405,14 @@ def migrate(
     edited = refuse_edited(runtime.places, names, sets)
     if edited is not None:
         return RunReport((), edited)
-    preview = _dry_run(runtime, names, sets, planner, explicit, creates)
+    begin = None if dry_run else checks
+    preview = _dry_run(runtime, names, sets, planner, explicit, creates, begin)
     if dry_run:
         return preview
     if preview.problem is not None:
         return _not_migrated(preview)
+    if _losses(preview):  # a person may be asked: no lock is held while they think
+        _end_checks(checks)
     refused = _refused_losses(runtime, preview)
     if refused is not None:
         return refused
@@ -389,7 +426,7 @@ def migrate(
             for running in (name for name in DATABASES if name in names):
                 _open_one(
                     running, sets[running], planner, runtime, explicit, creates, opened, finished,
-                    backups, shown.get(running, ()), interrupt,
+                    backups, shown.get(running, ()), interrupt, checks.get(running),
                 )  # fmt: skip
             running = None
         except Abort as abort:
@@ -410,14 +447,19 @@ def _no_project(runtime: Runtime, names: tuple[str, ...]) -> Problem | None:
     return project_problem(runtime.places)
 
 
-def _refused_losses(runtime: Runtime, preview: RunReport) -> RunReport | None:
-    """Return the refusal of a run that loses data and was not accepted, else ``None``."""
-    losses = tuple(
+def _losses(preview: RunReport) -> tuple[str, ...]:
+    """Return each loss the previewed steps would cause, as ``<database>: <loss>``."""
+    return tuple(
         f"{db.name}: {lost}"
         for db in preview.databases
         for step in db.applied
         for lost in step.losses
     )
+
+
+def _refused_losses(runtime: Runtime, preview: RunReport) -> RunReport | None:
+    """Return the refusal of a run that loses data and was not accepted, else ``None``."""
+    losses = _losses(preview)
     if not losses:
         return None
     answer = (
@@ -509,8 +551,10 @@ def _open_one(
     backups: list[Path],
     shown: tuple[AppliedStep, ...],
     interrupt: Interrupt,
+    check: WholeCheck | None,
 ) -> None:
-    """Open, lock, back up and run one database's steps (left uncommitted), or skip it."""
+    """Open, lock, back up and run one database's steps (left uncommitted), or skip it
+    (``check``: its whole-database check, begun by the preview)."""
     location = locate(name, runtime.places)
     path = location.path
     if path is None or not path.exists():
@@ -528,7 +572,7 @@ def _open_one(
         return
     try:
         result = _open_existing(
-            name, path, migration_set, planner, runtime, backups, shown, interrupt
+            name, path, migration_set, planner, runtime, backups, shown, interrupt, check
         )
     finally:
         _end_progress(runtime)  # before the next database's backup shows its own bar
@@ -677,7 +721,10 @@ def _dry_run(
     planner: Planner,
     explicit: bool,
     creates: bool,
+    checks: dict[str, WholeCheck] | None,
 ) -> RunReport:
+    """Return what the run would do, each database planned and rehearsed read-only; with
+    ``checks``, begin there the whole-database check of each database with steps to run."""
     runs: list[DatabaseRun] = []
     problem: Problem
     for name in DATABASES:
@@ -702,9 +749,13 @@ def _dry_run(
                 try:
                     found = _current_version(name, path, conn)
                     if isinstance(found, Success):
-                        planned = planner(sets[name], found.unwrap(), conn).bind(
-                            functools.partial(_rehearsed, conn, path)
-                        )
+                        plan_only = planner(sets[name], found.unwrap(), conn)
+                        if checks is not None:
+                            begun = _begin_check(name, path, plan_only, checks)
+                            if begun is not None:
+                                run = failed(name, path, begun, found.unwrap())
+                                return RunReport(_in_order([*runs, run]), begun)
+                        planned = plan_only.bind(functools.partial(_rehearsed, conn, path))
                 finally:
                     conn.close()
             except sqlite3.Error as error:
@@ -734,6 +785,23 @@ def _dry_run(
             )
         )
     return RunReport(_in_order(runs))
+
+
+def _begin_check(
+    name: str, path: Path, planned: Result[Plan, Problem], checks: dict[str, WholeCheck]
+) -> Problem | None:
+    """Begin the whole-database check of a database with steps planned, into ``checks``
+    (none for a WAL database); return why it could not begin, if it could not."""
+    if not isinstance(planned, Success) or planned.unwrap().is_empty():
+        return None
+    begun = start_whole_check(name, path)
+    if isinstance(begun, Failure):
+        problem: Problem = begun.failure()
+        return problem
+    check = begun.unwrap()
+    if check is not None:
+        checks[name] = check
+    return None
 
 
 def up(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,11 +29,31 @@ if TYPE_CHECKING:  # loaded by the writers that run steps, not by check
     from aifp_shell.sqlite.step_checks import StepChecks
 
 
-def begin_write(conn: sqlite3.Connection, name: str, path: Path) -> Problem | None:
-    """Turn foreign keys off and BEGIN IMMEDIATE; a problem if they stay on."""
+def begin_write(
+    conn: sqlite3.Connection, name: str, path: Path, let_go: Callable[[], None] | None = None
+) -> Problem | None:
+    """Turn foreign keys off and BEGIN IMMEDIATE; a problem if they stay on.
+
+    ``let_go`` ends a read transaction this process holds on the file (the
+    whole-database check begun before the lock): when the lock is not free at
+    once it is called before waiting, since the writer holding the lock may
+    be waiting for that read lock to commit, and neither would get on.
+    """
     conn.execute("PRAGMA foreign_keys = OFF")
     if conn.execute("PRAGMA foreign_keys").fetchone()[0] != 0:
         return CheckFailed(name, str(path), "foreign_keys", "foreign keys could not be turned off")
+    if let_go is not None:
+        wait = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return None
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {wait}")
+        let_go()
     conn.execute("BEGIN IMMEDIATE")
     return None
 
