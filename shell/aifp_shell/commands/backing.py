@@ -31,6 +31,7 @@ from aifp_shell.commands.reports import DatabaseRun
 from aifp_shell.commands.runtime import Runtime
 from aifp_shell.files.safe_io import discard
 from aifp_shell.problems import Environment, Unreadable
+from aifp_shell.sqlite.busy_wake import BusyWake
 from aifp_shell.sqlite.database import environment_problem, quick_check
 from aifp_shell.sqlite.interrupt import Interrupt
 from aifp_shell.sqlite.whole_check import WholeCheck, start_whole_check
@@ -134,8 +135,9 @@ class CheckingCopy:
     connection holds one.
     So the steps change only pages in memory until then (``STEPS_CACHE_KIB``);
     a step that changes more waits for both to end, as SQLite makes a writer
-    wait for any reader, then goes on (past the busy timeout, SQLite keeps its
-    pages in memory instead). No Python runs in the main thread meanwhile, so a
+    wait for any reader, and goes on as soon as the lock is let go
+    (``BusyWake``; past the busy timeout, SQLite keeps its pages in memory
+    instead). No Python runs in the main thread meanwhile, so a
     third thread watches for Ctrl-C (``CtrlCWatch``) and stops both. The copy
     is the committed state exactly, and the check's verdict is the file's. The
     hidden file keeps its name, for the steps' checks, until both threads
@@ -177,6 +179,8 @@ class CheckingCopy:
             detail = f"cannot watch for Ctrl-C: {error.strerror}"
             problem = Environment(name, str(path), "io", detail)
             raise Abort(failed(name, path, problem, start)) from None
+        self._wake = BusyWake()  # a step waiting for the read lock resumes once it is let go
+        check.when_ended(self._wake.wake)
         self._pool = ThreadPoolExecutor(max_workers=2)
         try:  # (a thread that could not start: the process's limit)
             self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
@@ -198,6 +202,7 @@ class CheckingCopy:
         self._pool.shutdown(cancel_futures=True)  # a copy begun stops at its next batch
         self._check.end(stop=True)
         self._ctrl_c.close()
+        self._wake.close()
         if self._copied is not None:
             discard(self._copied.temp)
         if copying is not None and copying.exception() is None:
@@ -327,6 +332,7 @@ class CheckingCopy:
         stopped = stopped or self._interrupt.hit or self._stop.is_set()  # as the threads ended
         self._pool.shutdown()  # the watcher ends with the check
         self._ctrl_c.close()
+        self._wake.close()
         self._check.end(stop=False)  # ended already: its connection is closed
         if self._copied is not None:
             discard(self._copied.temp)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,6 +94,7 @@ class WholeCheck:
         self._released = threading.Event()
         self._ended = threading.Event()
         self._closed = False
+        self._on_ended: Callable[[], None] | None = None
         # Asked every CHECKER_LOOK_INSTRUCTIONS too: an interrupt() just before the check's
         # statement began would be forgotten (SQLite clears the flag while none runs).
         conn.set_progress_handler(self._stopped, CHECKER_LOOK_INSTRUCTIONS)
@@ -113,6 +115,13 @@ class WholeCheck:
             with contextlib.suppress(sqlite3.Error):  # the file may be written from now on
                 self._conn.execute("ROLLBACK")
             self._ended.set()
+            if self._on_ended is not None:
+                self._on_ended()
+
+    def when_ended(self, call: Callable[[], None]) -> None:
+        """Have ``call`` called in the check's thread once its read transaction ended (set
+        before ``release``)."""
+        self._on_ended = call
 
     def stop(self) -> None:
         """Stop the check at once (or before it begins); its findings then mean nothing."""
