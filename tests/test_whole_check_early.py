@@ -18,7 +18,16 @@ from aifp_shell.commands import migrate
 from aifp_shell.commands.reports import RunReport
 from aifp_shell.commands.runtime import LossAnswer, Runtime, losses_runtime
 from aifp_shell.files.locate import Places, find_places
-from tests.aifp_data import MIGRATIONS, build_installation, version_of
+from aifp_shell.problems import Unreadable
+from aifp_shell.sqlite import executor
+from aifp_shell.sqlite.whole_check import WholeCheck
+from tests.aifp_data import (
+    DATABASES,
+    MIGRATIONS,
+    build_installation,
+    damage_leaf_page,
+    version_of,
+)
 
 pytestmark = pytest.mark.fault
 
@@ -48,7 +57,7 @@ def test_the_whole_check_begins_before_the_write_lock(
 ) -> None:
     installation = build_installation(tmp_path, rows=40)
     order: list[str] = []
-    start, begin = migrate.start_whole_check, migrate.begin_write
+    start, begin = migrate.open_whole_check, migrate.begin_write
 
     def noted_start(*args: object) -> object:
         order.append("check")
@@ -58,7 +67,7 @@ def test_the_whole_check_begins_before_the_write_lock(
         order.append("lock")
         return begin(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(migrate, "start_whole_check", noted_start)
+    monkeypatch.setattr(migrate, "open_whole_check", noted_start)
     monkeypatch.setattr(migrate, "begin_write", noted_begin)
     places = find_places(installation.project, installation.root, None)
     report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
@@ -149,3 +158,74 @@ def test_ctrl_c_in_the_preview_stops_the_check_and_lets_its_lock_go(
     assert _foreign_write_commits_at_once(path)
     assert _pool_threads() == []
     assert version_of(path) == "1.0"
+
+
+def test_a_file_put_in_place_of_the_database_after_the_preview_is_the_one_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview's check holds a read lock on the file it opened: a damaged file renamed
+    over the database before the lock is checked itself, and refused (exit 2)."""
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    incoming = path.with_name("incoming.db")
+    shutil.copyfile(path, incoming)
+    damage_leaf_page(incoming)
+    rehearsed = migrate._rehearsed
+
+    def replacing(*args: object) -> object:
+        if incoming.exists():
+            incoming.replace(path)  # a restore, a sync tool, another copy of the project
+        return rehearsed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrate, "_rehearsed", replacing)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert isinstance(report.problem, Unreadable), report.problem
+    assert version_of(path) == "1.0"
+    assert _pool_threads() == []
+
+
+def test_databases_not_yet_reached_hold_no_lock_while_another_is_migrated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the first database's check begins in the preview: the others take other
+    programs' commits until their own turn."""
+    installation = build_installation(tmp_path, rows=40)
+    run_plan = executor.run_plan
+    probed: dict[str, bool] = {}
+    reached: list[str] = []
+
+    def probing(conn: sqlite3.Connection, path: Path, *args: object, **kwargs: object) -> object:
+        reached.extend(name for name in DATABASES if installation.path(name) == path)
+        for name in DATABASES:
+            if name not in reached and installation.path(name).exists():
+                probed[name] = _foreign_write_commits_at_once(installation.path(name))
+        return run_plan(conn, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(executor, "run_plan", probing)
+    places = find_places(installation.project, installation.root, None)
+    names = ("aifp_core", "project", "user_directives")  # to 1.1: steps losing no data
+    report = migrate.up(losses_runtime(places, True), names, "1.1", explicit=True)
+    assert report.problem is None, report.problem
+    assert [db.to_version for db in report.databases] == ["1.1"] * 3
+    assert len(reached) >= 2 and probed, (reached, probed)
+    assert all(probed.values()), probed
+
+
+def test_ctrl_c_just_as_the_check_begins_still_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    begin = WholeCheck.begin
+
+    def begun_then_pressed(self: WholeCheck, name: str, where: Path) -> object:
+        begin(self, name, where)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(WholeCheck, "begin", begun_then_pressed)
+    places = find_places(installation.project, installation.root, None)
+    with pytest.raises(KeyboardInterrupt):
+        migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert _pool_threads() == []
+    assert _foreign_write_commits_at_once(path)

@@ -16,6 +16,7 @@ Either failing stops the run (``Abort``) before anything is committed.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from datetime import datetime
@@ -34,7 +35,7 @@ from aifp_shell.problems import Environment, Unreadable
 from aifp_shell.sqlite.busy_wake import BusyWake
 from aifp_shell.sqlite.database import environment_problem, quick_check
 from aifp_shell.sqlite.interrupt import Interrupt
-from aifp_shell.sqlite.whole_check import WholeCheck, start_whole_check
+from aifp_shell.sqlite.whole_check import WholeCheck, file_identity, open_whole_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
@@ -93,14 +94,36 @@ def back_up(
         made.append(Backing(backup))
         return
     with interrupt.deferred():  # Ctrl-C comes once the threads are known
-        if check is None or check.closed:  # (let go for another writer: begun again)
-            begun = start_whole_check(name, path)
-            if isinstance(begun, Failure):
-                raise Abort(failed(name, path, begun.failure(), start))
-            check = begun.unwrap()
-        if check is None:  # WAL since the lock was taken: impossible while it is held
-            raise AssertionError("a locked rollback-journal database reads as WAL")
+        if check is not None and check.file != _locked_file(name, path, start):
+            check.end(stop=True)  # another file was put in its place since the preview
+        if check is None or check.closed:  # (or let go for another writer: begun again)
+            check = _begun_check(name, path, start)
         made.append(CheckingCopy(name, path, conn, start, copier, runtime, interrupt, check))
+
+
+def _locked_file(name: str, path: Path, start: Version) -> tuple[int, int]:
+    """Return the ``file_identity`` of the database file now (the locked one's, which the
+    copy reads); raise ``Abort`` when it cannot be read."""
+    try:
+        return file_identity(os.stat(path.resolve()))
+    except OSError as error:
+        problem = Environment(name, str(path), "io", f"cannot read: {error.strerror}")
+        raise Abort(failed(name, path, problem, start)) from None
+
+
+def _begun_check(name: str, path: Path, start: Version) -> WholeCheck:
+    """Return the whole-database check begun on the locked rollback-journal database; raise
+    ``Abort`` when it cannot begin."""
+    opened = open_whole_check(name, path)
+    if isinstance(opened, Failure):
+        raise Abort(failed(name, path, opened.failure(), start))
+    check = opened.unwrap()
+    if check is None:  # WAL since the lock was taken: impossible while it is held
+        raise AssertionError("a locked rollback-journal database reads as WAL")
+    problem = check.begin(name, path)
+    if problem is not None:
+        raise Abort(failed(name, path, problem, start))
+    return check
 
 
 @attrs.define
@@ -139,7 +162,8 @@ class CheckingCopy:
     (``BusyWake``; past the busy timeout, SQLite keeps its pages in memory
     instead). No Python runs in the main thread meanwhile, so a
     third thread watches for Ctrl-C (``CtrlCWatch``) and stops both. The copy
-    is the committed state exactly, and the check's verdict is the file's. The
+    is the committed state exactly, and the check's verdict is the file's
+    (``back_up`` gives it a check of the locked file, ``WholeCheck.file``). The
     hidden file keeps its name, for the steps' checks, until both threads
     ended.
     """

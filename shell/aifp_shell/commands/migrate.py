@@ -59,7 +59,7 @@ from aifp_shell.sqlite.database import (
 )
 from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.transaction import abandon, begin_write
-from aifp_shell.sqlite.whole_check import WholeCheck, start_whole_check
+from aifp_shell.sqlite.whole_check import WholeCheck, open_whole_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from aifp_shell.sqlite.executor import StatementProgress
@@ -377,10 +377,19 @@ def migrate(
 
 
 def _end_checks(checks: dict[str, WholeCheck]) -> None:
-    """Stop and end every check in ``checks`` not ended yet, and forget them all."""
+    """Stop and end every check in ``checks`` not ended yet, and forget them all (Ctrl-C
+    meanwhile is raised once all are ended)."""
+    pressed = False
     for check in checks.values():
-        check.end(stop=True)
+        while True:
+            try:
+                check.end(stop=True)
+                break
+            except KeyboardInterrupt:
+                pressed = True
     checks.clear()
+    if pressed:
+        raise KeyboardInterrupt
 
 
 def _migrate(
@@ -790,18 +799,28 @@ def _dry_run(
 def _begin_check(
     name: str, path: Path, planned: Result[Plan, Problem], checks: dict[str, WholeCheck]
 ) -> Problem | None:
-    """Begin the whole-database check of a database with steps planned, into ``checks``
-    (none for a WAL database); return why it could not begin, if it could not."""
-    if not isinstance(planned, Success) or planned.unwrap().is_empty():
+    """Begin the whole-database check of the first database with steps planned, into
+    ``checks`` (none for a WAL database, nor where the locked copy cannot be made); return
+    why it could not begin, if it could not.
+
+    Only the first: a later database's read lock would hold up other programs' commits to
+    it for all the work on the databases before it. Its check begins once it is locked.
+    """
+    if checks or not isinstance(planned, Success) or planned.unwrap().is_empty():
         return None
-    begun = start_whole_check(name, path)
-    if isinstance(begun, Failure):
-        problem: Problem = begun.failure()
+    from aifp_shell.files.backup import locked_copy_possible
+
+    if not locked_copy_possible():  # the locked connection checks it, in back_up
+        return None
+    opened = open_whole_check(name, path)
+    if isinstance(opened, Failure):
+        problem: Problem = opened.failure()
         return problem
-    check = begun.unwrap()
-    if check is not None:
-        checks[name] = check
-    return None
+    check = opened.unwrap()
+    if check is None:
+        return None
+    checks[name] = check  # before its thread starts: whatever ends the run ends it
+    return check.begin(name, path)
 
 
 def up(

@@ -261,9 +261,9 @@ def locked_copier(database: str, database_file: Path) -> LockedCopy | None:
     the copy ends (it has written nothing yet, and a read transaction of its
     own stops its steps from writing the file: no other connection can write,
     and no hot journal can exist). The bytes are read from the descriptor
-    SQLite itself opened (found in ``/proc/self/fd`` now, before the caller
-    opens any other connection to the file, and never closed here: closing any
-    descriptor of the file in this process would drop SQLite's POSIX locks)
+    SQLite itself opened for the locked connection (found in ``/proc/self/fd``
+    now, and never closed here: closing any descriptor of the file in this
+    process would drop SQLite's POSIX locks)
     into an exclusively created hidden file beside the database, written
     straight to the disk (``O_DIRECT``) where the file system allows it, else
     copied in the kernel (``os.copy_file_range``). The copy is not yet a
@@ -388,13 +388,24 @@ def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
     return (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino)
 
 
+_DESCRIPTORS = Path("/proc/self/fd")
+
+
+def locked_copy_possible() -> bool:
+    """Return whether this platform lets ``locked_copier`` find SQLite's descriptors and copy
+    from them (Linux: ``/proc/self/fd`` and ``os.copy_file_range``)."""
+    return hasattr(os, "copy_file_range") and _DESCRIPTORS.is_dir()
+
+
 def _open_descriptor(real: Path, wanted: os.stat_result) -> int | None:
     """Return a descriptor this process already has open on ``real`` (SQLite's), or None.
 
-    A read-write one first: that is the locked connection's, open until it ends.
+    A read-write one first: that is the locked connection's, open until it ends (the
+    whole-database check's read-only one, and others SQLite keeps open while a lock is
+    held, may be open too).
     """
-    folder = Path("/proc/self/fd")
-    if not hasattr(os, "copy_file_range") or not folder.is_dir():
+    folder = _DESCRIPTORS
+    if not locked_copy_possible():
         return None
     import fcntl  # POSIX only, as /proc is: imported once the platform has them
 

@@ -9,11 +9,18 @@ each by then). A signal ends such a sleep at once (``nanosleep`` returns
 EINTR, and SQLite tries the lock again); SQLite retries the reads, writes and
 opens a signal interrupts, and Python its own waits.
 
-It signals once, as the lock is let go: the thread sleeps then, or is about
-to (a signal just before the sleep ends nothing: it resumes at its next try,
-as without this). A second signal a moment later would find it taking the
-lock and syncing its journal, and an ``fdatasync`` interrupted on a network
-or FUSE file system fails instead of being retried.
+It signals once, right after the lock is let go, when the waiting thread
+almost always still sleeps: a signal that lands just before a sleep ends
+nothing (it resumes at its next try, as without this), and one that lands
+after its own try took the lock may find it syncing its journal, where an
+``fdatasync`` interrupted on a network or FUSE file system fails instead of
+being retried: the run then stops and rolls back, nothing written. A second
+signal a moment later would make that likely, so there is none. The signal
+is also sent when no step waits; it then ends nothing.
+
+``signal.getsignal`` knows only the handlers set through Python: a SIGURG
+handler installed by a C library behind Python's back (a Go runtime's, say)
+would be replaced while this is open, and reset to the default after.
 
 ``BusyWake`` handles SIGURG, which the process ignores by default and so
 does not use, with a handler that does nothing, for as long as it is open:

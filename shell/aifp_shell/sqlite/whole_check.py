@@ -1,21 +1,25 @@
 """The whole-database quick_check of a rollback-journal database, in a thread of its own,
 begun before the run takes the write lock.
 
-``start_whole_check`` opens a read-only connection, begins a read transaction
-(SQLite's shared lock) and runs ``PRAGMA quick_check`` in a thread. While a
-shared lock is held no connection can commit to the file, nor write a page of
-it, so the state checked is the one the run's write lock finds later and the
-one its copy reads: the transaction stays open after the check until
-``release`` (the copy ended, or none will run). ``migrate`` begins the check
-as soon as its preview knows a database has steps to run, so the check runs
-beside the rehearsal, the write lock and the steps instead of after the first
-two. A WAL database is not checked here: a reader does not hold a WAL
-database's writers back, so its locked connection checks it.
+``open_whole_check`` opens a read-only connection and begins a read
+transaction (SQLite's shared lock); ``WholeCheck.begin`` runs ``PRAGMA
+quick_check`` in a thread. While a shared lock is held no connection can
+commit to the file, nor write a page of it, so the state checked is the one
+the run's write lock finds later on the same file (``back_up`` compares
+``file``: a file put in place of the database meanwhile gets a check of its
+own) and the one its copy reads: the transaction stays open after the check
+until ``release`` (the copy ended, or none will run). ``migrate`` begins the
+check of the first database with steps as soon as its preview knows it has
+steps, so the check runs beside the rehearsal, the write lock and the steps
+instead of after the first two. A WAL database is not checked here: a reader
+does not hold a WAL database's writers back, so its locked connection checks
+it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -42,36 +46,46 @@ instructions, and takes 0.43 s alone with a look every 100,000 or 1,000, 0.54 s 
 an interrupt just before.)"""
 
 
-def start_whole_check(name: str, path: Path) -> Result[WholeCheck | None, Environment | Unreadable]:
-    """Return the whole-database check begun on ``path`` in its own thread (None: the
-    database is in WAL mode, so its locked connection checks it), or why it could not begin.
-    """
-    from concurrent.futures import ThreadPoolExecutor
+def open_whole_check(name: str, path: Path) -> Result[WholeCheck | None, Environment | Unreadable]:
+    """Return the whole-database check of ``path``, its read transaction begun and its thread
+    not yet started (``WholeCheck.begin``); None when the database is in WAL mode (its locked
+    connection checks it); or why it could not be opened.
 
+    The file is the one at ``path`` both before the connection opened and once the read
+    lock is held (a file put in its place meanwhile is refused: the check would read
+    one file and the run lock another).
+    """
     try:
+        before = os.stat(path)
         conn = connect(path, write=False)
-    except sqlite3.Error as error:
+    except (OSError, sqlite3.Error) as error:
+        if isinstance(error, OSError):
+            return Failure(Environment(name, str(path), "io", f"cannot open: {error.strerror}"))
         return Failure(environment_problem(name, path, error))
     try:  # the shared lock, then the mode: it cannot change while the lock is held
         conn.execute(f"PRAGMA cache_size = -{CHECKER_CACHE_KIB}")
         conn.execute("BEGIN")
         conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
         wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
-    except sqlite3.Error as error:
+        after = os.stat(path)
+    except (OSError, sqlite3.Error) as error:
         conn.close()
+        if isinstance(error, OSError):
+            return Failure(Environment(name, str(path), "io", f"cannot open: {error.strerror}"))
         return Failure(environment_problem(name, path, error))
+    if file_identity(before) != file_identity(after):
+        conn.close()
+        detail = "the database file was replaced while it was being opened"
+        return Failure(Environment(name, str(path), "io", detail))
     if wal:
         conn.close()
         return Success(None)
-    pool = ThreadPoolExecutor(max_workers=1)
-    check = WholeCheck(conn, pool)
-    try:  # (a thread that could not start: the process's limit)
-        check.running = pool.submit(check.run)
-    except RuntimeError as error:
-        pool.shutdown(cancel_futures=True)
-        conn.close()
-        return Failure(Environment(name, str(path), "io", f"cannot start a thread: {error}"))
-    return Success(check)
+    return Success(WholeCheck(conn, file_identity(after)))
+
+
+def file_identity(found: os.stat_result) -> tuple[int, int]:
+    """Return what tells one file from another: its device and inode numbers."""
+    return found.st_dev, found.st_ino
 
 
 def check_committed(conn: sqlite3.Connection) -> str | None:
@@ -86,8 +100,11 @@ class WholeCheck:
     """A whole-database quick_check running in its own thread, inside a read transaction that
     keeps the file as committed until ``release``; made by ``start_whole_check``."""
 
-    def __init__(self, conn: sqlite3.Connection, pool: ThreadPoolExecutor) -> None:
-        self._conn, self._pool = conn, pool
+    def __init__(self, conn: sqlite3.Connection, file: tuple[int, int]) -> None:
+        self._conn = conn
+        self.file = file
+        """The checked file's ``file_identity``: its read lock is on that file."""
+        self._pool: ThreadPoolExecutor | None = None
         self.running: Future[str | None] | None = None
         """The thread's work, once submitted."""
         self._stop = threading.Event()
@@ -98,6 +115,19 @@ class WholeCheck:
         # Asked every CHECKER_LOOK_INSTRUCTIONS too: an interrupt() just before the check's
         # statement began would be forgotten (SQLite clears the flag while none runs).
         conn.set_progress_handler(self._stopped, CHECKER_LOOK_INSTRUCTIONS)
+
+    def begin(self, name: str, path: Path) -> Environment | None:
+        """Start the check in its own thread; return why it could not start (the process's
+        limit of threads), and it is then ended."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        try:
+            self.running = self._pool.submit(self.run)
+        except RuntimeError as error:
+            self.end(stop=True)
+            return Environment(name, str(path), "io", f"cannot start a thread: {error}")
+        return None
 
     def _stopped(self) -> int:
         return 1 if self._stop.is_set() else 0
@@ -135,17 +165,21 @@ class WholeCheck:
 
     def wait_ended(self, timeout: float) -> bool:
         """Return whether the check and its read transaction ended, waiting ``timeout`` s."""
-        return self._ended.wait(timeout)
+        return self._closed or self._ended.wait(timeout)
 
     def findings(self) -> str | None:
-        """Return what the ended check found (None: passed); raise what its thread raised
-        unexpectedly."""
-        assert self.running is not None and self._ended.is_set()
+        """Return what the ended check found (None: passed; "interrupted" if it never ran);
+        raise what its thread raised unexpectedly."""
+        if self.running is None or self.running.cancelled():
+            return "interrupted"
+        assert self._ended.is_set()
         return self.running.result()
 
     def failure(self) -> BaseException | None:
         """Return what the ended check's thread raised unexpectedly (None: nothing)."""
-        assert self.running is not None and self._ended.is_set()
+        if self.running is None or self.running.cancelled():
+            return None
+        assert self._ended.is_set()
         return self.running.exception()
 
     @property
@@ -163,15 +197,16 @@ class WholeCheck:
             self.stop()
         self.release()
         pressed = False
-        while True:  # Ctrl-C meanwhile stops the check, and is raised once it ended
-            try:
-                self._ended.wait()
-                break
-            except KeyboardInterrupt:
-                pressed = True
-                self.stop()
-        self._pool.shutdown()
-        self._conn.close()
-        self._closed = True
+        try:
+            while self._pool is not None:  # Ctrl-C meanwhile stops the check, raised after
+                try:  # (work not yet begun is cancelled; begun, it ends once released)
+                    self._pool.shutdown(wait=True, cancel_futures=True)
+                    break
+                except KeyboardInterrupt:
+                    pressed = True
+                    self.stop()
+        finally:
+            self._closed = True
+            self._conn.close()
         if pressed:
             raise KeyboardInterrupt
