@@ -35,7 +35,12 @@ from aifp_shell.problems import Environment, Unreadable
 from aifp_shell.sqlite.busy_wake import BusyWake
 from aifp_shell.sqlite.database import environment_problem, quick_check
 from aifp_shell.sqlite.interrupt import Interrupt
-from aifp_shell.sqlite.whole_check import WholeCheck, file_identity, open_whole_check
+from aifp_shell.sqlite.whole_check import (
+    WholeCheck,
+    file_identity,
+    open_whole_check,
+    thread_not_started,
+)
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
@@ -233,7 +238,7 @@ class CheckingCopy:
             published = copying.result()
             if isinstance(published, Success):
                 discard(published.unwrap())
-        problem = Environment(self._name, str(self._path), "io", f"cannot start a thread: {error}")
+        problem = thread_not_started(self._name, self._path, error)
         raise Abort(failed(self._name, self._path, problem, self._start))
 
     def _copy_then_publish(self, copier: LockedCopy, now: datetime) -> Result[Path, Environment]:

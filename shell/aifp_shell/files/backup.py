@@ -22,6 +22,7 @@ from aifp_shell.files.retention import REPLACED_SUFFIX
 from aifp_shell.files.safe_io import discard, fsync_path
 from aifp_shell.problems import Environment
 from aifp_shell.sqlite.database import connect, error_kind
+from aifp_shell.sqlite.whole_check import file_identity
 
 BACKUP_PAGES_PER_STEP = 8192
 """Pages copied per backup step: large enough to be fast, small enough for a progress bar."""
@@ -385,7 +386,7 @@ def _same_file(descriptor: int, wanted: os.stat_result) -> bool:
         found = os.fstat(descriptor)
     except OSError:
         return False
-    return (found.st_dev, found.st_ino) == (wanted.st_dev, wanted.st_ino)
+    return file_identity(found) == file_identity(wanted)
 
 
 _DESCRIPTORS = Path("/proc/self/fd")

@@ -59,9 +59,7 @@ def open_whole_check(name: str, path: Path) -> Result[WholeCheck | None, Environ
         before = os.stat(path)
         conn = connect(path, write=False)
     except (OSError, sqlite3.Error) as error:
-        if isinstance(error, OSError):
-            return Failure(Environment(name, str(path), "io", f"cannot open: {error.strerror}"))
-        return Failure(environment_problem(name, path, error))
+        return Failure(_not_opened(name, path, error))
     try:  # the shared lock, then the mode: it cannot change while the lock is held
         conn.execute(f"PRAGMA cache_size = -{CHECKER_CACHE_KIB}")
         conn.execute("BEGIN")
@@ -70,9 +68,7 @@ def open_whole_check(name: str, path: Path) -> Result[WholeCheck | None, Environ
         after = os.stat(path)
     except (OSError, sqlite3.Error) as error:
         conn.close()
-        if isinstance(error, OSError):
-            return Failure(Environment(name, str(path), "io", f"cannot open: {error.strerror}"))
-        return Failure(environment_problem(name, path, error))
+        return Failure(_not_opened(name, path, error))
     if file_identity(before) != file_identity(after):
         conn.close()
         detail = "the database file was replaced while it was being opened"
@@ -81,6 +77,18 @@ def open_whole_check(name: str, path: Path) -> Result[WholeCheck | None, Environ
         conn.close()
         return Success(None)
     return Success(WholeCheck(conn, file_identity(after)))
+
+
+def _not_opened(name: str, path: Path, error: OSError | sqlite3.Error) -> Environment | Unreadable:
+    if isinstance(error, OSError):
+        return Environment(name, str(path), "io", f"cannot open: {error.strerror}")
+    return environment_problem(name, path, error)
+
+
+def thread_not_started(name: str, path: Path, error: RuntimeError) -> Environment:
+    """Return the problem of a thread the run needs that could not start (the process's
+    limit of threads)."""
+    return Environment(name, str(path), "io", f"cannot start a thread: {error}")
 
 
 def file_identity(found: os.stat_result) -> tuple[int, int]:
@@ -126,7 +134,7 @@ class WholeCheck:
             self.running = self._pool.submit(self.run)
         except RuntimeError as error:
             self.end(stop=True)
-            return Environment(name, str(path), "io", f"cannot start a thread: {error}")
+            return thread_not_started(name, path, error)
         return None
 
     def _stopped(self) -> int:
