@@ -5,7 +5,9 @@
 backup API's batches, and the byte copy's of a rollback-journal database), ``step``
 marks the start of the last step's statements once the backup made beside
 the steps is complete and named (the test then sends SIGINT);
-``show`` draws the progress line at once instead of after a while. ``wait``
+``show`` draws the progress line at once instead of after a while. ``preview``
+marks the moment the preview rehearses the steps, once the whole-database check
+and the copy beside it began, and pauses there. ``wait``
 makes the byte copy beside the steps last over a minute and the steps' cache
 tiny, so the step waits inside SQLite for the copy, and marks a second after
 the step began (the busy timeout is two minutes). ``copy``
@@ -36,6 +38,7 @@ import aifp_shell.commands.migrate as service
 import aifp_shell.files.backup as backup
 import aifp_shell.output.progress as progress
 import aifp_shell.sqlite.interrupt as interrupt
+from aifp_shell.sqlite.whole_check import WholeCheck
 
 MARKER = Path(sys.argv[1])
 WHEN = sys.argv[2]
@@ -75,12 +78,41 @@ def _marking_once_waiting(name: str, runtime: service.Runtime) -> object:
     return on_statement
 
 
-def _very_slow_copying(self: interrupt.Interrupt, _done: int, _total: int) -> None:
+_copy_progress = backing._copy_progress
+
+
+def _very_slow_copying(check: WholeCheck, done: int, total: int) -> None:
     time.sleep(1.0)
-    self.check()
+    _copy_progress(check, done, total)
 
 
-def _slow_copying(self: interrupt.Interrupt, _done: int, _total: int) -> None:
+_LOCKED = threading.Event()
+"""Set once ``back_up`` began: the write lock is held."""
+_back_up = service.back_up
+
+
+def _backing_up(*args: object, **kwargs: object) -> None:
+    _LOCKED.set()
+    _back_up(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def _slow_copying(check: WholeCheck, done: int, total: int) -> None:
+    if _LOCKED.is_set():  # the copy begins in the preview: marked once the lock is held
+        MARKER.touch()
+    time.sleep(0.001)
+    _copy_progress(check, done, total)
+
+
+_rehearsed = service._rehearsed
+
+
+def _slow_rehearsal(*args: object) -> object:
+    MARKER.touch()  # the check and the copy beside it have begun
+    time.sleep(30)
+    return _rehearsed(*args)  # type: ignore[arg-type]
+
+
+def _slow_backup_copying(self: interrupt.Interrupt, _done: int, _total: int) -> None:
     MARKER.touch()
     time.sleep(0.001)
     self.check()
@@ -125,7 +157,7 @@ def _ctrl_c_at(module_name: str, name: str) -> None:
 
 if WHEN == "copy":
     backup.BACKUP_PAGES_PER_STEP = 16
-    interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
+    interrupt.Interrupt.copying = _slow_backup_copying  # type: ignore[method-assign]
 elif WHEN.startswith("at:"):
     _ctrl_c_at(*WHEN.split(":")[1:])
 elif WHEN.startswith("in:"):
@@ -133,12 +165,16 @@ elif WHEN.startswith("in:"):
 elif WHEN == "backup":
     backup.BACKUP_PAGES_PER_STEP = 16
     bootstrap.backup_progress_bar = _slow_backup  # type: ignore[assignment]
-    interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
+    interrupt.Interrupt.copying = _slow_backup_copying  # type: ignore[method-assign]
+    backing._copy_progress = _slow_copying
+    service.back_up = _backing_up
+elif WHEN == "preview":
+    service._rehearsed = _slow_rehearsal  # type: ignore[assignment]
 elif WHEN == "wait":
     os.environ["AIFP_MIGRATE_BUSY_TIMEOUT"] = "120"
     backup.BACKUP_PAGES_PER_STEP = 4
     backing.STEPS_CACHE_KIB = 64
-    interrupt.Interrupt.copying = _very_slow_copying  # type: ignore[method-assign]
+    backing._copy_progress = _very_slow_copying
     service._step_progress = _marking_once_waiting  # type: ignore[assignment]
 elif WHEN == "show":
     progress.SHOW_AFTER_SECONDS = 0

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import aifp_shell.bootstrap as bootstrap
 import aifp_shell.cli.app as cli
+import aifp_shell.commands.backing as backing
 import aifp_shell.files.backup as backup
 import aifp_shell.sqlite.interrupt as interrupt
+from aifp_shell.sqlite.whole_check import WholeCheck
 
 MARKER = Path(sys.argv[1])
 backup.BACKUP_PAGES_PER_STEP = 16
@@ -35,8 +37,17 @@ def _slow_copying(self: interrupt.Interrupt, done: int, total: int) -> None:
     self.check()
 
 
+_copy_progress = backing._copy_progress
+
+
+def _slow_locked_copying(check: WholeCheck, done: int, total: int) -> None:
+    _slow_progress("")(done, total)
+    _copy_progress(check, done, total)
+
+
 bootstrap.backup_progress_bar = _slow_progress  # type: ignore[assignment]
 interrupt.Interrupt.copying = _slow_copying  # type: ignore[method-assign]
+backing._copy_progress = _slow_locked_copying
 
 if __name__ == "__main__":
     cli.main(sys.argv[2:])

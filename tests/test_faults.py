@@ -634,7 +634,7 @@ def test_steps_that_outgrow_their_cache_beside_the_copy_leave_the_backup_the_com
     from aifp_shell.commands import backing
     from aifp_shell.files import backup as files_backup
     from aifp_shell.sqlite import executor
-    from aifp_shell.sqlite.interrupt import Interrupt
+    from aifp_shell.sqlite.whole_check import WholeCheck
 
     installation = build_installation(tmp_path, rows=2000)  # steps rewrite ~300 pages
     project_db = installation.path("project")
@@ -643,11 +643,13 @@ def test_steps_that_outgrow_their_cache_beside_the_copy_leave_the_backup_the_com
     monkeypatch.setattr(files_backup, "BACKUP_PAGES_PER_STEP", 4)
     copy_ended, steps_ended = threading.Event(), threading.Event()
 
-    def slow_copying(self: Interrupt, done: int, total: int) -> None:
+    copy_progress = backing._copy_progress
+
+    def slow_copying(check: WholeCheck, done: int, total: int) -> None:
         time.sleep(0.002)  # ~300 batches: the copy lasts well past the steps' first spill
         if done >= total:
             copy_ended.set()
-        self.check()
+        copy_progress(check, done, total)
 
     run_plan = executor.run_plan
 
@@ -656,7 +658,7 @@ def test_steps_that_outgrow_their_cache_beside_the_copy_leave_the_backup_the_com
         steps_ended.set()
         return ran
 
-    monkeypatch.setattr(Interrupt, "copying", slow_copying)
+    monkeypatch.setattr(backing, "_copy_progress", slow_copying)
     monkeypatch.setattr(executor, "run_plan", steps_then_mark)
     places = find_places(installation.project, installation.root, None)
     report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
@@ -704,10 +706,10 @@ def test_a_copy_that_fails_beside_the_steps_is_what_the_run_reports(
     conn.close()
     before = _hashes(installation)
 
-    def disk_full(*_args: object) -> bool:
+    def disk_full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files_backup, "_copied_direct", disk_full)
+    monkeypatch.setattr(files_backup, "_copied_in_kernel", disk_full)
     places = find_places(installation.project, installation.root, None)
     report = up(losses_runtime(places, accept_losses=True), ("project",), explicit=True)
     problem = report.problem
@@ -718,12 +720,13 @@ def test_a_copy_that_fails_beside_the_steps_is_what_the_run_reports(
     assert not [p.name for p in project_db.parent.iterdir() if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("fails_at", [1, 2, 3])
+@pytest.mark.parametrize("fails_at", [1, 2, 3, 4])
 def test_a_thread_that_cannot_start_beside_the_steps_stops_the_run_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails_at: int
 ) -> None:
-    """The copy, the check and the watch each need a thread: when the process can start
-    no more, the run stops before any step (exit 1), and no backup or hidden file stays."""
+    """The check, the copy, the copy's publishing and the watch each need a thread: when
+    the process can start no more, the run stops before any step (exit 1), and no backup
+    or hidden file stays."""
     from concurrent.futures import ThreadPoolExecutor
 
     installation = build_installation(tmp_path, rows=40)

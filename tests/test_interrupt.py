@@ -79,6 +79,22 @@ def test_ctrl_c_rolls_back_removes_this_runs_backup_and_says_so(tmp_path: Path, 
         assert took < 5, "the slow statement was not stopped"  # it runs for a minute otherwise
 
 
+def test_ctrl_c_in_the_preview_stops_the_check_and_copy_begun_there_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """The whole-database check and the copy begin in the preview, before anything is
+    locked: Ctrl-C there stops both, removes the copy's hidden file and says that no write
+    had begun (exit 1, never Typer's silent 130)."""
+    done, took = _interrupt(tmp_path, "preview")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert (
+        "interrupted: rolled back nothing (no write had begun); no backup left; "
+        "every database is as it was" in done.stderr
+    ), done.stderr
+    assert took < 5, "the preview was not stopped"
+
+
 def test_ctrl_c_while_a_step_waits_for_the_copy_beside_it_stops_the_run_at_once(
     tmp_path: Path,
 ) -> None:

@@ -1,6 +1,6 @@
-"""The byte copy of a rollback-journal database whose write lock is held (``locked_copier``):
-written past the page cache where the file system allows it, else in the kernel, and in
-either case exactly the database's bytes."""
+"""The byte copy of a rollback-journal database nothing can write (``locked_copier``):
+copied in the kernel in batches, each synced to the disk and dropped from the page cache
+before the next, and exactly the database's bytes."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from aifp_shell.files import backup
+from aifp_shell.sqlite.whole_check import file_identity
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def locked(tmp_path: Path) -> Iterator[tuple[Path, bytes]]:
         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 601) "
         "INSERT INTO t (body) SELECT randomblob(300) FROM n"
     )
-    assert path.stat().st_size % backup.DIRECT_ALIGNMENT, "the size must need a padded tail"
+    assert path.stat().st_size % 4096, "the last batch must be short"
     original = path.read_bytes()
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -37,22 +38,8 @@ def locked(tmp_path: Path) -> Iterator[tuple[Path, bytes]]:
         conn.close()
 
 
-def _direct_io_taken(folder: Path) -> bool:
-    probe = folder / "probe"
-    probe.touch()
-    try:
-        os.close(os.open(probe, os.O_WRONLY | getattr(os, "O_DIRECT", 0)))
-    except OSError as error:
-        if error.errno == errno.EINVAL:
-            return False
-        raise
-    finally:
-        probe.unlink()
-    return hasattr(os, "O_DIRECT")
-
-
 def _copied_bytes(path: Path, progress: backup.ProgressCallback | None = None) -> bytes:
-    copier = backup.locked_copier("project", path)
+    copier = backup.locked_copier("project", path, file_identity(path.stat()))
     assert copier is not None
     copied = copier(datetime(2026, 12, 3, 12, 0, 0), progress).unwrap()
     try:
@@ -61,69 +48,86 @@ def _copied_bytes(path: Path, progress: backup.ProgressCallback | None = None) -
         copied.temp.unlink()
 
 
-def test_a_direct_copy_is_the_bytes_even_with_a_padded_tail(
+def test_the_copy_is_the_bytes_each_batch_synced_and_dropped_before_the_next(
     locked: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, original = locked
-    if not _direct_io_taken(path.parent):
-        pytest.skip("this file system takes no O_DIRECT writes")
-
-    def not_in_kernel(*_args: object) -> None:
-        raise AssertionError("the copy went through the page cache")
-
-    monkeypatch.setattr(backup, "_copied_in_kernel", not_in_kernel)
     monkeypatch.setattr(backup, "BACKUP_PAGES_PER_STEP", 16)  # many batches, the last one short
+    done: list[tuple[str, int, int]] = []
+    sync, advise = os.fdatasync, os.posix_fadvise
+
+    def synced(fd: int) -> None:
+        done.append(("sync", os.fstat(fd).st_size, 0))
+        sync(fd)
+
+    def advised(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_DONTNEED
+        done.append(("drop", offset, length))
+        advise(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "fdatasync", synced)
+    monkeypatch.setattr(os, "posix_fadvise", advised)
     seen: list[tuple[int, int]] = []
     assert _copied_bytes(path, lambda done, total: seen.append((done, total))) == original
     assert len(seen) > 2 and seen[-1][0] == seen[-1][1] == len(original) // 4096
+    batch = 16 * 4096
+    expected: list[tuple[str, int, int]] = []
+    for offset in range(0, len(original), batch):  # synced as far as written, then dropped
+        length = min(batch, len(original) - offset)
+        expected += [("sync", offset + length, 0), ("drop", offset, length)]
+    assert done == expected
 
 
-def test_without_direct_io_the_kernel_copies_the_bytes(
+def test_a_disk_that_fills_mid_copy_leaves_nothing_behind(
     locked: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, original = locked
-    monkeypatch.delattr(os, "O_DIRECT", raising=False)
-    assert _copied_bytes(path) == original
+    path, _ = locked
+    monkeypatch.setattr(backup, "BACKUP_PAGES_PER_STEP", 16)
+    sync = os.fdatasync
+    syncs = 0
+
+    def filling(fd: int) -> None:
+        nonlocal syncs
+        syncs += 1
+        if syncs == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        sync(fd)
+
+    monkeypatch.setattr(os, "fdatasync", filling)
+    copier = backup.locked_copier("project", path, file_identity(path.stat()))
+    assert copier is not None
+    failed = copier(datetime(2026, 12, 4, 12, 0, 0), None).failure()
+    assert failed.kind == "disk_full" and "cannot write the backup" in failed.detail
+    assert sorted(p.name for p in path.parent.iterdir()) == ["project.db"]
 
 
-def test_a_file_system_refusing_aligned_direct_writes_gets_the_kernel_copy(
+def test_a_copy_stopped_mid_way_leaves_nothing_behind(
     locked: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Some disks need a larger alignment: the first write says EINVAL, and the copy starts
-    again through the kernel, from an empty file."""
-    path, original = locked
-    if not _direct_io_taken(path.parent):
-        pytest.skip("this file system takes no O_DIRECT writes")
-    real_pwrite = os.pwrite
+    path, _ = locked
+    monkeypatch.setattr(backup, "BACKUP_PAGES_PER_STEP", 16)
+    batches = 0
 
-    def refusing(fd: int, data: bytes, offset: int) -> int:
-        if os.fstat(fd).st_size == 0 and offset == 0:
-            raise OSError(errno.EINVAL, "Invalid argument")
-        return real_pwrite(fd, data, offset)
+    def stop(_done: int, _total: int) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == 2:
+            raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "pwrite", refusing)
-    assert _copied_bytes(path) == original
+    copier = backup.locked_copier("project", path, file_identity(path.stat()))
+    assert copier is not None
+    with pytest.raises(KeyboardInterrupt):
+        copier(datetime(2026, 12, 4, 12, 0, 0), stop)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["project.db"]
 
 
-def test_a_disk_refusing_the_padded_tail_gets_the_kernel_copy_from_the_start(
-    locked: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A disk whose blocks are larger than the alignment takes the whole writes and refuses
-    the padded last one: the copy starts again through the kernel, truncating what the
-    direct writes left."""
-    path, original = locked
-    if not _direct_io_taken(path.parent):
-        pytest.skip("this file system takes no O_DIRECT writes")
-    monkeypatch.setattr(backup, "BACKUP_PAGES_PER_STEP", 16)  # direct writes before the tail
-    real_pwrite = os.pwrite
-    refused: list[int] = []
-
-    def refusing_the_tail(fd: int, data: bytes, offset: int) -> int:
-        if offset + len(data) > len(original):
-            refused.append(offset)
-            raise OSError(errno.EINVAL, "Invalid argument")
-        return real_pwrite(fd, data, offset)
-
-    monkeypatch.setattr(os, "pwrite", refusing_the_tail)
-    assert _copied_bytes(path) == original
-    assert refused and refused[0] > 0, "the refused write must come after direct ones"
+def test_another_file_at_the_path_gets_no_copier(locked: tuple[Path, bytes]) -> None:
+    """The caller's lock is on one file: a file renamed over it since is not copied."""
+    path, _ = locked
+    wanted = file_identity(path.stat())
+    other = path.with_name("other.db")
+    other.write_bytes(path.read_bytes())
+    moved = path.with_name("moved.db")
+    path.rename(moved)
+    other.rename(path)
+    assert backup.locked_copier("project", path, wanted) is None

@@ -1,8 +1,10 @@
-"""The whole-database check begun by the preview, before the write lock, on real files.
+"""The whole-database check and the backup's copy begun by the preview, before the write
+lock, on real files.
 
-It runs beside the rehearsal and the lock; its read lock must never hold up
-another writer the run itself waits for, nor anyone while a person is asked
-about losses, nor outlive a run stopped in its preview.
+They run beside the rehearsal and the lock; the check's read lock must never
+hold up another writer the run itself waits for, nor anyone while a person is
+asked about losses, nor outlive a run stopped in its preview; and the copy is
+the backup only of the very state the run then locks, or it is removed.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from aifp_shell.commands import migrate
+from aifp_shell.commands import backing, migrate
 from aifp_shell.commands.reports import RunReport
 from aifp_shell.commands.runtime import LossAnswer, Runtime, losses_runtime
+from aifp_shell.files import backup
 from aifp_shell.files.locate import Places, find_places
-from aifp_shell.problems import Unreadable
+from aifp_shell.problems import Interrupted, Unreadable
 from aifp_shell.sqlite import executor
 from aifp_shell.sqlite.whole_check import WholeCheck
 from tests.aifp_data import (
@@ -52,6 +55,29 @@ def _pool_threads() -> list[str]:
     return [t.name for t in threading.enumerate() if t.name.startswith("ThreadPoolExecutor")]
 
 
+def _hidden(path: Path) -> list[str]:
+    """Return the hidden files beside ``path`` (a copy not yet published, a journal)."""
+    return sorted(p.name for p in path.parent.iterdir() if p.name.startswith("."))
+
+
+def _backups_of(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(path.name + ".backup_*"))
+
+
+def _copy_ended_event(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Return an event set once a locked copy has copied its last page."""
+    ended = threading.Event()
+    progress = backing._copy_progress
+
+    def noting(check: WholeCheck, done: int, total: int) -> None:
+        progress(check, done, total)
+        if done >= total:
+            ended.set()
+
+    monkeypatch.setattr(backing, "_copy_progress", noting)
+    return ended
+
+
 def test_the_whole_check_begins_before_the_write_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,13 +93,25 @@ def test_the_whole_check_begins_before_the_write_lock(
         order.append("lock")
         return begin(*args)  # type: ignore[arg-type]
 
+    copier = backup.locked_copier
+
+    def noted_copier(*args: object) -> object:
+        order.append("copy")
+        return copier(*args)  # type: ignore[arg-type]
+
     monkeypatch.setattr(migrate, "open_whole_check", noted_start)
     monkeypatch.setattr(migrate, "begin_write", noted_begin)
+    monkeypatch.setattr(backup, "locked_copier", noted_copier)
+    path = installation.path("project")
+    original = path.read_bytes()
     places = find_places(installation.project, installation.root, None)
     report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
     assert report.problem is None, report.problem
-    assert order == ["check", "lock"]
-    assert version_of(installation.path("project")) == "1.2"
+    assert order == ["check", "copy", "lock"]
+    assert version_of(path) == "1.2"
+    (made,) = _backups_of(path)
+    assert made.read_bytes() == original  # the copy begun before the lock is the backup
+    assert _hidden(path) == []
     assert _pool_threads() == []
 
 
@@ -115,6 +153,12 @@ def test_a_writer_that_holds_the_lock_commits_while_the_run_waits_for_it(
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'other_writer'").fetchone()
     conn.close()
+    (made,) = _backups_of(path)  # the copy begun before the writer's commit was let go
+    conn = sqlite3.connect(made)
+    found = conn.execute("SELECT count(*) FROM sqlite_schema WHERE name = 'other_writer'")
+    assert found.fetchone() == (1,), "the backup is not the state the run locked"
+    conn.close()
+    assert _hidden(path) == []
 
 
 def test_no_lock_is_held_while_a_person_is_asked_about_losses(tmp_path: Path) -> None:
@@ -127,7 +171,7 @@ def test_no_lock_is_held_while_a_person_is_asked_about_losses(tmp_path: Path) ->
     asked: list[bool] = []
 
     def ask(_: object) -> LossAnswer:
-        asked.append(_foreign_write_commits_at_once(path))
+        asked.append(_foreign_write_commits_at_once(path) and _hidden(path) == [])
         return LossAnswer(accepted=False, asked=True)
 
     places = find_places(installation.project, installation.root, migrations)
@@ -137,27 +181,34 @@ def test_no_lock_is_held_while_a_person_is_asked_about_losses(tmp_path: Path) ->
     assert asked == [True]
     assert version_of(path) == "1.0"
     assert _pool_threads() == []
+    assert _hidden(path) == [] and _backups_of(path) == []
 
 
 def test_ctrl_c_in_the_preview_stops_the_check_and_lets_its_lock_go(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Ctrl-C once the copy begun in the preview is complete (its hidden file written):
+    the run reports that no write had begun, and leaves no lock, thread or file."""
     installation = build_installation(tmp_path, rows=40)
     path = installation.path("project")
+    copied = _copy_ended_event(monkeypatch)
     held: list[bool] = []
 
     def pressed(*_: object) -> object:
+        assert copied.wait(30)
         held.append(not _foreign_write_commits_at_once(path))  # the check holds its lock
+        held.append(len(_hidden(path)) == 1)  # the copy's hidden file
         raise KeyboardInterrupt
 
     monkeypatch.setattr(migrate, "_rehearsed", pressed)
     places: Places = find_places(installation.project, installation.root, None)
-    with pytest.raises(KeyboardInterrupt):
-        migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
-    assert held == [True]
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem == Interrupted((), ()), report.problem
+    assert held == [True, True]
     assert _foreign_write_commits_at_once(path)
     assert _pool_threads() == []
     assert version_of(path) == "1.0"
+    assert _hidden(path) == [] and _backups_of(path) == []
 
 
 def test_a_file_put_in_place_of_the_database_after_the_preview_is_the_one_checked(
@@ -182,6 +233,41 @@ def test_a_file_put_in_place_of_the_database_after_the_preview_is_the_one_checke
     report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
     assert isinstance(report.problem, Unreadable), report.problem
     assert version_of(path) == "1.0"
+    assert _pool_threads() == []
+    assert _hidden(path) == [] and _backups_of(path) == []  # the first file's copy is gone
+
+
+def test_a_healthy_file_put_in_place_after_the_preview_is_the_one_backed_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy begun in the preview is of the file it opened: when another file is renamed
+    over the database before the lock, the backup is a copy of the file the run locked."""
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    incoming = path.with_name("incoming.db")
+    shutil.copyfile(path, incoming)
+    conn = sqlite3.connect(incoming)
+    conn.execute("INSERT INTO notes (content, note_type) VALUES ('only in the new file', 'x')")
+    conn.commit()
+    conn.close()
+    wanted = incoming.read_bytes()
+    copied = _copy_ended_event(monkeypatch)
+    rehearsed = migrate._rehearsed
+
+    def replacing(*args: object) -> object:
+        if incoming.exists():
+            assert copied.wait(30)  # the first file's copy is complete
+            incoming.replace(path)
+        return rehearsed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrate, "_rehearsed", replacing)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem is None, report.problem
+    (made,) = _backups_of(path)
+    assert made.read_bytes() == wanted
+    assert version_of(path) == "1.2"
+    assert _hidden(path) == []
     assert _pool_threads() == []
 
 
@@ -225,7 +311,8 @@ def test_ctrl_c_just_as_the_check_begins_still_ends_it(
 
     monkeypatch.setattr(WholeCheck, "begin", begun_then_pressed)
     places = find_places(installation.project, installation.root, None)
-    with pytest.raises(KeyboardInterrupt):
-        migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem == Interrupted((), ()), report.problem
     assert _pool_threads() == []
     assert _foreign_write_commits_at_once(path)
+    assert _hidden(path) == []

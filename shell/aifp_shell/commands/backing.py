@@ -3,11 +3,12 @@
 ``back_up`` makes one of two, by journal mode:
 
 - ``CheckingCopy``, for a rollback-journal database, with the write lock
-  held and nothing written: the whole-database check (``WholeCheck``, begun
-  by the preview, before the lock) keeps the file as committed while, beside
-  the steps, it quick_checks the file and another thread copies its bytes
-  (``files.backup.locked_copier``) and publishes the copy (fsynced, named);
-  ``settle`` ends both before COMMIT.
+  held and nothing written: the whole-database check (``WholeCheck``) keeps
+  the file as committed while it quick_checks the file in one thread and
+  another copies its bytes (``files.backup.locked_copier``), both begun by
+  the preview before the lock where they can be (``BegunBackup``); beside the
+  steps a third publishes the copy once it ended (fsynced, named); ``settle``
+  ends them before COMMIT.
 - ``Backing``, for a WAL database: the online backup API in a thread while the
   locked connection runs the whole quick_check, both before the steps.
 
@@ -16,6 +17,7 @@ Either failing stops the run (``Abort``) before anything is committed.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -45,7 +47,7 @@ from aifp_shell.sqlite.whole_check import (
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future
 
-    from aifp_shell.files.backup import Copied, LockedCopy, ProgressCallback
+    from aifp_shell.files.backup import Copied, ProgressCallback
 
 _Settled = TypeVar("_Settled")
 
@@ -67,43 +69,49 @@ def back_up(
     backups: list[Path],
     interrupt: Interrupt,
     made: list[Backing | CheckingCopy],
-    check: WholeCheck | None,
+    begun: BegunBackup | None,
 ) -> None:
     """Take the backup before the first write, the whole-database quick_check begun or done,
     into ``made``; raise ``Abort`` if either failed already.
 
     A rollback-journal database (the write lock held, nothing written yet) is
     copied byte for byte and quick_checked beside the steps (``CheckingCopy``),
-    so neither holds the steps up; ``check`` is its check begun before the
-    lock (None, or let go since: begun here). A WAL database is backed up with the online
-    backup API (a second connection, in a thread) while the locked connection
-    runs the quick_check, both before the steps. On Ctrl-C the copy stops at
-    its next batch of pages; Ctrl-C once the threads started is raised only
-    when they are in ``made`` (where the caller ends them).
+    so neither holds the steps up; ``begun`` is the check (and the copy, if it
+    could begin) begun before the lock (None, or let go since: begun here). A
+    WAL database is backed up with the online backup API (a second connection,
+    in a thread) while the locked connection runs the quick_check, both before
+    the steps. On Ctrl-C the copy stops at its next batch of pages; Ctrl-C once
+    the threads started is raised only when they are in ``made`` (where the
+    caller ends them).
     """
-    from aifp_shell.files.backup import locked_copier
+    from aifp_shell.files.backup import locked_copy_possible
 
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
-    copier = None if wal else locked_copier(name, path)  # the locked connection's descriptor
-    if copier is None:
-        if check is not None:  # no copy without the descriptor: the locked connection checks
-            check.end(stop=True)
-        shown = runtime.backup_progress(name) if runtime.backup_progress else None
+    if not wal and locked_copy_possible():
+        with interrupt.deferred():  # Ctrl-C comes once the threads are known
+            if begun is not None and begun.check.file != _locked_file(name, path, start):
+                begun.end(stop=True)  # another file was put in its place since the preview
+            if begun is None or begun.check.closed:  # (or let go for another writer)
+                begun = BegunBackup(_begun_check(name, path, start))
+            if begun.copying is None:  # from the locked connection's descriptor
+                problem = begun.copy_beside(name, path, runtime.clock())
+                if problem is not None:
+                    begun.end(stop=True)
+                    raise Abort(failed(name, path, problem, start))
+            if begun.copying is not None:
+                made.append(CheckingCopy(name, path, conn, start, interrupt, begun))
+                return
+    if begun is not None:  # no copy without a descriptor: the locked connection checks
+        begun.end(stop=True)
+    shown = runtime.backup_progress(name) if runtime.backup_progress else None
 
-        def progress(done: int, total: int) -> None:
-            interrupt.check()
-            if shown is not None:
-                shown(done, total)
+    def progress(done: int, total: int) -> None:
+        interrupt.check()
+        if shown is not None:
+            shown(done, total)
 
-        backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
-        made.append(Backing(backup))
-        return
-    with interrupt.deferred():  # Ctrl-C comes once the threads are known
-        if check is not None and check.file != _locked_file(name, path, start):
-            check.end(stop=True)  # another file was put in its place since the preview
-        if check is None or check.closed:  # (or let go for another writer: begun again)
-            check = _begun_check(name, path, start)
-        made.append(CheckingCopy(name, path, conn, start, copier, runtime, interrupt, check))
+    backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
+    made.append(Backing(backup))
 
 
 def _locked_file(name: str, path: Path, start: Version) -> tuple[int, int]:
@@ -129,6 +137,71 @@ def _begun_check(name: str, path: Path, start: Version) -> WholeCheck:
     if problem is not None:
         raise Abort(failed(name, path, problem, start))
     return check
+
+
+class BegunBackup:
+    """A rollback-journal database's whole-database check and, beside it, the copy of its
+    bytes, both reading the file as committed (``WholeCheck``); begun by the preview before
+    the write lock, or by ``back_up``, and carried on by ``CheckingCopy``."""
+
+    def __init__(self, check: WholeCheck) -> None:
+        self.check = check
+        self.copying: Future[Result[Copied, Environment]] | None = None
+        """The copy (``locked_copier``) once begun beside the check."""
+
+    def copy_beside(self, name: str, path: Path, now: datetime) -> Environment | None:
+        """Begin the copy beside the begun check, unless there is no descriptor of the
+        checked file to copy from (``copying`` stays None); return why its thread could not
+        start, if it could not.
+
+        It stops at its next batch of pages once the check is stopped.
+        """
+        from aifp_shell.files.backup import locked_copier
+
+        copier = locked_copier(name, path, self.check.file)
+        if copier is None:
+            return None
+        progress = functools.partial(_copy_progress, self.check)
+        try:
+            self.copying = self.check.beside(functools.partial(copier, now, progress))
+        except RuntimeError as error:
+            return thread_not_started(name, path, error)
+        return None
+
+    def end(self, stop: bool) -> None:
+        """Stop both when ``stop``, wait for both to end, and remove a copy nobody took
+        (``CheckingCopy`` takes it). Called again, it does nothing."""
+        copying, self.copying = self.copying, None
+        _ended_untaken(self.check, copying, stop)
+
+
+def _copy_progress(check: WholeCheck, _done: int, _total: int) -> None:
+    """The copy's progress callback: stop it (it removes its file) once the check is stopped."""
+    if check.stopping:
+        raise KeyboardInterrupt
+
+
+def _copy_made(copying: Future[Result[Copied, Environment]] | None) -> Copied | None:
+    """Return the copy an ended copying made (None: none, it failed, or it was stopped)."""
+    if copying is None or not copying.done() or copying.cancelled():
+        return None
+    if copying.exception() is not None:
+        return None
+    made = copying.result()
+    return made.unwrap() if isinstance(made, Success) else None
+
+
+def _ended_untaken(
+    check: WholeCheck, copying: Future[Result[Copied, Environment]] | None, stop: bool = True
+) -> None:
+    """End ``check`` and the copy beside it (stopped first when ``stop``), and remove the copy
+    if it was made (Ctrl-C while they end is raised once it is removed)."""
+    try:
+        check.end(stop)
+    finally:
+        copied = _copy_made(copying)
+        if copied is not None:
+            discard(copied.temp)
 
 
 @attrs.define
@@ -179,16 +252,16 @@ class CheckingCopy:
         path: Path,
         conn: sqlite3.Connection,
         start: Version,
-        copier: LockedCopy,
-        runtime: Runtime,
         interrupt: Interrupt,
-        check: WholeCheck,
+        begun: BegunBackup,
     ) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
+        copying, begun.copying = begun.copying, None  # taken: this ends it from now on
+        assert copying is not None
         self._name, self._path, self._start = name, path, start
         self._interrupt = interrupt
-        self._check = check
+        self._check = check = begun.check
         self._copied: Copied | None = None
         """The copy, once complete (None: not yet, failed or stopped)."""
         self._copy_failure: Environment | None = None
@@ -199,12 +272,12 @@ class CheckingCopy:
         try:
             conn.execute(f"PRAGMA cache_size = -{STEPS_CACHE_KIB}")
         except sqlite3.Error as error:
-            check.end(stop=True)
+            _ended_untaken(check, copying)
             raise Abort(failed(name, path, environment_problem(name, path, error), start)) from None
         try:
             self._ctrl_c = interrupt.seen_by_threads()
         except OSError as error:  # no descriptor left for the watch (the process's limit)
-            check.end(stop=True)
+            _ended_untaken(check, copying)
             detail = f"cannot watch for Ctrl-C: {error.strerror}"
             problem = Environment(name, str(path), "io", detail)
             raise Abort(failed(name, path, problem, start)) from None
@@ -212,55 +285,58 @@ class CheckingCopy:
         check.when_ended(self._wake.wake)
         self._pool = ThreadPoolExecutor(max_workers=2)
         try:  # (a thread that could not start: the process's limit)
-            self._copying = self._pool.submit(self._copy_then_publish, copier, runtime.clock())
+            self._publishing = self._pool.submit(self._publish_when_copied, copying)
         except RuntimeError as error:
-            self._not_started(error, None)
+            self._not_started(error, copying, None)
         try:
             self._pool.submit(self._stop_on_ctrl_c)
         except RuntimeError as error:
-            self._not_started(error, self._copying)
+            self._not_started(error, copying, self._publishing)
         self._outcome: _Outcome | None = None
         """Once both threads ended: what they gave, and whether Ctrl-C stopped them."""
 
     def _not_started(
-        self, error: RuntimeError, copying: Future[Result[Path, Environment]] | None
+        self,
+        error: RuntimeError,
+        copying: Future[Result[Copied, Environment]],
+        publishing: Future[Result[Path, Environment]] | None,
     ) -> NoReturn:
-        """End what started (``copying``: the copy, if it did), leave no file behind, and
-        raise ``Abort``."""
+        """End what started (``publishing``: if it did), leave no file behind, and raise
+        ``Abort``."""
         self._stop_both()
-        self._pool.shutdown(cancel_futures=True)  # a copy begun stops at its next batch
-        self._check.end(stop=True)
+        self._pool.shutdown(cancel_futures=True)
+        _ended_untaken(self._check, copying)
         self._ctrl_c.close()
         self._wake.close()
         if self._copied is not None:
             discard(self._copied.temp)
-        if copying is not None and copying.exception() is None:
-            published = copying.result()
+        if publishing is not None and not publishing.cancelled() and publishing.exception() is None:
+            published = publishing.result()
             if isinstance(published, Success):
                 discard(published.unwrap())
         problem = thread_not_started(self._name, self._path, error)
         raise Abort(failed(self._name, self._path, problem, self._start))
 
-    def _copy_then_publish(self, copier: LockedCopy, now: datetime) -> Result[Path, Environment]:
+    def _publish_when_copied(
+        self, copying: Future[Result[Copied, Environment]]
+    ) -> Result[Path, Environment]:
+        """Return the copy published once it ended (fsynced, named), or why it failed; raise
+        ``KeyboardInterrupt`` when it was stopped. Then the check may let the file go: the
+        write lock is held and nothing reads it as committed any more."""
         from aifp_shell.files.backup import publish_copy
 
         try:
-            copied = copier(now, self._copy_progress)
+            copied = copying.result()  # (what stopped it is raised: KeyboardInterrupt)
             if isinstance(copied, Success):
                 self._copied = copied.unwrap()
             else:
                 self._copy_failure = copied.failure()
         finally:
             self._copy_ended.set()
-            self._check.release()  # the copy read the file its read transaction kept
+            self._check.release()
         if isinstance(copied, Failure):
             return Failure(copied.failure())
         return publish_copy(copied.unwrap())
-
-    def _copy_progress(self, done: int, total: int) -> None:
-        if self._stop.is_set():
-            raise KeyboardInterrupt
-        self._interrupt.copying(done, total)
 
     def _stop_on_ctrl_c(self) -> None:
         """Until the check ended (after the copy did): on Ctrl-C, stop both.
@@ -275,7 +351,8 @@ class CheckingCopy:
                 return
 
     def _stop_both(self) -> None:
-        """Stop the copy (at its next batch) and the check (at once, or before it begins)."""
+        """Stop the check (at once, or before it begins) and the copy beside it (at its next
+        batch)."""
         self._stop.set()
         self._check.stop()
 
@@ -356,7 +433,7 @@ class CheckingCopy:
                 self._stop_both()
             if not self._check.wait_ended(0.05):
                 continue
-            if not wait((self._copying,), timeout=0.05).not_done:
+            if not wait((self._publishing,), timeout=0.05).not_done:
                 break
         stopped = stopped or self._interrupt.hit or self._stop.is_set()  # as the threads ended
         self._pool.shutdown()  # the watcher ends with the check
@@ -365,8 +442,8 @@ class CheckingCopy:
         self._check.end(stop=False)  # ended already: its connection is closed
         if self._copied is not None:
             discard(self._copied.temp)
-        copy_error = self._copying.exception()
-        published = None if copy_error is not None else self._copying.result()
+        copy_error = self._publishing.exception()
+        published = None if copy_error is not None else self._publishing.result()
         if isinstance(published, Success):
             backups.append(published.unwrap())
         error = None if isinstance(copy_error, KeyboardInterrupt) else copy_error

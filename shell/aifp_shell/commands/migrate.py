@@ -6,6 +6,7 @@ and the embedding API call them. ``Runtime`` is what every command is given.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -20,7 +21,7 @@ from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, PlannedStep, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
-from aifp_shell.commands.backing import Backing, CheckingCopy, back_up
+from aifp_shell.commands.backing import Backing, BegunBackup, CheckingCopy, back_up
 from aifp_shell.commands.failed_run import Abort, failed
 from aifp_shell.commands.history import refuse_edited
 from aifp_shell.commands.reports import (
@@ -59,7 +60,7 @@ from aifp_shell.sqlite.database import (
 )
 from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.transaction import abandon, begin_write
-from aifp_shell.sqlite.whole_check import WholeCheck, open_whole_check
+from aifp_shell.sqlite.whole_check import open_whole_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from aifp_shell.sqlite.executor import StatementProgress
@@ -189,7 +190,7 @@ def _open_existing(
     backups: list[Path],
     shown: tuple[AppliedStep, ...],
     interrupt: Interrupt,
-    check: WholeCheck | None,
+    check: BegunBackup | None,
 ) -> _Open | DatabaseRun:
     """Run a database's plan inside an open transaction; return it open, or its final report
     (``check``: its whole-database check, begun by the preview)."""
@@ -369,14 +370,14 @@ def migrate(
     once its plan is known to have steps (``WholeCheck``); it is stopped
     before a person is asked about losses, and whatever ends the run ends it.
     """
-    checks: dict[str, WholeCheck] = {}
+    checks: dict[str, BegunBackup] = {}
     try:
         return _migrate(runtime, names, planner, dry_run, explicit, creates, checks)
     finally:
         _end_checks(checks)
 
 
-def _end_checks(checks: dict[str, WholeCheck]) -> None:
+def _end_checks(checks: dict[str, BegunBackup]) -> None:
     """Stop and end every check in ``checks`` not ended yet, and forget them all (Ctrl-C
     meanwhile is raised once all are ended)."""
     pressed = False
@@ -399,7 +400,7 @@ def _migrate(
     dry_run: bool,
     explicit: bool,
     creates: bool,
-    checks: dict[str, WholeCheck],
+    checks: dict[str, BegunBackup],
 ) -> RunReport:
     """``migrate``, the checks it begins put in ``checks``."""
     unknown = [name for name in names if name not in DATABASES]
@@ -415,7 +416,13 @@ def _migrate(
     if edited is not None:
         return RunReport((), edited)
     begin = None if dry_run else checks
-    preview = _dry_run(runtime, names, sets, planner, explicit, creates, begin)
+    preview: RunReport | None = None
+    # (Ctrl-C inside an SQLite callback fails its statement instead: ``hit`` tells)
+    with interruptible() as in_preview, contextlib.suppress(KeyboardInterrupt):
+        preview = _dry_run(runtime, names, sets, planner, explicit, creates, begin)
+    if preview is None or in_preview.hit:  # nothing is locked; what began ends here
+        _end_checks(checks)
+        return RunReport((), Interrupted((), ()))
     if dry_run:
         return preview
     if preview.problem is not None:
@@ -560,7 +567,7 @@ def _open_one(
     backups: list[Path],
     shown: tuple[AppliedStep, ...],
     interrupt: Interrupt,
-    check: WholeCheck | None,
+    check: BegunBackup | None,
 ) -> None:
     """Open, lock, back up and run one database's steps (left uncommitted), or skip it
     (``check``: its whole-database check, begun by the preview)."""
@@ -730,7 +737,7 @@ def _dry_run(
     planner: Planner,
     explicit: bool,
     creates: bool,
-    checks: dict[str, WholeCheck] | None,
+    checks: dict[str, BegunBackup] | None,
 ) -> RunReport:
     """Return what the run would do, each database planned and rehearsed read-only; with
     ``checks``, begin there the whole-database check of each database with steps to run."""
@@ -760,7 +767,7 @@ def _dry_run(
                     if isinstance(found, Success):
                         plan_only = planner(sets[name], found.unwrap(), conn)
                         if checks is not None:
-                            begun = _begin_check(name, path, plan_only, checks)
+                            begun = _begin_check(name, path, plan_only, checks, runtime)
                             if begun is not None:
                                 run = failed(name, path, begun, found.unwrap())
                                 return RunReport(_in_order([*runs, run]), begun)
@@ -797,18 +804,25 @@ def _dry_run(
 
 
 def _begin_check(
-    name: str, path: Path, planned: Result[Plan, Problem], checks: dict[str, WholeCheck]
+    name: str,
+    path: Path,
+    planned: Result[Plan, Problem],
+    checks: dict[str, BegunBackup],
+    runtime: Runtime,
 ) -> Problem | None:
-    """Begin the whole-database check of the first database with steps planned, into
-    ``checks`` (none for a WAL database, nor where the locked copy cannot be made); return
-    why it could not begin, if it could not.
+    """Begin the whole-database check of the first database with steps planned, and the copy
+    beside it, into ``checks`` (none for a WAL database, nor where the locked copy cannot be
+    made); return why the check could not begin, if it could not.
 
     Only the first: a later database's read lock would hold up other programs' commits to
     it for all the work on the databases before it. Its check begins once it is locked.
+    The copy begins only where the pre-flight finds room for it (else the locked run
+    refuses); one that finds no descriptor to copy from begins once the database is locked.
     """
     if checks or not isinstance(planned, Success) or planned.unwrap().is_empty():
         return None
     from aifp_shell.files.backup import locked_copy_possible
+    from aifp_shell.files.preflight import preflight
 
     if not locked_copy_possible():  # the locked connection checks it, in back_up
         return None
@@ -819,8 +833,12 @@ def _begin_check(
     check = opened.unwrap()
     if check is None:
         return None
-    checks[name] = check  # before its thread starts: whatever ends the run ends it
-    return check.begin(name, path)
+    begun = BegunBackup(check)
+    checks[name] = begun  # before its threads start: whatever ends the run ends them
+    not_begun = check.begin(name, path)
+    if not_begun is not None or preflight(name, path) is not None:
+        return not_begun
+    return begun.copy_beside(name, path, runtime.clock())
 
 
 def up(

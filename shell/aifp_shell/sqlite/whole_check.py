@@ -7,11 +7,12 @@ quick_check`` in a thread. While a shared lock is held no connection can
 commit to the file, nor write a page of it, so the state checked is the one
 the run's write lock finds later on the same file (``back_up`` compares
 ``file``: a file put in place of the database meanwhile gets a check of its
-own) and the one its copy reads: the transaction stays open after the check
-until ``release`` (the copy ended, or none will run). ``migrate`` begins the
-check of the first database with steps as soon as its preview knows it has
-steps, so the check runs beside the rehearsal, the write lock and the steps
-instead of after the first two. A WAL database is not checked here: a reader
+own) and the one its copy reads (``beside``, in a second thread): the
+transaction stays open after the check until ``release`` (the run holds its
+write lock and the copy ended, or none will run). ``migrate`` begins the
+check and the copy of the first database with steps as soon as its preview
+knows it has steps, so both run beside the rehearsal, the write lock and the
+steps instead of after them. A WAL database is not checked here: a reader
 does not hold a WAL database's writers back, so its locked connection checks
 it.
 """
@@ -24,7 +25,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from returns.result import Failure, Result, Success
 
@@ -33,6 +34,8 @@ from aifp_shell.sqlite.database import connect, environment_problem, quick_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from concurrent.futures import Future, ThreadPoolExecutor
+
+_Read = TypeVar("_Read")
 
 CHECKER_CACHE_KIB = 256
 """The check's page cache: it reads each page once, so a small one is as fast (331 MB: 0.57 s
@@ -105,8 +108,9 @@ def check_committed(conn: sqlite3.Connection) -> str | None:
 
 
 class WholeCheck:
-    """A whole-database quick_check running in its own thread, inside a read transaction that
-    keeps the file as committed until ``release``; made by ``start_whole_check``."""
+    """A whole-database quick_check running in its own thread (and at most one other read
+    ``beside`` it), inside a read transaction that keeps the file as committed until
+    ``release``; made by ``open_whole_check``."""
 
     def __init__(self, conn: sqlite3.Connection, file: tuple[int, int]) -> None:
         self._conn = conn
@@ -120,6 +124,8 @@ class WholeCheck:
         self._ended = threading.Event()
         self._closed = False
         self._on_ended: Callable[[], None] | None = None
+        self._beside_ended: threading.Event | None = None
+        """Set once the reading ``beside`` the check ended (None: none was begun)."""
         # Asked every CHECKER_LOOK_INSTRUCTIONS too: an interrupt() just before the check's
         # statement began would be forgotten (SQLite clears the flag while none runs).
         conn.set_progress_handler(self._stopped, CHECKER_LOOK_INSTRUCTIONS)
@@ -129,13 +135,40 @@ class WholeCheck:
         limit of threads), and it is then ended."""
         from concurrent.futures import ThreadPoolExecutor
 
-        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._pool = ThreadPoolExecutor(max_workers=2)  # the check, and what reads beside it
         try:
             self.running = self._pool.submit(self.run)
         except RuntimeError as error:
             self.end(stop=True)
             return thread_not_started(name, path, error)
         return None
+
+    def beside(self, read: Callable[[], _Read]) -> Future[_Read]:
+        """Return ``read`` running in a second thread inside the check's read transaction,
+        which ends only once ``read`` did (raise ``RuntimeError`` when the thread cannot
+        start). Call it once, after ``begin``, before ``release`` or ``end``.
+
+        ``read`` reads the file as committed (the backup's copy, through a descriptor
+        SQLite opened on it); it looks at ``stopping`` to stop early. The transaction
+        outlives it so that no descriptor of the file closes under it: SQLite closes
+        the descriptors of a connection closed meanwhile only once this process holds
+        no lock on the file.
+        """
+        assert self._pool is not None and self._beside_ended is None and not self._released.is_set()
+        ended = threading.Event()
+        self._beside_ended = ended
+        try:
+            reading = self._pool.submit(read)
+        except RuntimeError:
+            self._beside_ended = None  # none begun: it may be tried again
+            raise
+        reading.add_done_callback(lambda _: ended.set())  # ended, or cancelled by ``end``
+        return reading
+
+    @property
+    def stopping(self) -> bool:
+        """Whether the check was stopped: what reads ``beside`` it stops too."""
+        return self._stop.is_set()
 
     def _stopped(self) -> int:
         return 1 if self._stop.is_set() else 0
@@ -149,6 +182,8 @@ class WholeCheck:
             return check_committed(self._conn)
         finally:
             self._released.wait()
+            if self._beside_ended is not None:  # (set before release, if at all)
+                self._beside_ended.wait()
             self._conn.set_progress_handler(None, 0)  # else it would stop the ROLLBACK too
             with contextlib.suppress(sqlite3.Error):  # the file may be written from now on
                 self._conn.execute("ROLLBACK")
@@ -162,13 +197,15 @@ class WholeCheck:
         self._on_ended = call
 
     def stop(self) -> None:
-        """Stop the check at once (or before it begins); its findings then mean nothing."""
+        """Stop the check at once (or before it begins), and what reads beside it at its next
+        look at ``stopping``; the check's findings then mean nothing."""
         self._stop.set()
         self._conn.interrupt()
 
     def release(self) -> None:
-        """Let the read transaction end once the check did: nothing reads the file through
-        it any more (the copy ended, or none will run)."""
+        """Let the read transaction end once the check and what reads beside it did: nothing
+        needs the file as committed any more (the run holds its write lock and the copy
+        ended, or none will run)."""
         self._released.set()
 
     def wait_ended(self, timeout: float) -> bool:
