@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from aifp_shell.problems import CheckFailed, Problem
 from aifp_shell.sqlite.database import (
+    error_kind,
     foreign_key_problems,
     foreign_key_violations,
     quick_check,
@@ -49,7 +50,7 @@ def begin_write(
             conn.execute("BEGIN IMMEDIATE")
             return None
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
+            if error_kind(error) != "locked":
                 raise
         finally:
             conn.execute(f"PRAGMA busy_timeout = {wait}")
