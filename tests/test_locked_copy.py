@@ -131,3 +131,22 @@ def test_another_file_at_the_path_gets_no_copier(locked: tuple[Path, bytes]) -> 
     path.rename(moved)
     other.rename(path)
     assert backup.locked_copier("project", path, wanted) is None
+
+
+def test_where_the_kernel_cannot_copy_the_bytes_are_read_and_written(
+    locked: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some file systems (FUSE, some network ones) refuse ``copy_file_range``: the copy
+    goes on in pieces read and written, still synced batch by batch."""
+    path, original = locked
+    monkeypatch.setattr(backup, "BACKUP_PAGES_PER_STEP", 16)
+    monkeypatch.setattr(backup, "PIECE_BYTES", 4096 * 3)  # pieces that do not divide a batch
+    refused: list[int] = []
+
+    def refusing(*_args: object) -> int:
+        refused.append(1)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "copy_file_range", refusing)
+    assert _copied_bytes(path) == original
+    assert len(refused) == 1, "asked once, then read and written"

@@ -21,7 +21,7 @@ from aifp_shell.commands.reports import RunReport
 from aifp_shell.commands.runtime import LossAnswer, Runtime, losses_runtime
 from aifp_shell.files import backup
 from aifp_shell.files.locate import Places, find_places
-from aifp_shell.problems import Interrupted, Unreadable
+from aifp_shell.problems import Environment, Interrupted, Unreadable
 from aifp_shell.sqlite import executor
 from aifp_shell.sqlite.whole_check import WholeCheck
 from tests.aifp_data import (
@@ -316,3 +316,145 @@ def test_ctrl_c_just_as_the_check_begins_still_ends_it(
     assert _pool_threads() == []
     assert _foreign_write_commits_at_once(path)
     assert _hidden(path) == []
+
+
+def test_the_locked_pre_flight_counts_the_copy_begun_in_the_preview_as_room_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Room for twice the database was free when the preview began the copy; under the
+    lock the copy holds part of it already, and the run is not refused for that."""
+    from aifp_shell.files import preflight
+
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    size = path.stat().st_size
+    budget = 2 * size + preflight.SPACE_MARGIN + size // 2  # less than 3x: the copy counts
+    copied = _copy_ended_event(monkeypatch)
+    real_usage = shutil.disk_usage
+
+    def usage(folder: object) -> object:
+        held = sum(p.stat().st_size for p in path.parent.glob(".project.db.backup-tmp-*"))
+        return real_usage(folder)._replace(free=budget - held)  # type: ignore[arg-type]
+
+    begin = migrate.begin_write
+
+    def copied_then_begin(*args: object) -> object:
+        assert copied.wait(30)
+        return begin(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(preflight.shutil, "disk_usage", usage)
+    monkeypatch.setattr(migrate, "begin_write", copied_then_begin)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem is None, report.problem
+    assert version_of(path) == "1.2"
+
+
+def test_ctrl_c_swallowed_by_an_sqlite_callback_in_the_preview_still_stops_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python's sqlite3 turns an exception in a callback (an authorizer, a function) into a
+    failed statement: Ctrl-C landing there must still read as Ctrl-C, not as that failure."""
+    import signal
+
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    rehearsed = migrate._rehearsed
+
+    def pressed_in_a_callback(*args: object) -> object:
+        conn = sqlite3.connect(":memory:")
+        conn.create_function("press", 0, lambda: signal.raise_signal(signal.SIGINT))
+        with pytest.raises(sqlite3.OperationalError):
+            conn.execute("SELECT press()")  # the KeyboardInterrupt is swallowed here
+        conn.close()
+        return rehearsed(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrate, "_rehearsed", pressed_in_a_callback)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem == Interrupted((), ()), report.problem
+    assert version_of(path) == "1.0"
+    assert _hidden(path) == [] and _backups_of(path) == []
+    assert _pool_threads() == []
+
+
+def test_ctrl_c_just_as_the_copy_begins_still_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGINT right after the copy's thread was started, before the run holds it: the copy
+    is still known, and its file removed once it ends."""
+    import signal
+
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    beside = WholeCheck.beside
+
+    def begun_then_pressed(self: WholeCheck, read: object) -> object:
+        reading = beside(self, read)  # type: ignore[arg-type]
+        reading.result(30)  # the copy is complete: nothing but the run can remove it now
+        signal.raise_signal(signal.SIGINT)
+        return reading
+
+    monkeypatch.setattr(WholeCheck, "beside", begun_then_pressed)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem == Interrupted((), ()), report.problem
+    assert _hidden(path) == [] and _backups_of(path) == []
+    assert _pool_threads() == []
+    assert _foreign_write_commits_at_once(path)
+
+
+def test_a_copy_that_failed_before_the_lock_is_made_again_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    original = path.read_bytes()
+    copy = backup._copied_in_kernel
+    calls = 0
+
+    def full_once(*args: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        copy(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup, "_copied_in_kernel", full_once)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    assert report.problem is None, report.problem
+    assert calls == 2
+    (made,) = _backups_of(path)
+    assert made.read_bytes() == original
+    assert _hidden(path) == []
+
+
+def test_a_file_put_in_place_while_the_run_connects_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steps write the file the run's connection opened; a file renamed over the path
+    after that would be the one checked and copied: the run refuses, nothing written."""
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    incoming = path.with_name("incoming.db")
+    shutil.copyfile(path, incoming)
+    wanted = incoming.read_bytes()
+    begin = migrate.begin_write
+
+    def replaced_then_begin(*args: object) -> object:
+        if incoming.exists():
+            incoming.replace(path)  # after connect(write=True) opened the first file
+        return begin(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(migrate, "begin_write", replaced_then_begin)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    problem = report.problem
+    assert isinstance(problem, Environment), problem
+    assert "replaced while the run was opening it" in problem.detail
+    assert path.read_bytes() == wanted
+    assert _hidden(path) == [] and _backups_of(path) == []
+    assert _pool_threads() == []

@@ -70,9 +70,11 @@ def back_up(
     interrupt: Interrupt,
     made: list[Backing | CheckingCopy],
     begun: BegunBackup | None,
+    locked: tuple[int, int],
 ) -> None:
     """Take the backup before the first write, the whole-database quick_check begun or done,
-    into ``made``; raise ``Abort`` if either failed already.
+    into ``made``; raise ``Abort`` if either failed already. ``locked`` is the
+    ``file_identity`` of the file the write lock is on (``locked_file``).
 
     A rollback-journal database (the write lock held, nothing written yet) is
     copied byte for byte and quick_checked beside the steps (``CheckingCopy``),
@@ -89,10 +91,12 @@ def back_up(
     wal = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
     if not wal and locked_copy_possible():
         with interrupt.deferred():  # Ctrl-C comes once the threads are known
-            if begun is not None and begun.check.file != _locked_file(name, path, start):
+            if begun is not None and begun.check.file != locked:
                 begun.end(stop=True)  # another file was put in its place since the preview
             if begun is None or begun.check.closed:  # (or let go for another writer)
-                begun = BegunBackup(_begun_check(name, path, start))
+                begun = BegunBackup(_begun_check(name, path, start, locked))
+            if begun.copying is not None and _failed(begun.copying):
+                begun.copying = None  # (it left no file): copied again, under the lock
             if begun.copying is None:  # from the locked connection's descriptor
                 problem = begun.copy_beside(name, path, runtime.clock())
                 if problem is not None:
@@ -114,25 +118,35 @@ def back_up(
     made.append(Backing(backup))
 
 
-def _locked_file(name: str, path: Path, start: Version) -> tuple[int, int]:
-    """Return the ``file_identity`` of the database file now (the locked one's, which the
-    copy reads); raise ``Abort`` when it cannot be read."""
+def locked_file(name: str, path: Path, before: tuple[int, int] | None) -> tuple[int, int]:
+    """Return the ``file_identity`` of the database file now, once the write lock is held:
+    the locked file, when it is the one that was at ``path`` before its connection opened
+    (``before``); raise ``Abort`` when it cannot be read, or another was put in its place
+    meanwhile (the steps would write one file and the backup copy another)."""
     try:
-        return file_identity(os.stat(path.resolve()))
+        now = file_identity(os.stat(path.resolve()))
     except OSError as error:
         problem = Environment(name, str(path), "io", f"cannot read: {error.strerror}")
-        raise Abort(failed(name, path, problem, start)) from None
+        raise Abort(failed(name, path, problem)) from None
+    if now != before:
+        detail = "the database file was replaced while the run was opening it; run again"
+        raise Abort(failed(name, path, Environment(name, str(path), "io", detail)))
+    return now
 
 
-def _begun_check(name: str, path: Path, start: Version) -> WholeCheck:
+def _begun_check(name: str, path: Path, start: Version, locked: tuple[int, int]) -> WholeCheck:
     """Return the whole-database check begun on the locked rollback-journal database; raise
-    ``Abort`` when it cannot begin."""
+    ``Abort`` when it cannot begin, or the file at ``path`` is not the locked one."""
     opened = open_whole_check(name, path)
     if isinstance(opened, Failure):
         raise Abort(failed(name, path, opened.failure(), start))
     check = opened.unwrap()
     if check is None:  # WAL since the lock was taken: impossible while it is held
         raise AssertionError("a locked rollback-journal database reads as WAL")
+    if check.file != locked:
+        check.end(stop=True)
+        detail = "the database file was replaced while the run held its lock; run again"
+        raise Abort(failed(name, path, Environment(name, str(path), "io", detail), start))
     problem = check.begin(name, path)
     if problem is not None:
         raise Abort(failed(name, path, problem, start))
@@ -170,15 +184,22 @@ class BegunBackup:
 
     def end(self, stop: bool) -> None:
         """Stop both when ``stop``, wait for both to end, and remove a copy nobody took
-        (``CheckingCopy`` takes it). Called again, it does nothing."""
-        copying, self.copying = self.copying, None
-        _ended_untaken(self.check, copying, stop)
+        (``CheckingCopy`` takes it). Called again (after Ctrl-C in it), it finishes."""
+        _ended_untaken(self.check, self.copying, stop)
+        self.copying = None  # only once its file is gone
 
 
 def _copy_progress(check: WholeCheck, _done: int, _total: int) -> None:
     """The copy's progress callback: stop it (it removes its file) once the check is stopped."""
     if check.stopping:
         raise KeyboardInterrupt
+
+
+def _failed(copying: Future[Result[Copied, Environment]]) -> bool:
+    """Return whether the copy ended already, and failed."""
+    if not copying.done() or copying.cancelled():
+        return False
+    return copying.exception() is not None or isinstance(copying.result(), Failure)
 
 
 def _copy_made(copying: Future[Result[Copied, Environment]] | None) -> Copied | None:

@@ -21,7 +21,7 @@ from aifp_fp.errors import BadVersion, UnknownDatabase
 from aifp_fp.graph import MigrationSet
 from aifp_fp.plan import Plan, PlannedStep, check_every_file, plan_create, plan_down, plan_up
 from aifp_fp.version import Version, parse_version
-from aifp_shell.commands.backing import Backing, BegunBackup, CheckingCopy, back_up
+from aifp_shell.commands.backing import Backing, BegunBackup, CheckingCopy, back_up, locked_file
 from aifp_shell.commands.failed_run import Abort, failed
 from aifp_shell.commands.history import refuse_edited
 from aifp_shell.commands.reports import (
@@ -60,7 +60,7 @@ from aifp_shell.sqlite.database import (
 )
 from aifp_shell.sqlite.interrupt import Interrupt, interruptible
 from aifp_shell.sqlite.transaction import abandon, begin_write
-from aifp_shell.sqlite.whole_check import open_whole_check
+from aifp_shell.sqlite.whole_check import file_identity, open_whole_check
 
 if TYPE_CHECKING:  # loaded where used, so check does not pay for them
     from aifp_shell.sqlite.executor import StatementProgress
@@ -197,6 +197,10 @@ def _open_existing(
     if is_empty_file(path):
         raise Abort(failed(name, path, Unversioned(name, str(path))))
     try:
+        before = file_identity(os.stat(path.resolve()))
+    except OSError:
+        before = None  # (connect says why)
+    try:
         conn = connect(path, write=True)
     except sqlite3.Error as error:
         raise Abort(failed(name, path, environment_problem(name, path, error))) from None
@@ -206,6 +210,7 @@ def _open_existing(
         problem = begin_write(conn, name, path, let_go)
         if problem is not None:
             raise Abort(failed(name, path, problem))
+        locked = locked_file(name, path, before)
         current = _current_version(name, path, conn)
         if isinstance(current, Failure):
             raise Abort(failed(name, path, current.failure()))
@@ -228,7 +233,7 @@ def _open_existing(
             raise Abort(failed(name, path, not_ready, start))
         made: list[Backing | CheckingCopy] = []  # filled as it starts: Ctrl-C can land anywhere
         try:
-            back_up(name, path, conn, runtime, start, backups, interrupt, made, check)
+            back_up(name, path, conn, runtime, start, backups, interrupt, made, check, locked)
             applied_at = utc_now_text(runtime)
             ran = _run_plan(conn, name, path, plan, applied_at, runtime, made[0].before_file)
             if isinstance(ran, Failure):
@@ -419,7 +424,7 @@ def _migrate(
     preview: RunReport | None = None
     # (Ctrl-C inside an SQLite callback fails its statement instead: ``hit`` tells)
     with interruptible() as in_preview, contextlib.suppress(KeyboardInterrupt):
-        preview = _dry_run(runtime, names, sets, planner, explicit, creates, begin)
+        preview = _dry_run(runtime, names, sets, planner, explicit, creates, begin, in_preview)
     if preview is None or in_preview.hit:  # nothing is locked; what began ends here
         _end_checks(checks)
         return RunReport((), Interrupted((), ()))
@@ -738,6 +743,7 @@ def _dry_run(
     explicit: bool,
     creates: bool,
     checks: dict[str, BegunBackup] | None,
+    interrupt: Interrupt,
 ) -> RunReport:
     """Return what the run would do, each database planned and rehearsed read-only; with
     ``checks``, begin there the whole-database check of each database with steps to run."""
@@ -767,7 +773,7 @@ def _dry_run(
                     if isinstance(found, Success):
                         plan_only = planner(sets[name], found.unwrap(), conn)
                         if checks is not None:
-                            begun = _begin_check(name, path, plan_only, checks, runtime)
+                            begun = _begin_check(name, path, plan_only, checks, runtime, interrupt)
                             if begun is not None:
                                 run = failed(name, path, begun, found.unwrap())
                                 return RunReport(_in_order([*runs, run]), begun)
@@ -809,6 +815,7 @@ def _begin_check(
     planned: Result[Plan, Problem],
     checks: dict[str, BegunBackup],
     runtime: Runtime,
+    interrupt: Interrupt,
 ) -> Problem | None:
     """Begin the whole-database check of the first database with steps planned, and the copy
     beside it, into ``checks`` (none for a WAL database, nor where the locked copy cannot be
@@ -826,19 +833,20 @@ def _begin_check(
 
     if not locked_copy_possible():  # the locked connection checks it, in back_up
         return None
-    opened = open_whole_check(name, path)
-    if isinstance(opened, Failure):
-        problem: Problem = opened.failure()
-        return problem
-    check = opened.unwrap()
-    if check is None:
-        return None
-    begun = BegunBackup(check)
-    checks[name] = begun  # before its threads start: whatever ends the run ends them
-    not_begun = check.begin(name, path)
-    if not_begun is not None or preflight(name, path) is not None:
-        return not_begun
-    return begun.copy_beside(name, path, runtime.clock())
+    with interrupt.deferred():  # Ctrl-C comes once what began is in ``checks``
+        opened = open_whole_check(name, path)
+        if isinstance(opened, Failure):
+            problem: Problem = opened.failure()
+            return problem
+        check = opened.unwrap()
+        if check is None:
+            return None
+        begun = BegunBackup(check)
+        checks[name] = begun  # before its threads start: whatever ends the run ends them
+        not_begun = check.begin(name, path)
+        if not_begun is not None or preflight(name, path) is not None:
+            return not_begun
+        return begun.copy_beside(name, path, runtime.clock())
 
 
 def up(

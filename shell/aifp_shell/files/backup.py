@@ -94,10 +94,15 @@ def exclusive_temp(real: Path, label: str = "backup") -> Path:
     beside it are removed first (``discard_stale_temps``). Raises ``OSError``.
     """
     discard_stale_temps(real)
-    temp = real.parent / f".{real.name}.{label}-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    temp = real.parent / f"{own_temp_prefix(real, label)}{secrets.token_hex(4)}"
     fd = os.open(temp, os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_WRONLY, 0o600)
     os.close(fd)
     return temp
+
+
+def own_temp_prefix(real: Path, label: str = "backup") -> str:
+    """Return how the names of this process's hidden ``label`` files beside ``real`` begin."""
+    return f".{real.name}.{label}-tmp-{os.getpid()}-"
 
 
 def discard_stale_temps(real: Path) -> list[Path]:
@@ -303,12 +308,19 @@ def locked_copier(database: str, database_file: Path, file: tuple[int, int]) -> 
     return copy
 
 
+_NO_KERNEL_COPY = (errno.EXDEV, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL)
+"""What ``os.copy_file_range`` answers where the kernel or the file system cannot copy."""
+PIECE_BYTES = 1 << 20
+"""What a copy the kernel cannot make moves per read and write, in memory the run keeps."""
+
+
 def _copied_in_kernel(
     descriptor: int, temp: Path, total: int, progress: ProgressCallback | None
 ) -> None:
     """Copy ``total`` bytes from ``descriptor`` to ``temp`` in the kernel
-    (``os.copy_file_range``), each batch written to the disk (``fdatasync``) and dropped
-    from the page cache before the next.
+    (``os.copy_file_range``; read and written in pieces where the kernel or the file
+    system refuses it), each batch written to the disk (``fdatasync``) and dropped from
+    the page cache before the next.
 
     Synced as it goes, the disk writes the copy while it is made: fsynced only
     at the end, a 331 MB copy written past the cache (``O_DIRECT``) then
@@ -323,8 +335,19 @@ def _copied_in_kernel(
     out = os.open(temp, os.O_WRONLY | os.O_NOFOLLOW | os.O_TRUNC)
     try:
         done = 0
+        in_kernel = True
         while done < total:
-            copied = os.copy_file_range(descriptor, out, min(chunk, total - done), done, done)
+            length = min(chunk, total - done)
+            copied = 0
+            if in_kernel:
+                try:
+                    copied = os.copy_file_range(descriptor, out, length, done, done)
+                except OSError as error:
+                    if error.errno not in _NO_KERNEL_COPY:
+                        raise
+                    in_kernel = False
+            if not in_kernel:
+                copied = _read_written(descriptor, out, length, done)
             if copied == 0:
                 raise OSError(errno.EIO, "the database ended before its size")
             os.fdatasync(out)
@@ -334,6 +357,21 @@ def _copied_in_kernel(
                 progress(done // 4096, total // 4096)
     finally:
         os.close(out)
+
+
+def _read_written(descriptor: int, out: int, length: int, offset: int) -> int:
+    """Return how many of ``length`` bytes at ``offset`` were read from ``descriptor`` and
+    written to ``out``, in pieces of ``PIECE_BYTES`` (fewer at the end of the file)."""
+    done = 0
+    while done < length:
+        piece = os.pread(descriptor, min(PIECE_BYTES, length - done), offset + done)
+        if not piece:
+            break
+        written = os.pwrite(out, piece, offset + done)
+        if written != len(piece):
+            raise OSError(errno.EIO, "the backup's disk took part of a write")
+        done += written
+    return done
 
 
 def _same_file(descriptor: int, wanted: os.stat_result) -> bool:

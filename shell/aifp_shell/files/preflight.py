@@ -13,6 +13,7 @@ import secrets
 import shutil
 from pathlib import Path
 
+from aifp_shell.files.backup import own_temp_prefix
 from aifp_shell.problems import Environment
 
 SPACE_MARGIN = 1024 * 1024
@@ -52,12 +53,25 @@ def _probe(folder: Path) -> None:
             probe.unlink()
 
 
+def _taken_by_own_copy(real: Path) -> int:
+    """Return the bytes on disk of the backup copy this process is already writing beside
+    ``real`` (``up`` begins it before the lock): room for the backup already taken."""
+    prefix = own_temp_prefix(real)
+    with os.scandir(real.parent) as entries:
+        return sum(
+            entry.stat(follow_symlinks=False).st_blocks * 512
+            for entry in entries
+            if entry.name.startswith(prefix) and entry.is_file(follow_symlinks=False)
+        )
+
+
 def preflight(database: str, database_file: Path, extra: int = 0) -> Environment | None:
     """Return why writing to a database (backup, then steps) cannot start, or None.
 
     Checks, without touching the database: its folder is writable (``os.access``
     and, since root passes every permission check, a real create-and-remove
-    probe), and the folder's filesystem has :func:`space_needed` bytes free.
+    probe), and the folder's filesystem has :func:`space_needed` bytes free, less
+    what the backup copy this process is already writing there holds.
     """
     real = database_file.resolve()
     folder = real.parent
@@ -75,9 +89,9 @@ def preflight(database: str, database_file: Path, extra: int = 0) -> Environment
             kind,
             f"pre-flight: cannot create a file in {folder}: {error.strerror}",
         )
-    needed = space_needed(real, extra)
     try:
         free = shutil.disk_usage(folder).free
+        needed = space_needed(real, extra) - _taken_by_own_copy(real)
     except OSError as error:
         return Environment(database, str(real), "io", f"pre-flight: {error.strerror}")
     if free < needed:

@@ -124,8 +124,11 @@ class WholeCheck:
         self._ended = threading.Event()
         self._closed = False
         self._on_ended: Callable[[], None] | None = None
-        self._beside_ended: threading.Event | None = None
-        """Set once the reading ``beside`` the check ended (None: none was begun)."""
+        self._readers = 0
+        """How many reads ``beside`` the check are under way (counted in their own thread)."""
+        self._ending = False
+        """Set, under ``_readers_changed``, once the transaction ends: no read may begin."""
+        self._readers_changed = threading.Condition()
         # Asked every CHECKER_LOOK_INSTRUCTIONS too: an interrupt() just before the check's
         # statement began would be forgotten (SQLite clears the flag while none runs).
         conn.set_progress_handler(self._stopped, CHECKER_LOOK_INSTRUCTIONS)
@@ -146,24 +149,31 @@ class WholeCheck:
     def beside(self, read: Callable[[], _Read]) -> Future[_Read]:
         """Return ``read`` running in a second thread inside the check's read transaction,
         which ends only once ``read`` did (raise ``RuntimeError`` when the thread cannot
-        start). Call it once, after ``begin``, before ``release`` or ``end``.
+        start). Call it after ``begin``.
 
         ``read`` reads the file as committed (the backup's copy, through a descriptor
         SQLite opened on it); it looks at ``stopping`` to stop early. The transaction
         outlives it so that no descriptor of the file closes under it: SQLite closes
         the descriptors of a connection closed meanwhile only once this process holds
-        no lock on the file.
+        no lock on the file. The read counts itself in its own thread, so nothing the
+        caller is stopped at (Ctrl-C) can leave it uncounted; begun once the transaction
+        is ending, it raises ``KeyboardInterrupt`` (stopped) before it reads.
         """
-        assert self._pool is not None and self._beside_ended is None and not self._released.is_set()
-        ended = threading.Event()
-        self._beside_ended = ended
-        try:
-            reading = self._pool.submit(read)
-        except RuntimeError:
-            self._beside_ended = None  # none begun: it may be tried again
-            raise
-        reading.add_done_callback(lambda _: ended.set())  # ended, or cancelled by ``end``
-        return reading
+        assert self._pool is not None
+
+        def reading() -> _Read:
+            with self._readers_changed:
+                if self._ending:
+                    raise KeyboardInterrupt
+                self._readers += 1
+            try:
+                return read()
+            finally:
+                with self._readers_changed:
+                    self._readers -= 1
+                    self._readers_changed.notify_all()
+
+        return self._pool.submit(reading)
 
     @property
     def stopping(self) -> bool:
@@ -182,8 +192,10 @@ class WholeCheck:
             return check_committed(self._conn)
         finally:
             self._released.wait()
-            if self._beside_ended is not None:  # (set before release, if at all)
-                self._beside_ended.wait()
+            with self._readers_changed:  # what reads beside it ends first
+                self._ending = True
+                while self._readers:
+                    self._readers_changed.wait()
             self._conn.set_progress_handler(None, 0)  # else it would stop the ROLLBACK too
             with contextlib.suppress(sqlite3.Error):  # the file may be written from now on
                 self._conn.execute("ROLLBACK")
@@ -245,11 +257,12 @@ class WholeCheck:
         try:
             while self._pool is not None:  # Ctrl-C meanwhile stops the check, raised after
                 try:  # (work not yet begun is cancelled; begun, it ends once released)
+                    if pressed:
+                        self.stop()
                     self._pool.shutdown(wait=True, cancel_futures=True)
                     break
                 except KeyboardInterrupt:
                     pressed = True
-                    self.stop()
         finally:
             self._closed = True
             self._conn.close()
