@@ -434,7 +434,7 @@ def bench_up(pristine: Path, runs: int) -> dict[str, Any]:
 
 
 PHASES = (
-    "start copy and check",
+    "back up (under the lock)",
     "steps",
     "foreign_key_check (per step)",
     "quick_check (touched)",
@@ -442,9 +442,10 @@ PHASES = (
     "commit",
 )
 """The phases on the main thread, in order; they and "other" add up to the total."""
-OVERLAPPED = ("quick_check (whole, thread)", "copy, fsync, name (thread)")
-"""The whole-database quick_check and the backup's copy, each in a thread beside the steps (not
-part of the sum: the main thread waits for what is left of them in "wait for whole check, copy").
+OVERLAPPED = ("quick_check (whole, thread)", "copy, synced (thread)", "name the copy (thread)")
+"""The whole-database quick_check, the backup's copy (both begun in the preview) and the naming of
+the copy, each in a thread beside the preview and the steps (not part of the sum: the main thread
+waits for what is left of them in "wait for whole check, copy").
 """
 
 
@@ -453,16 +454,19 @@ def timed_phases(times: dict[str, float]) -> Iterator[None]:
     """Wrap the service's phases with perf_counter for the duration of the block."""
     from aifp_shell.commands import backing
     from aifp_shell.commands import migrate as service
+    from aifp_shell.files import backup as files_backup
     from aifp_shell.sqlite import executor, transaction, whole_check
     from aifp_shell.sqlite.step_checks import StepChecks
 
     # The writers' modules are imported by the service when it writes: patch where they live.
     # (A WAL database's quick_check runs on the locked connection beside the backup API's copy,
-    # before the steps: counted in "start copy and check"; "wait" and the threads are then zero.)
+    # before the steps: counted in "back up (under the lock)"; "wait" and the threads are then
+    # zero.)
     targets: dict[str, tuple[Any, str]] = {
-        "start copy and check": (service, "back_up"),
+        "back up (under the lock)": (service, "back_up"),
         OVERLAPPED[0]: (whole_check, "check_committed"),
-        OVERLAPPED[1]: (backing.CheckingCopy, "_copy_then_publish"),
+        OVERLAPPED[1]: (files_backup, "_copied_in_kernel"),
+        OVERLAPPED[2]: (files_backup, "publish_copy"),
         "steps": (executor, "run_plan"),
         "foreign_key_check (per step)": (StepChecks, "finish"),
         "quick_check (touched)": (transaction, "final_checks"),
