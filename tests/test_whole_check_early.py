@@ -454,7 +454,38 @@ def test_a_file_put_in_place_while_the_run_connects_is_refused(
     report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
     problem = report.problem
     assert isinstance(problem, Environment), problem
-    assert "replaced while the run was opening it" in problem.detail
+    assert "replaced by another during the run" in problem.detail
     assert path.read_bytes() == wanted
     assert _hidden(path) == [] and _backups_of(path) == []
+    assert _pool_threads() == []
+
+
+def test_a_wal_database_replaced_while_its_backup_is_made_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A WAL database's backup reads the file at the path through a second connection: one
+    renamed over it after the lock would be the backup of a file the steps never wrote."""
+    installation = build_installation(tmp_path, rows=40)
+    path = installation.path("project")
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+    conn.close()
+    incoming = path.with_name("incoming.db")
+    shutil.copyfile(path, incoming)
+    wanted = incoming.read_bytes()
+    make_backup = backup.make_backup
+
+    def replaced_then_backed_up(*args: object, **kwargs: object) -> object:
+        if incoming.exists():
+            incoming.replace(path)
+        return make_backup(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup, "make_backup", replaced_then_backed_up)
+    places = find_places(installation.project, installation.root, None)
+    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
+    problem = report.problem
+    assert isinstance(problem, Environment), problem
+    assert "replaced by another during the run" in problem.detail
+    assert path.read_bytes() == wanted
+    assert _backups_of(path) == []
     assert _pool_threads() == []

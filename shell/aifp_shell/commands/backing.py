@@ -115,6 +115,7 @@ def back_up(
             shown(done, total)
 
     backup = _backup_during_quick_check(name, path, conn, runtime, start, backups, progress)
+    locked_file(name, path, locked)  # the backup read the path's file: raises unless locked
     made.append(Backing(backup))
 
 
@@ -129,9 +130,14 @@ def locked_file(name: str, path: Path, before: tuple[int, int] | None) -> tuple[
         problem = Environment(name, str(path), "io", f"cannot read: {error.strerror}")
         raise Abort(failed(name, path, problem)) from None
     if now != before:
-        detail = "the database file was replaced while the run was opening it; run again"
-        raise Abort(failed(name, path, Environment(name, str(path), "io", detail)))
+        raise Abort(failed(name, path, _replaced(name, path)))
     return now
+
+
+def _replaced(name: str, path: Path) -> Environment:
+    """Return the problem of a database file another was put in place of during the run."""
+    detail = "the database file was replaced by another during the run; run again"
+    return Environment(name, str(path), "io", detail)
 
 
 def _begun_check(name: str, path: Path, start: Version, locked: tuple[int, int]) -> WholeCheck:
@@ -145,8 +151,7 @@ def _begun_check(name: str, path: Path, start: Version, locked: tuple[int, int])
         raise AssertionError("a locked rollback-journal database reads as WAL")
     if check.file != locked:
         check.end(stop=True)
-        detail = "the database file was replaced while the run held its lock; run again"
-        raise Abort(failed(name, path, Environment(name, str(path), "io", detail), start))
+        raise Abort(failed(name, path, _replaced(name, path), start))
     problem = check.begin(name, path)
     if problem is not None:
         raise Abort(failed(name, path, problem, start))
