@@ -27,6 +27,7 @@ from aifp_shell.sqlite.whole_check import WholeCheck
 from tests.aifp_data import (
     DATABASES,
     MIGRATIONS,
+    Installation,
     build_installation,
     damage_leaf_page,
     version_of,
@@ -432,24 +433,25 @@ def test_a_copy_that_failed_before_the_lock_is_made_again_under_it(
     assert _hidden(path) == []
 
 
-def test_a_file_put_in_place_while_the_run_connects_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The steps write the file the run's connection opened; a file renamed over the path
-    after that would be the one checked and copied: the run refuses, nothing written."""
-    installation = build_installation(tmp_path, rows=40)
-    path = installation.path("project")
+def _replaced_in(path: Path, monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> bytes:
+    """Have ``owner.name`` rename a copy of ``path`` over it the first time it is called
+    (then do its work); return the copy's bytes."""
     incoming = path.with_name("incoming.db")
     shutil.copyfile(path, incoming)
     wanted = incoming.read_bytes()
-    begin = migrate.begin_write
+    real = getattr(owner, name)
 
-    def replaced_then_begin(*args: object) -> object:
+    def replaced_then_real(*args: object, **kwargs: object) -> object:
         if incoming.exists():
-            incoming.replace(path)  # after connect(write=True) opened the first file
-        return begin(*args)  # type: ignore[arg-type]
+            incoming.replace(path)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(migrate, "begin_write", replaced_then_begin)
+    monkeypatch.setattr(owner, name, replaced_then_real)
+    return wanted
+
+
+def _refused_as_replaced(installation: Installation, wanted: bytes) -> None:
+    path = installation.path("project")
     places = find_places(installation.project, installation.root, None)
     report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
     problem = report.problem
@@ -458,6 +460,17 @@ def test_a_file_put_in_place_while_the_run_connects_is_refused(
     assert path.read_bytes() == wanted
     assert _hidden(path) == [] and _backups_of(path) == []
     assert _pool_threads() == []
+
+
+def test_a_file_put_in_place_while_the_run_connects_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The steps write the file the run's connection opened; a file renamed over the path
+    after that (here, just before the lock) would be the one checked and copied: the run
+    refuses, nothing written."""
+    installation = build_installation(tmp_path, rows=40)
+    wanted = _replaced_in(installation.path("project"), monkeypatch, migrate, "begin_write")
+    _refused_as_replaced(installation, wanted)
 
 
 def test_a_wal_database_replaced_while_its_backup_is_made_is_refused(
@@ -470,22 +483,5 @@ def test_a_wal_database_replaced_while_its_backup_is_made_is_refused(
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
     conn.close()
-    incoming = path.with_name("incoming.db")
-    shutil.copyfile(path, incoming)
-    wanted = incoming.read_bytes()
-    make_backup = backup.make_backup
-
-    def replaced_then_backed_up(*args: object, **kwargs: object) -> object:
-        if incoming.exists():
-            incoming.replace(path)
-        return make_backup(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(backup, "make_backup", replaced_then_backed_up)
-    places = find_places(installation.project, installation.root, None)
-    report = migrate.up(losses_runtime(places, True), ("project",), "1.2", explicit=True)
-    problem = report.problem
-    assert isinstance(problem, Environment), problem
-    assert "replaced by another during the run" in problem.detail
-    assert path.read_bytes() == wanted
-    assert _backups_of(path) == []
-    assert _pool_threads() == []
+    wanted = _replaced_in(path, monkeypatch, backup, "make_backup")
+    _refused_as_replaced(installation, wanted)
