@@ -95,7 +95,7 @@ def back_up(
                 begun.end(stop=True)  # another file was put in its place since the preview
             if begun is None or begun.check.closed:  # (or let go for another writer)
                 begun = BegunBackup(_begun_check(name, path, start, locked))
-            if begun.copying is not None and _failed(begun.copying):
+            if isinstance(_copy_outcome(begun.copying), Failure):
                 begun.copying = None  # (it left no file): copied again, under the lock
             if begun.copying is None:  # from the locked connection's descriptor
                 problem = begun.copy_beside(name, path, runtime.clock())
@@ -200,21 +200,15 @@ def _copy_progress(check: WholeCheck, _done: int, _total: int) -> None:
         raise KeyboardInterrupt
 
 
-def _failed(copying: Future[Result[Copied, Environment]]) -> bool:
-    """Return whether the copy ended already, and failed."""
-    if not copying.done() or copying.cancelled():
-        return False
-    return copying.exception() is not None or isinstance(copying.result(), Failure)
-
-
-def _copy_made(copying: Future[Result[Copied, Environment]] | None) -> Copied | None:
-    """Return the copy an ended copying made (None: none, it failed, or it was stopped)."""
+def _copy_outcome(
+    copying: Future[Result[Copied, Environment]] | None,
+) -> Result[Copied, Environment] | None:
+    """Return what an ended copy gave (None: none begun, not ended, cancelled, or stopped)."""
     if copying is None or not copying.done() or copying.cancelled():
         return None
     if copying.exception() is not None:
         return None
-    made = copying.result()
-    return made.unwrap() if isinstance(made, Success) else None
+    return copying.result()
 
 
 def _ended_untaken(
@@ -225,9 +219,9 @@ def _ended_untaken(
     try:
         check.end(stop)
     finally:
-        copied = _copy_made(copying)
-        if copied is not None:
-            discard(copied.temp)
+        made = _copy_outcome(copying)
+        if isinstance(made, Success):
+            discard(made.unwrap().temp)
 
 
 @attrs.define

@@ -108,8 +108,8 @@ def check_committed(conn: sqlite3.Connection) -> str | None:
 
 
 class WholeCheck:
-    """A whole-database quick_check running in its own thread (and at most one other read
-    ``beside`` it), inside a read transaction that keeps the file as committed until
+    """A whole-database quick_check running in its own thread (and what reads ``beside`` it
+    in another), inside a read transaction that keeps the file as committed until
     ``release``; made by ``open_whole_check``."""
 
     def __init__(self, conn: sqlite3.Connection, file: tuple[int, int]) -> None:
